@@ -1,0 +1,26 @@
+/**
+ * Settings read on hot paths (instrumentations, manual API): resolved once, from the
+ * environment by default, or set by start() from the programmatic options.
+ */
+import { configFromEnv } from './env';
+
+export interface RuntimeSettings {
+  /** Record prompts, completions, tool arguments and results (opt-in). */
+  captureMessageContent: boolean;
+  /** Ask OpenAI chat streams for usage when the caller did not (opt-in). */
+  openaiStreamUsage: boolean;
+}
+
+let current: RuntimeSettings | undefined;
+
+export function runtimeSettings(): RuntimeSettings {
+  if (current === undefined) {
+    const { config } = configFromEnv();
+    current = { captureMessageContent: config.captureMessageContent, openaiStreamUsage: config.openaiStreamUsage };
+  }
+  return current;
+}
+
+export function setRuntimeSettings(next: Partial<RuntimeSettings>): void {
+  current = { ...runtimeSettings(), ...next };
+}

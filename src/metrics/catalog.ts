@@ -1,0 +1,217 @@
+/**
+ * The metric catalog: every metric aimeter emits, defined once. The Prometheus names derived
+ * from it are aimeter's public contract (dashboards, alerts and docs/metrics.md depend on them).
+ */
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GEN_AI_TOOL_NAME,
+} from '../semconv/attributes';
+
+export type InstrumentKind = 'histogram' | 'counter' | 'gauge';
+
+/** Label keys, spelled as OTel attribute keys; Prometheus sees dots as underscores. */
+export const LABEL_METRIC = 'aimeter.metric';
+export const LABEL_COMPONENT = 'aimeter.component';
+export const LABEL_VERSION = 'version';
+
+export interface MetricDefinition {
+  /** OTel instrument name (dotted). */
+  readonly name: string;
+  /** UCUM unit as OTel writes it: `s`, `By`, `1`, or an annotation such as `{token}`. */
+  readonly unit: string;
+  readonly kind: InstrumentKind;
+  readonly description: string;
+  readonly labels: readonly string[];
+  /** Explicit histogram bucket boundaries (histograms only). */
+  readonly buckets?: readonly number[];
+}
+
+/** Semconv-recommended buckets for gen_ai.client.token.usage. */
+export const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+] as const;
+/** Semconv-recommended buckets for gen_ai.client.operation.duration and the chunk timings. */
+export const DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+] as const;
+/** Dollars per call: from a hundredth of a cent up to ten dollars. */
+export const COST_BUCKETS = [
+  0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10,
+] as const;
+/** Processing seconds per second of audio: below 1 is faster than real time. */
+export const REAL_TIME_FACTOR_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 5, 10] as const;
+/** Calls per agent run. */
+export const CALLS_PER_RUN_BUCKETS = [0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50, 100] as const;
+
+/** Labels every GenAI call metric carries (values empty where they do not apply). */
+export const CALL_LABELS = [
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_TOOL_NAME,
+] as const;
+
+const CALL_LABELS_WITH_ERROR = [...CALL_LABELS, ATTR_ERROR_TYPE] as const;
+const CALL_LABELS_WITH_TOKEN_TYPE = [...CALL_LABELS, ATTR_GEN_AI_TOKEN_TYPE] as const;
+
+export const METRICS = {
+  operationDuration: {
+    name: 'gen_ai.client.operation.duration',
+    unit: 's',
+    kind: 'histogram',
+    description: 'Duration of GenAI operations (model calls, speech, agent runs, tool calls); error.type is set on failures.',
+    labels: CALL_LABELS_WITH_ERROR,
+    buckets: DURATION_BUCKETS,
+  },
+  tokenUsage: {
+    name: 'gen_ai.client.token.usage',
+    unit: '{token}',
+    kind: 'histogram',
+    description: 'Tokens per model call, by gen_ai.token.type (input includes cached input tokens).',
+    labels: CALL_LABELS_WITH_TOKEN_TYPE,
+    buckets: TOKEN_BUCKETS,
+  },
+  timeToFirstChunk: {
+    name: 'gen_ai.client.operation.time_to_first_chunk',
+    unit: 's',
+    kind: 'histogram',
+    description: 'Time from request to the first streamed chunk (for text-to-speech: the first audio byte).',
+    labels: CALL_LABELS,
+    buckets: DURATION_BUCKETS,
+  },
+  timePerOutputChunk: {
+    name: 'gen_ai.client.operation.time_per_output_chunk',
+    unit: 's',
+    kind: 'histogram',
+    description: 'Mean time between streamed chunks after the first, one observation per streaming call.',
+    labels: CALL_LABELS,
+    buckets: DURATION_BUCKETS,
+  },
+  tokens: {
+    name: 'aimeter.tokens',
+    unit: '{token}',
+    kind: 'counter',
+    description:
+      'Tokens consumed, by gen_ai.token.type: input, output, and the subsets cache_read and cache_creation (of input) and reasoning (of output).',
+    labels: CALL_LABELS_WITH_TOKEN_TYPE,
+  },
+  cost: {
+    name: 'aimeter.cost.usd',
+    unit: '{USD}',
+    kind: 'counter',
+    description: 'US dollars spent on model calls, computed from the price list.',
+    labels: CALL_LABELS,
+  },
+  operationCost: {
+    name: 'aimeter.operation.cost.usd',
+    unit: '{USD}',
+    kind: 'histogram',
+    description: 'US dollars per priced model call.',
+    labels: CALL_LABELS,
+    buckets: COST_BUCKETS,
+  },
+  cacheSavings: {
+    name: 'aimeter.cache.savings.usd',
+    unit: '{USD}',
+    kind: 'counter',
+    description: 'US dollars saved by prompt-cache reads, against the full input rate.',
+    labels: CALL_LABELS,
+  },
+  unpricedOperations: {
+    name: 'aimeter.unpriced.operations',
+    unit: '{operation}',
+    kind: 'counter',
+    description: 'Model calls whose model has no entry in the price list (their cost is unknown, not zero).',
+    labels: CALL_LABELS,
+  },
+  agentModelCalls: {
+    name: 'aimeter.agent.model_calls',
+    unit: '{call}',
+    kind: 'histogram',
+    description: 'Model calls made during one agent run.',
+    labels: [ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE],
+    buckets: CALLS_PER_RUN_BUCKETS,
+  },
+  agentToolCalls: {
+    name: 'aimeter.agent.tool_calls',
+    unit: '{call}',
+    kind: 'histogram',
+    description: 'Tool calls made during one agent run.',
+    labels: [ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE],
+    buckets: CALLS_PER_RUN_BUCKETS,
+  },
+  speechToTextAudio: {
+    name: 'aimeter.speech_to_text.audio.duration',
+    unit: 's',
+    kind: 'counter',
+    description: 'Seconds of audio transcribed or translated by speech-to-text calls.',
+    labels: CALL_LABELS,
+  },
+  speechToTextRealTimeFactor: {
+    name: 'aimeter.speech_to_text.real_time_factor',
+    unit: '1',
+    kind: 'histogram',
+    description: 'Speech-to-text processing time divided by audio duration (below 1 is faster than real time).',
+    labels: CALL_LABELS,
+    buckets: REAL_TIME_FACTOR_BUCKETS,
+  },
+  textToSpeechCharacters: {
+    name: 'aimeter.text_to_speech.characters',
+    unit: '{character}',
+    kind: 'counter',
+    description: 'Characters of text sent to text-to-speech calls.',
+    labels: CALL_LABELS,
+  },
+  textToSpeechAudioSize: {
+    name: 'aimeter.text_to_speech.audio.size',
+    unit: 'By',
+    kind: 'counter',
+    description: 'Bytes of audio returned by text-to-speech calls.',
+    labels: CALL_LABELS,
+  },
+  seriesOverflow: {
+    name: 'aimeter.series.overflow',
+    unit: '{record}',
+    kind: 'counter',
+    description: 'Records folded into the otel_metric_overflow="true" series because their metric reached its series cap.',
+    labels: [LABEL_METRIC],
+  },
+  activeSeries: {
+    name: 'aimeter.series.active',
+    unit: '{series}',
+    kind: 'gauge',
+    description: 'Series currently held per metric (compare with aimeter_series_limit).',
+    labels: [LABEL_METRIC],
+  },
+  seriesLimit: {
+    name: 'aimeter.series.limit',
+    unit: '{series}',
+    kind: 'gauge',
+    description: 'The per-metric series cap (AIMETER_MAX_SERIES_PER_METRIC).',
+    labels: [],
+  },
+  internalErrors: {
+    name: 'aimeter.internal.errors',
+    unit: '{error}',
+    kind: 'counter',
+    description: 'Exceptions raised inside aimeter and swallowed so that the application is not affected.',
+    labels: [LABEL_COMPONENT],
+  },
+  buildInfo: {
+    name: 'aimeter.build.info',
+    unit: '',
+    kind: 'gauge',
+    description: 'Always 1; the version label tells which aimeter is running.',
+    labels: [LABEL_VERSION],
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricKey = keyof typeof METRICS;

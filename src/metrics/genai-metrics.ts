@@ -1,0 +1,125 @@
+/**
+ * All of aimeter's metric families, built from the catalog, plus the self-metrics that say how
+ * the store itself is doing. `render()` is the Prometheus text for /metrics.
+ */
+import { METRICS, type MetricDefinition, type MetricKey } from './catalog';
+import { internalErrorCounts } from '../internal/errors';
+import {
+  CounterFamily,
+  type Family,
+  GaugeFamily,
+  HistogramFamily,
+  type LabelValues,
+  labelKey,
+} from './series-store';
+import type { OtelMirror } from './otel-mirror';
+
+type KeysOfKind<K extends string> = {
+  [P in MetricKey]: (typeof METRICS)[P]['kind'] extends K ? P : never;
+}[MetricKey];
+export type HistogramKey = KeysOfKind<'histogram'>;
+export type CounterKey = KeysOfKind<'counter'>;
+
+/** Self-metrics are computed at scrape time, not recorded. */
+const SELF_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>([
+  'seriesOverflow',
+  'activeSeries',
+  'seriesLimit',
+  'internalErrors',
+  'buildInfo',
+]);
+
+export const DEFAULT_MAX_SERIES_PER_METRIC = 2000;
+
+export interface GenAiMetricsOptions {
+  /** Series cap per metric family; past it, records fold into the overflow series. */
+  readonly maxSeriesPerMetric?: number;
+  /** Also record into OTel instruments (for OTLP push). */
+  readonly mirror?: OtelMirror;
+  readonly version?: string;
+}
+
+export class GenAiMetrics {
+  readonly maxSeriesPerMetric: number;
+  private readonly histograms = new Map<HistogramKey, HistogramFamily>();
+  private readonly counters = new Map<CounterKey, CounterFamily>();
+  private readonly recorded: Family<unknown>[] = [];
+  private readonly overflowCounts = new Map<string, number>();
+  private readonly mirror: OtelMirror | undefined;
+  private readonly version: string;
+
+  constructor(options: GenAiMetricsOptions = {}) {
+    this.maxSeriesPerMetric = options.maxSeriesPerMetric ?? DEFAULT_MAX_SERIES_PER_METRIC;
+    this.mirror = options.mirror;
+    this.version = options.version ?? 'unknown';
+    const onOverflow = (family: Family<unknown>) =>
+      this.overflowCounts.set(family.promName, (this.overflowCounts.get(family.promName) ?? 0) + 1);
+    for (const key of Object.keys(METRICS) as MetricKey[]) {
+      if (SELF_METRICS.has(key)) continue;
+      const def: MetricDefinition = METRICS[key];
+      if (def.kind === 'histogram') {
+        const family = new HistogramFamily(def, this.maxSeriesPerMetric, onOverflow);
+        this.histograms.set(key as HistogramKey, family);
+        this.recorded.push(family as Family<unknown>);
+      } else if (def.kind === 'counter') {
+        const family = new CounterFamily(def, this.maxSeriesPerMetric, onOverflow);
+        this.counters.set(key as CounterKey, family);
+        this.recorded.push(family as Family<unknown>);
+      }
+    }
+  }
+
+  /** Record a histogram observation. `key` is labelKey(values), passed in so callers compute it once. */
+  observe(metric: HistogramKey, key: string, values: LabelValues, value: number): void {
+    const family = this.histograms.get(metric)!;
+    family.observe(family.get(key, values), value);
+    this.mirror?.observe(metric, values, value);
+  }
+
+  add(metric: CounterKey, key: string, values: LabelValues, value: number): void {
+    if (!(value > 0)) return;
+    const family = this.counters.get(metric)!;
+    family.add(family.get(key, values), value);
+    this.mirror?.add(metric, values, value);
+  }
+
+  /** Records folded into overflow series so far, per Prometheus metric name. */
+  overflow(): ReadonlyMap<string, number> {
+    return this.overflowCounts;
+  }
+
+  /** Series held per Prometheus metric name. */
+  seriesCounts(): Map<string, number> {
+    return new Map(this.recorded.map((f) => [f.promName, f.size]));
+  }
+
+  render(): string {
+    let out = '';
+    for (const family of this.recorded) out += family.render();
+    return out + this.renderSelfMetrics();
+  }
+
+  private renderSelfMetrics(): string {
+    const noOverflow = () => undefined;
+    const overflow = new CounterFamily(METRICS.seriesOverflow, Infinity, noOverflow);
+    const active = new GaugeFamily(METRICS.activeSeries, Infinity, noOverflow);
+    const limit = new GaugeFamily(METRICS.seriesLimit, Infinity, noOverflow);
+    const errors = new CounterFamily(METRICS.internalErrors, Infinity, noOverflow);
+    const build = new GaugeFamily(METRICS.buildInfo, Infinity, noOverflow);
+    for (const family of this.recorded) {
+      const values = [family.promName];
+      const key = labelKey(values);
+      overflow.get(key, values).value = this.overflowCounts.get(family.promName) ?? 0;
+      active.get(key, values).value = family.size;
+    }
+    limit.get('', []).value = this.maxSeriesPerMetric;
+    // Always present, so that rate() and alerts see a zero before the first error.
+    errors.get('', []).value = 0;
+    for (const [component, count] of internalErrorCounts()) {
+      const values = [component];
+      errors.get(labelKey(values), values).value = count;
+    }
+    build.get(this.version, [this.version]).value = 1;
+    return overflow.render() + active.render() + limit.render() + errors.render() + build.render();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Tracks spans that are still open, so that a span ending later can tell which agent and tool
+ * it ran under, and so that two spans of one model call (two instrumentations nested around
+ * the same SDK method) are counted once.
+ *
+ * Only GenAI spans and the descendants of GenAI spans get an entry; entries are removed when
+ * their span ends, and the table is capped so that spans that never end cannot grow memory.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import { ATTR_GEN_AI_AGENT_NAME, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_TOOL_NAME } from '../semconv/attributes';
+import { Operation } from '../semconv/operations';
+import type { GenAiCall } from './read-span';
+import { looksLikeGenAi } from './read-span';
+
+export interface SpanEntry {
+  /** The live span attributes (the SDK mutates them in place until the span ends). */
+  readonly attributes: Attributes;
+  readonly agent: SpanEntry | undefined;
+  readonly tool: SpanEntry | undefined;
+  /** Set when the span was a model call at start: a model-call child is then the same call. */
+  readonly modelCall: boolean;
+  readonly parent: SpanEntry | undefined;
+  /** What a nested span of the same call reported, merged when this span ends. */
+  pending: GenAiCall | undefined;
+  /** Agent runs only: calls seen below this agent. */
+  modelCalls: number;
+  toolCalls: number;
+}
+
+export const DEFAULT_MAX_OPEN_SPANS = 50_000;
+
+export class Lineage {
+  private readonly open = new Map<string, SpanEntry>();
+
+  constructor(private readonly maxOpenSpans = DEFAULT_MAX_OPEN_SPANS) {}
+
+  onStart(spanId: string, parentId: string | undefined, attributes: Attributes): void {
+    const parent = parentId === undefined ? undefined : this.open.get(parentId);
+    const genAi = looksLikeGenAi(attributes);
+    if (!genAi && parent === undefined) return;
+    const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
+    const isAgent = operation === Operation.InvokeAgent;
+    const isTool = operation === Operation.ExecuteTool;
+    const entry: SpanEntry = {
+      attributes,
+      parent,
+      agent: undefined,
+      tool: undefined,
+      modelCall: genAi && !isAgent && !isTool && operation !== Operation.InvokeWorkflow && operation !== Operation.CreateAgent,
+      pending: undefined,
+      modelCalls: 0,
+      toolCalls: 0,
+    };
+    (entry as { agent: SpanEntry | undefined }).agent = isAgent ? entry : parent?.agent;
+    (entry as { tool: SpanEntry | undefined }).tool = isTool ? entry : parent?.tool;
+    if (this.open.size >= this.maxOpenSpans) {
+      // Spans that never end: forget the oldest rather than grow.
+      const oldest = this.open.keys().next().value;
+      if (oldest !== undefined) this.open.delete(oldest);
+    }
+    this.open.set(spanId, entry);
+  }
+
+  /** Removes and returns the entry of a span that ended. */
+  take(spanId: string): SpanEntry | undefined {
+    const entry = this.open.get(spanId);
+    if (entry !== undefined) this.open.delete(spanId);
+    return entry;
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+}
+
+export function agentNameOf(entry: SpanEntry | undefined): string {
+  const name = entry?.attributes[ATTR_GEN_AI_AGENT_NAME];
+  return typeof name === 'string' ? name : '';
+}
+
+export function toolNameOf(entry: SpanEntry | undefined): string {
+  const name = entry?.attributes[ATTR_GEN_AI_TOOL_NAME];
+  return typeof name === 'string' ? name : '';
+}

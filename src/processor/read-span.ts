@@ -1,0 +1,121 @@
+/**
+ * Normalises a GenAI span from any instrumentation (aimeter's, the contrib OpenAI one,
+ * OpenLLMetry, the Vercel AI SDK, provider SDKs' native spans) into one record.
+ */
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import * as A from '../semconv/attributes';
+import { Operation } from '../semconv/operations';
+import type { Usage } from '../prices/types';
+import type { ReadableSpanLike } from './span-like';
+
+export interface GenAiCall {
+  readonly operation: string;
+  readonly provider: string;
+  readonly requestModel: string;
+  readonly responseModel: string;
+  /** '' on success. */
+  readonly errorType: string;
+  readonly durationSeconds: number;
+  readonly usage: Usage;
+  readonly timeToFirstChunk: number | undefined;
+  readonly chunks: number | undefined;
+  readonly audioBytes: number | undefined;
+  /** The span's own gen_ai.agent.name / gen_ai.tool.name attributes. */
+  readonly agentName: string;
+  readonly toolName: string;
+}
+
+/** True when the attributes mark a GenAI span (checked at span start, so it must be cheap). */
+export function looksLikeGenAi(attributes: Attributes): boolean {
+  return (
+    attributes[A.ATTR_GEN_AI_OPERATION_NAME] !== undefined ||
+    attributes[A.ATTR_GEN_AI_PROVIDER_NAME] !== undefined ||
+    attributes[A.ATTR_GEN_AI_SYSTEM] !== undefined
+  );
+}
+
+export function readGenAiSpan(span: ReadableSpanLike): GenAiCall | undefined {
+  const a = span.attributes;
+  if (!looksLikeGenAi(a)) return undefined;
+  return {
+    operation: operationOf(a),
+    provider: str(a[A.ATTR_GEN_AI_PROVIDER_NAME]) || str(a[A.ATTR_GEN_AI_SYSTEM]),
+    requestModel: str(a[A.ATTR_GEN_AI_REQUEST_MODEL]),
+    responseModel: str(a[A.ATTR_GEN_AI_RESPONSE_MODEL]),
+    errorType: str(a[A.ATTR_ERROR_TYPE]) || (span.status.code === SpanStatusCode.ERROR ? '_OTHER' : ''),
+    durationSeconds: span.duration[0] + span.duration[1] / 1e9,
+    usage: {
+      inputTokens: num(a[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]) ?? num(a[A.ATTR_LEGACY_USAGE_PROMPT_TOKENS]),
+      outputTokens: num(a[A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ?? num(a[A.ATTR_LEGACY_USAGE_COMPLETION_TOKENS]),
+      cacheReadTokens:
+        num(a[A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]) ?? num(a[A.ATTR_LEGACY_CACHE_READ_INPUT_TOKENS]),
+      cacheCreationTokens:
+        num(a[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]) ?? num(a[A.ATTR_LEGACY_CACHE_CREATION_INPUT_TOKENS]),
+      reasoningTokens: num(a[A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]),
+      audioSeconds: num(a[A.ATTR_AIMETER_SPEECH_AUDIO_DURATION]),
+      characters: num(a[A.ATTR_AIMETER_SPEECH_CHARACTERS]),
+    },
+    timeToFirstChunk: timeToFirstChunk(a),
+    chunks: num(a[A.ATTR_AIMETER_RESPONSE_CHUNKS]),
+    audioBytes: num(a[A.ATTR_AIMETER_SPEECH_AUDIO_SIZE]),
+    agentName: str(a[A.ATTR_GEN_AI_AGENT_NAME]),
+    toolName: str(a[A.ATTR_GEN_AI_TOOL_NAME]),
+  };
+}
+
+/** Fills what `primary` lacks from `secondary`: two spans of one call, counted once. */
+export function mergeCalls(primary: GenAiCall, secondary: GenAiCall): GenAiCall {
+  const u = primary.usage;
+  const v = secondary.usage;
+  return {
+    ...primary,
+    provider: primary.provider || secondary.provider,
+    requestModel: primary.requestModel || secondary.requestModel,
+    responseModel: primary.responseModel || secondary.responseModel,
+    errorType: primary.errorType || secondary.errorType,
+    usage: {
+      inputTokens: u.inputTokens ?? v.inputTokens,
+      outputTokens: u.outputTokens ?? v.outputTokens,
+      cacheReadTokens: u.cacheReadTokens ?? v.cacheReadTokens,
+      cacheCreationTokens: u.cacheCreationTokens ?? v.cacheCreationTokens,
+      reasoningTokens: u.reasoningTokens ?? v.reasoningTokens,
+      audioSeconds: u.audioSeconds ?? v.audioSeconds,
+      characters: u.characters ?? v.characters,
+    },
+    timeToFirstChunk: primary.timeToFirstChunk ?? secondary.timeToFirstChunk,
+    chunks: primary.chunks ?? secondary.chunks,
+    audioBytes: primary.audioBytes ?? secondary.audioBytes,
+  };
+}
+
+function operationOf(a: Attributes): string {
+  const op = str(a[A.ATTR_GEN_AI_OPERATION_NAME]);
+  if (op) return op;
+  // OpenLLMetry: llm.request.type = chat | completion | embedding | rerank
+  switch (str(a[A.ATTR_LEGACY_LLM_REQUEST_TYPE])) {
+    case 'completion':
+      return Operation.TextCompletion;
+    case 'embedding':
+      return Operation.Embeddings;
+    case 'chat':
+      return Operation.Chat;
+  }
+  // Vercel AI SDK: ai.operationId = ai.generateText.doGenerate, ai.embed.doEmbed, ...
+  if (str(a[A.ATTR_VERCEL_OPERATION_ID]).includes('Embed')) return Operation.Embeddings;
+  return Operation.Chat;
+}
+
+function timeToFirstChunk(a: Attributes): number | undefined {
+  const seconds = num(a[A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]);
+  if (seconds !== undefined) return seconds;
+  const ms = num(a[A.ATTR_VERCEL_MS_TO_FIRST_CHUNK]);
+  return ms === undefined ? undefined : ms / 1000;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}

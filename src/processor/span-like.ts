@@ -1,0 +1,17 @@
+/**
+ * The parts of a span the processor reads. Declared structurally, instead of importing
+ * sdk-trace-base's types, so that the processor plugs into OTel JS 2.x and 3.x alike.
+ */
+import type { Attributes, HrTime, SpanContext, SpanStatus } from '@opentelemetry/api';
+
+export interface ReadableSpanLike {
+  readonly name: string;
+  readonly attributes: Attributes;
+  readonly duration: HrTime;
+  readonly status: SpanStatus;
+  spanContext(): SpanContext;
+  /** OTel JS 2.x/3.x. */
+  readonly parentSpanContext?: SpanContext;
+  /** OTel JS 1.x. */
+  readonly parentSpanId?: string;
+}

@@ -1,0 +1,69 @@
+/**
+ * Every span attribute name aimeter reads or writes, in one place.
+ *
+ * `gen_ai.*` names follow the OpenTelemetry GenAI semantic conventions (Development status).
+ * Attributes of our own live under `aimeter.*`, never under `gen_ai.*`.
+ */
+
+// --- GenAI semantic conventions -------------------------------------------------------------
+export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
+/** Deprecated in favour of gen_ai.provider.name; older instrumentations still emit it. */
+export const ATTR_GEN_AI_SYSTEM = 'gen_ai.system';
+export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
+export const ATTR_GEN_AI_REQUEST_STREAM = 'gen_ai.request.stream';
+export const ATTR_GEN_AI_REQUEST_MAX_TOKENS = 'gen_ai.request.max_tokens';
+export const ATTR_GEN_AI_REQUEST_TEMPERATURE = 'gen_ai.request.temperature';
+export const ATTR_GEN_AI_REQUEST_TOP_P = 'gen_ai.request.top_p';
+export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
+export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id';
+export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons';
+export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = 'gen_ai.response.time_to_first_chunk';
+export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
+export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation.input_tokens';
+export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
+export const ATTR_GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id';
+export const ATTR_GEN_AI_AGENT_NAME = 'gen_ai.agent.name';
+export const ATTR_GEN_AI_AGENT_ID = 'gen_ai.agent.id';
+export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
+export const ATTR_GEN_AI_TOOL_CALL_ID = 'gen_ai.tool.call.id';
+export const ATTR_GEN_AI_TOOL_TYPE = 'gen_ai.tool.type';
+export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type';
+export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+// Content (opt-in only).
+export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
+export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';
+export const ATTR_GEN_AI_OUTPUT_MESSAGES = 'gen_ai.output.messages';
+export const ATTR_GEN_AI_TOOL_DEFINITIONS = 'gen_ai.tool.definitions';
+export const ATTR_GEN_AI_TOOL_CALL_ARGUMENTS = 'gen_ai.tool.call.arguments';
+export const ATTR_GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result';
+
+// --- General semantic conventions ----------------------------------------------------------
+export const ATTR_ERROR_TYPE = 'error.type';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
+
+// --- Other libraries' spellings we read (never write) ----------------------------------------
+/** OpenLLMetry and older contrib instrumentations. */
+export const ATTR_LEGACY_USAGE_PROMPT_TOKENS = 'gen_ai.usage.prompt_tokens';
+export const ATTR_LEGACY_USAGE_COMPLETION_TOKENS = 'gen_ai.usage.completion_tokens';
+export const ATTR_LEGACY_LLM_REQUEST_TYPE = 'llm.request.type';
+export const ATTR_LEGACY_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read_input_tokens';
+export const ATTR_LEGACY_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation_input_tokens';
+/** Vercel AI SDK. */
+export const ATTR_VERCEL_OPERATION_ID = 'ai.operationId';
+export const ATTR_VERCEL_MS_TO_FIRST_CHUNK = 'ai.response.msToFirstChunk';
+
+// --- aimeter's own -----------------------------------------------------------------------------
+/** Number of streamed chunks the caller received (streaming calls only). */
+export const ATTR_AIMETER_RESPONSE_CHUNKS = 'aimeter.response.chunks';
+/** Seconds of audio in (speech-to-text) or out (text-to-speech), when known. */
+export const ATTR_AIMETER_SPEECH_AUDIO_DURATION = 'aimeter.speech.audio.duration';
+/** Characters of text synthesized (text-to-speech). */
+export const ATTR_AIMETER_SPEECH_CHARACTERS = 'aimeter.speech.characters';
+/** Bytes of audio produced (text-to-speech). */
+export const ATTR_AIMETER_SPEECH_AUDIO_SIZE = 'aimeter.speech.audio.size';
+/** Set on a span whose usage another span already reports, so that it is not counted twice. */
+export const ATTR_AIMETER_USAGE_COUNTED_ELSEWHERE = 'aimeter.usage.counted_elsewhere';

@@ -1,0 +1,177 @@
+/**
+ * GenAiSpan: one GenAI operation as an OpenTelemetry span with semantic-convention attributes.
+ * Shared by the SDK instrumentations and the manual API, so that naming, usage attributes,
+ * streaming timings and error normalisation are written in exactly one place.
+ */
+import {
+  context as otelContext,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import * as A from '../semconv/attributes';
+import { Operation } from '../semconv/operations';
+import { errorTypeOf } from './error-type';
+
+export interface GenAiSpanStart {
+  /** gen_ai.operation.name, e.g. 'chat', 'speech_to_text', 'invoke_agent', 'execute_tool'. */
+  readonly operation: string;
+  /** gen_ai.provider.name; may be omitted for agents and tools. */
+  readonly provider?: string;
+  readonly requestModel?: string;
+  readonly agentName?: string;
+  readonly toolName?: string;
+  readonly serverAddress?: string;
+  readonly serverPort?: number;
+  readonly stream?: boolean;
+  /** Further attributes known at start (request parameters, ids). */
+  readonly attributes?: Attributes;
+  /** Parent context; defaults to the active one. */
+  readonly parent?: Context;
+}
+
+export interface TokenUsage {
+  /** Input tokens, INCLUDING cache reads and writes (semconv). */
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly cacheReadTokens?: number;
+  readonly cacheCreationTokens?: number;
+  readonly reasoningTokens?: number;
+}
+
+export interface ResponseInfo {
+  readonly model?: string;
+  readonly id?: string;
+  readonly finishReasons?: readonly string[];
+}
+
+export class GenAiSpan {
+  readonly span: Span;
+  /** The parent context with this span active: run the traced work inside it. */
+  readonly context: Context;
+  private readonly startedAt = performance.now();
+  private firstChunkAt: number | undefined;
+  private chunkCount = 0;
+  private ended = false;
+
+  private constructor(span: Span, parent: Context) {
+    this.span = span;
+    this.context = trace.setSpan(parent, span);
+  }
+
+  static start(tracer: Tracer, start: GenAiSpanStart): GenAiSpan {
+    const parent = start.parent ?? otelContext.active();
+    const attributes: Attributes = { [A.ATTR_GEN_AI_OPERATION_NAME]: start.operation };
+    if (start.provider) attributes[A.ATTR_GEN_AI_PROVIDER_NAME] = start.provider;
+    if (start.requestModel) attributes[A.ATTR_GEN_AI_REQUEST_MODEL] = start.requestModel;
+    if (start.agentName) attributes[A.ATTR_GEN_AI_AGENT_NAME] = start.agentName;
+    if (start.toolName) attributes[A.ATTR_GEN_AI_TOOL_NAME] = start.toolName;
+    if (start.serverAddress) attributes[A.ATTR_SERVER_ADDRESS] = start.serverAddress;
+    if (start.serverPort !== undefined) attributes[A.ATTR_SERVER_PORT] = start.serverPort;
+    if (start.stream !== undefined) attributes[A.ATTR_GEN_AI_REQUEST_STREAM] = start.stream;
+    if (start.attributes) Object.assign(attributes, start.attributes);
+    const span = tracer.startSpan(spanName(start), { kind: spanKind(start.operation), attributes }, parent);
+    return new GenAiSpan(span, parent);
+  }
+
+  /** Runs `fn` with this span active, so nested GenAI spans become its children. */
+  run<T>(fn: () => T): T {
+    return otelContext.with(this.context, fn);
+  }
+
+  /** Marks the arrival of a streamed chunk (the first one sets time to first chunk). */
+  chunk(): void {
+    if (this.firstChunkAt === undefined) this.firstChunkAt = performance.now();
+    this.chunkCount++;
+  }
+
+  get chunks(): number {
+    return this.chunkCount;
+  }
+
+  setUsage(usage: TokenUsage): void {
+    const s = this.span;
+    setNumber(s, A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
+    setNumber(s, A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+    setNumber(s, A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
+    setNumber(s, A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheCreationTokens);
+    setNumber(s, A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens);
+  }
+
+  setResponse(response: ResponseInfo): void {
+    if (response.model) this.span.setAttribute(A.ATTR_GEN_AI_RESPONSE_MODEL, response.model);
+    if (response.id) this.span.setAttribute(A.ATTR_GEN_AI_RESPONSE_ID, response.id);
+    if (response.finishReasons && response.finishReasons.length > 0) {
+      this.span.setAttribute(A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [...response.finishReasons]);
+    }
+  }
+
+  /** Speech: seconds of audio (in for speech-to-text, out for text-to-speech when known). */
+  setAudioDuration(seconds: number | undefined): void {
+    setNumber(this.span, A.ATTR_AIMETER_SPEECH_AUDIO_DURATION, seconds);
+  }
+
+  /** Text-to-speech: characters synthesized. */
+  setCharacters(count: number | undefined): void {
+    setNumber(this.span, A.ATTR_AIMETER_SPEECH_CHARACTERS, count);
+  }
+
+  /** Text-to-speech: bytes of audio produced. */
+  setAudioSize(bytes: number | undefined): void {
+    setNumber(this.span, A.ATTR_AIMETER_SPEECH_AUDIO_SIZE, bytes);
+  }
+
+  setAttributes(attributes: Attributes): void {
+    this.span.setAttributes(attributes);
+  }
+
+  /** Ends the span successfully (idempotent). */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.writeTimings();
+    this.span.end();
+  }
+
+  /** Ends the span as failed, with a normalised error.type (idempotent). */
+  fail(error: unknown, errorType = errorTypeOf(error)): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.writeTimings();
+    this.span.setAttribute(A.ATTR_ERROR_TYPE, errorType);
+    const message = error instanceof Error ? error.message : undefined;
+    this.span.setStatus({ code: SpanStatusCode.ERROR, ...(message ? { message: message.slice(0, 256) } : {}) });
+    this.span.end();
+  }
+
+  private writeTimings(): void {
+    if (this.firstChunkAt !== undefined) {
+      this.span.setAttribute(A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (this.firstChunkAt - this.startedAt) / 1000);
+      this.span.setAttribute(A.ATTR_AIMETER_RESPONSE_CHUNKS, this.chunkCount);
+    }
+  }
+}
+
+function spanName(start: GenAiSpanStart): string {
+  const subject =
+    start.operation === Operation.InvokeAgent || start.operation === Operation.CreateAgent
+      ? start.agentName
+      : start.operation === Operation.ExecuteTool
+        ? start.toolName
+        : start.requestModel;
+  return subject ? `${start.operation} ${subject}` : start.operation;
+}
+
+function spanKind(operation: string): SpanKind {
+  return operation === Operation.InvokeAgent || operation === Operation.ExecuteTool || operation === Operation.InvokeWorkflow
+    ? SpanKind.INTERNAL
+    : SpanKind.CLIENT;
+}
+
+function setNumber(span: Span, key: string, value: number | undefined): void {
+  if (typeof value === 'number' && Number.isFinite(value)) span.setAttribute(key, value);
+}
