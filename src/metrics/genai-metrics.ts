@@ -45,7 +45,7 @@ export class GenAiMetrics {
   private readonly counters = new Map<CounterKey, CounterFamily>();
   private readonly recorded: Family<unknown>[] = [];
   private readonly overflowCounts = new Map<string, number>();
-  private readonly mirror: OtelMirror | undefined;
+  private mirror: OtelMirror | undefined;
   private readonly version: string;
 
   constructor(options: GenAiMetricsOptions = {}) {
@@ -81,6 +81,11 @@ export class GenAiMetrics {
     const family = this.counters.get(metric)!;
     family.add(family.get(key, values), value);
     this.mirror?.add(metric, values, value);
+  }
+
+  /** Mirror every later record into OTel instruments (OTLP push). */
+  attachMirror(mirror: OtelMirror): void {
+    this.mirror = mirror;
   }
 
   /** Records folded into overflow series so far, per Prometheus metric name. */

@@ -101,9 +101,6 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
     const models = (data as { models?: unknown[] } | null)?.models;
     where = entryLabel(Array.isArray(models) ? models[path[1]] : undefined, path[1]);
     rest = path.slice(2);
-  } else if (path.length > 0) {
-    where = String(path[0]);
-    rest = path.slice(1);
   }
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.join(', ');

@@ -27,6 +27,7 @@ export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning
 export const ATTR_GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id';
 export const ATTR_GEN_AI_AGENT_NAME = 'gen_ai.agent.name';
 export const ATTR_GEN_AI_AGENT_ID = 'gen_ai.agent.id';
+export const ATTR_GEN_AI_AGENT_DESCRIPTION = 'gen_ai.agent.description';
 export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
 export const ATTR_GEN_AI_TOOL_CALL_ID = 'gen_ai.tool.call.id';
 export const ATTR_GEN_AI_TOOL_TYPE = 'gen_ai.tool.type';
@@ -65,5 +66,7 @@ export const ATTR_AIMETER_SPEECH_AUDIO_DURATION = 'aimeter.speech.audio.duration
 export const ATTR_AIMETER_SPEECH_CHARACTERS = 'aimeter.speech.characters';
 /** Bytes of audio produced (text-to-speech). */
 export const ATTR_AIMETER_SPEECH_AUDIO_SIZE = 'aimeter.speech.audio.size';
+/** Text-to-speech voice id (an id: a span attribute only, never a metric label). */
+export const ATTR_AIMETER_SPEECH_VOICE_ID = 'aimeter.speech.voice.id';
 /** Set on a span whose usage another span already reports, so that it is not counted twice. */
 export const ATTR_AIMETER_USAGE_COUNTED_ELSEWHERE = 'aimeter.usage.counted_elsewhere';

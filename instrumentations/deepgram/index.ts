@@ -1,0 +1,212 @@
+/**
+ * Deepgram (`@deepgram/sdk` 5.x) pre-recorded speech-to-text:
+ * `client.listen.v1.media.transcribeFile(audio, {model})` and `transcribeUrl({url, model})`.
+ *
+ * The SDK (Fern-generated) implements both on `MediaClient` (not exported from the package
+ * root), in `.../listen/resources/v1/resources/media/client/Client.{js,mjs}`; the public methods
+ * wrap the private `__transcribeFile` / `__transcribeUrl` promise in an `HttpResponsePromise`.
+ * aimeter patches the two private methods, so the public `HttpResponsePromise` (with
+ * `.withRawResponse()`) is still created by the SDK itself and nothing the caller sees changes.
+ *
+ * Span: `speech_to_text {model}`, provider `deepgram`, seconds of audio from the response's
+ * `metadata.duration` (-> aimeter_speech_to_text_audio_duration_seconds_total, real-time factor,
+ * cost per minute). See docs/instrumentations/speech.md.
+ */
+import { context } from '@opentelemetry/api';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+  isWrapped,
+  type InstrumentationConfig,
+} from '@opentelemetry/instrumentation';
+import { runtimeSettings } from '../../src/config/runtime';
+import { swallow } from '../../src/internal/errors';
+import { packageVersion } from '../../src/internal/package-info';
+import * as A from '../../src/semconv/attributes';
+import { Operation } from '../../src/semconv/operations';
+import { Provider } from '../../src/semconv/providers';
+import { GenAiSpan } from '../../src/tracing/genai-span';
+
+export const DEEPGRAM_INSTRUMENTATION_NAME = 'deepgram';
+
+const MODULE = '@deepgram/sdk';
+const SUPPORTED = ['>=5.0.0 <6'];
+const MEDIA_CLIENT_FILES = [
+  'dist/cjs/api/resources/listen/resources/v1/resources/media/client/Client.js',
+  'dist/esm/api/resources/listen/resources/v1/resources/media/client/Client.mjs',
+];
+const DEFAULT_BASE_URL = 'https://api.deepgram.com';
+const COMPONENT = 'instrumentation-deepgram';
+
+interface MediaClientLike {
+  _options?: { baseUrl?: unknown; environment?: unknown };
+}
+
+interface MediaClientClass {
+  prototype: Record<string, unknown>;
+}
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+
+export class DeepgramInstrumentation extends InstrumentationBase {
+  constructor(config: InstrumentationConfig = {}) {
+    super('aimeter/instrumentation-deepgram', packageVersion(), config);
+  }
+
+  protected init() {
+    const files = MEDIA_CLIENT_FILES.map(
+      (file) =>
+        new InstrumentationNodeModuleFile(
+          `${MODULE}/${file}`,
+          SUPPORTED,
+          (exports: { MediaClient?: MediaClientClass }) => {
+            this.patchMediaClient(exports?.MediaClient);
+            return exports;
+          },
+          (exports: { MediaClient?: MediaClientClass }) => {
+            this.unpatchMediaClient(exports?.MediaClient);
+            return exports;
+          },
+        ),
+    );
+    return [new InstrumentationNodeModuleDefinition(MODULE, SUPPORTED, undefined, undefined, files)];
+  }
+
+  private patchMediaClient(cls: MediaClientClass | undefined): void {
+    const proto = cls?.prototype;
+    if (!proto) return;
+    if (typeof proto.__transcribeFile === 'function' && !isWrapped(proto.__transcribeFile)) {
+      this._wrap(proto, '__transcribeFile', (original: AnyFn) => this.traced(original, 'file'));
+    }
+    if (typeof proto.__transcribeUrl === 'function' && !isWrapped(proto.__transcribeUrl)) {
+      this._wrap(proto, '__transcribeUrl', (original: AnyFn) => this.traced(original, 'url'));
+    }
+  }
+
+  private unpatchMediaClient(cls: MediaClientClass | undefined): void {
+    const proto = cls?.prototype;
+    if (!proto) return;
+    if (isWrapped(proto.__transcribeFile)) this._unwrap(proto, '__transcribeFile');
+    if (isWrapped(proto.__transcribeUrl)) this._unwrap(proto, '__transcribeUrl');
+  }
+
+  private traced(original: AnyFn, source: 'file' | 'url'): AnyFn {
+    const instrumentation = this;
+    return function (this: unknown, ...args: unknown[]): unknown {
+      // transcribeFile(uploadable, request, requestOptions) / transcribeUrl(request, requestOptions)
+      const request = (source === 'file' ? args[1] : args[0]) as Record<string, unknown> | undefined;
+      const handle = swallow(COMPONENT, undefined, () => startSpan(instrumentation, this as MediaClientLike, request));
+      if (handle === undefined) return original.apply(this, args);
+      let pending: unknown;
+      try {
+        pending = context.with(handle.context, () => original.apply(this, args));
+      } catch (error) {
+        swallow(COMPONENT, undefined, () => handle.fail(error));
+        throw error;
+      }
+      if (!isThenable(pending)) {
+        swallow(COMPONENT, undefined, () => handle.end());
+        return pending;
+      }
+      return pending.then(
+        (result) => {
+          swallow(COMPONENT, undefined, () => {
+            recordResponse(handle, result);
+            handle.end();
+          });
+          return result;
+        },
+        (error: unknown) => {
+          swallow(COMPONENT, undefined, () => handle.fail(error));
+          throw error;
+        },
+      );
+    };
+  }
+}
+
+function startSpan(instrumentation: DeepgramInstrumentation, client: MediaClientLike, request: Record<string, unknown> | undefined): GenAiSpan {
+  const model = typeof request?.model === 'string' && request.model !== '' ? request.model : undefined;
+  const server = serverOf(client?._options);
+  return GenAiSpan.start(instrumentation['tracer'], {
+    operation: Operation.SpeechToText,
+    provider: Provider.Deepgram,
+    requestModel: model,
+    serverAddress: server.address,
+    serverPort: server.port,
+  });
+}
+
+interface DeepgramModelInfo {
+  name?: unknown;
+  arch?: unknown;
+}
+
+/** The `{data, rawResponse}` the private method resolves to; data is Deepgram's JSON. */
+function recordResponse(handle: GenAiSpan, result: unknown): void {
+  const data = (result as { data?: unknown } | undefined)?.data as
+    | {
+        request_id?: unknown;
+        metadata?: { request_id?: unknown; duration?: unknown; models?: unknown; model_info?: Record<string, DeepgramModelInfo> };
+        results?: { channels?: Array<{ alternatives?: Array<{ transcript?: unknown }> }> };
+      }
+    | undefined;
+  if (!data || typeof data !== 'object') return;
+  const metadata = data.metadata;
+  const requestId = typeof metadata?.request_id === 'string' ? metadata.request_id : typeof data.request_id === 'string' ? data.request_id : undefined;
+  handle.setResponse({ id: requestId, model: responseModelOf(metadata) });
+  if (typeof metadata?.duration === 'number') handle.setAudioDuration(metadata.duration);
+  if (runtimeSettings().captureMessageContent) {
+    const transcripts = (data.results?.channels ?? [])
+      .map((channel) => channel?.alternatives?.[0]?.transcript)
+      .filter((t): t is string => typeof t === 'string');
+    if (transcripts.length > 0) {
+      handle.setAttributes({
+        [A.ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify([
+          { role: 'assistant', parts: transcripts.map((content) => ({ type: 'text', content })), finish_reason: 'stop' },
+        ]),
+      });
+    }
+  }
+}
+
+/**
+ * Deepgram reports the models used in `metadata.models` (ids) and `metadata.model_info[id]`
+ * ({name: 'general-nova-3', arch: 'nova-3', version}). `arch` is the name callers use in the
+ * request (`model: 'nova-3'`) and the one prices are listed under; it is used as the response
+ * model when exactly one model served the request.
+ */
+function responseModelOf(metadata: { models?: unknown; model_info?: Record<string, DeepgramModelInfo> } | undefined): string | undefined {
+  const info = metadata?.model_info;
+  if (!info || typeof info !== 'object') return undefined;
+  const ids = Array.isArray(metadata?.models) ? (metadata.models as unknown[]).filter((id): id is string => typeof id === 'string') : Object.keys(info);
+  const names = new Set<string>();
+  for (const id of ids) {
+    const entry = info[id];
+    const name = typeof entry?.arch === 'string' ? entry.arch : typeof entry?.name === 'string' ? entry.name : undefined;
+    if (name) names.add(name);
+  }
+  return names.size === 1 ? [...names][0] : undefined;
+}
+
+function serverOf(options: { baseUrl?: unknown; environment?: unknown } | undefined): { address?: string; port?: number } {
+  let base: unknown;
+  if (options?.baseUrl !== undefined && options.baseUrl !== null) base = options.baseUrl;
+  else if (options?.environment !== undefined && options.environment !== null) {
+    const env = options.environment as { base?: unknown } | string;
+    base = typeof env === 'string' ? env : env.base;
+  } else base = DEFAULT_BASE_URL;
+  if (typeof base !== 'string') return {};
+  try {
+    const url = new URL(base);
+    const port = url.port !== '' ? Number(url.port) : url.protocol === 'http:' || url.protocol === 'ws:' ? 80 : 443;
+    return { address: url.hostname, port };
+  } catch {
+    return {};
+  }
+}
+
+function isThenable(value: unknown): value is Promise<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}

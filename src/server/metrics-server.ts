@@ -1,0 +1,71 @@
+/**
+ * The HTTP endpoint Prometheus scrapes: GET /metrics (text exposition 0.0.4) and GET /healthz.
+ * It never keeps the process alive (the server is unref'd) and never takes the app down: a busy
+ * port or any start-up failure prints one warning and the application runs on.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { warn } from '../internal/log';
+import { recordInternalError } from '../internal/errors';
+
+export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export interface MetricsServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Produces the full exposition text. */
+  readonly render: () => Promise<string>;
+}
+
+export interface MetricsServer {
+  /** Resolves with the bound address once listening, or undefined if the server could not start. */
+  readonly ready: Promise<AddressInfo | undefined>;
+  close(): Promise<void>;
+}
+
+export function startMetricsServer(options: MetricsServerOptions): MetricsServer {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', (_req, res) => {
+    options.render().then(
+      (text) => res.type(EXPOSITION_CONTENT_TYPE).send(text),
+      (error: unknown) => {
+        recordInternalError('metrics-endpoint', error);
+        res.status(500).type('text/plain').send('aimeter: failed to render metrics\n');
+      },
+    );
+  });
+  app.get('/healthz', (_req, res) => {
+    res.type('text/plain').send('ok\n');
+  });
+
+  let server: Server | undefined;
+  const ready = new Promise<AddressInfo | undefined>((resolve) => {
+    try {
+      server = app.listen(options.port, options.host);
+      server.unref();
+      server.once('listening', () => resolve(server!.address() as AddressInfo));
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        warn(
+          `aimeter: cannot serve /metrics on ${options.host}:${options.port} (${error.code ?? error.message}); ` +
+            'the application runs on without the metrics endpoint. Set OTEL_EXPORTER_PROMETHEUS_PORT to a free port.',
+        );
+        resolve(undefined);
+      });
+    } catch (error) {
+      warn(`aimeter: cannot start the metrics endpoint (${String(error)}); the application runs on without it.`);
+      resolve(undefined);
+    }
+  });
+
+  return {
+    ready,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server?.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+}
