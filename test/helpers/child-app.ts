@@ -1,0 +1,87 @@
+/** Runs an app in a child process (e.g. under the aimeter preload) and waits for its "ready" line. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export interface ChildApp {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Closes stdin (apps exit on it) and waits for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function startChildApp(
+  args: readonly string[],
+  env: Record<string, string>,
+  { readyLine = 'ready', timeoutMs = 20_000 } = {},
+): Promise<ChildApp> {
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app did not print "${readyLine}" in ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+    const check = () => {
+      if (out.split('\n').includes(readyLine)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`app exited (${code}) before "${readyLine}"; stdout: ${out}; stderr: ${err}`));
+    });
+  });
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    stop: async () => {
+      child.stdin!.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** A TCP port that was free a moment ago, on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** GETs a path of the app's metrics server, retrying while the server is still starting (up to `waitMs`). */
+export async function scrape(
+  port: number,
+  pathName = '/metrics',
+  { waitMs = 10_000 } = {},
+): Promise<{ status: number; type: string; body: string }> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${pathName}`);
+      return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
