@@ -3,6 +3,10 @@
  * (instrumentations/<sdk>/) and is built on @opentelemetry/instrumentation's InstrumentationBase.
  */
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { AnthropicInstrumentation, ANTHROPIC_INSTRUMENTATION_NAME } from './anthropic';
+import { DeepgramInstrumentation, DEEPGRAM_INSTRUMENTATION_NAME } from './deepgram';
+import { ElevenLabsInstrumentation, ELEVENLABS_INSTRUMENTATION_NAME } from './elevenlabs';
+import { OpenAIInstrumentation, name as OPENAI_INSTRUMENTATION_NAME } from './openai';
 
 export interface InstrumentationEntry {
   /** Short name, as used in OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
@@ -10,7 +14,12 @@ export interface InstrumentationEntry {
   create(): Instrumentation;
 }
 
-export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [];
+export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
+  { name: OPENAI_INSTRUMENTATION_NAME, create: () => new OpenAIInstrumentation() },
+  { name: ANTHROPIC_INSTRUMENTATION_NAME, create: () => new AnthropicInstrumentation() },
+  { name: DEEPGRAM_INSTRUMENTATION_NAME, create: () => new DeepgramInstrumentation() },
+  { name: ELEVENLABS_INSTRUMENTATION_NAME, create: () => new ElevenLabsInstrumentation() },
+];
 
 export function createInstrumentations(disabled: ReadonlySet<string> = new Set()): Instrumentation[] {
   return INSTRUMENTATIONS.filter((entry) => !disabled.has(entry.name)).map((entry) => entry.create());

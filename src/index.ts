@@ -17,3 +17,4 @@ export { GenAiRecordingSampler } from './sdk/sampler';
 export { GenAiSpan, type GenAiSpanStart, type TokenUsage, type ResponseInfo } from './tracing/genai-span';
 export { Operation, type OperationName } from './semconv/operations';
 export { Provider } from './semconv/providers';
+export * from './api/index';

@@ -22,6 +22,8 @@ import {
   type ToolOptions,
 } from './trace';
 
+const COMPONENT = 'manual-api';
+
 type AnyMethod = (this: any, ...args: any[]) => any;
 
 /** Static options, or options computed from the call (`this` is the instance). */
@@ -35,17 +37,17 @@ export interface AimeterMethodDecorator {
 
 type Tracer<O> = (options: O, fn: () => unknown) => unknown;
 
-function makeDecorator<O>(kind: string, options: DecoratorOptions<O>, traceFn: Tracer<O>, defaults?: (args: unknown[]) => Partial<O>): AimeterMethodDecorator {
+function makeDecorator<O>(options: DecoratorOptions<O>, traceFn: Tracer<O>, defaults?: (args: unknown[]) => Partial<O>): AimeterMethodDecorator {
   const wrap = (original: AnyMethod): AnyMethod => {
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-      const resolved = swallow(`manual-api:@${kind}`, undefined, () => {
+      const resolved = swallow(COMPONENT, undefined, () => {
         const base = typeof options === 'function' ? (options as (...a: unknown[]) => O).apply(this, args) : options;
         return defaults ? ({ ...defaults(args), ...base } as O) : base;
       });
       if (resolved === undefined || resolved === null) return original.apply(this, args);
       return traceFn(resolved, () => original.apply(this, args));
     };
-    swallow(`manual-api:@${kind}`, undefined, () => {
+    swallow(COMPONENT, undefined, () => {
       Object.defineProperty(wrapped, 'name', { value: original.name, configurable: true });
       Object.defineProperty(wrapped, 'length', { value: original.length, configurable: true });
     });
@@ -71,13 +73,13 @@ function isStandardContext(value: unknown): value is { kind: string } {
 }
 
 /** Traces every call of the method as a model call (see traceLlm). */
-export function llm(options: DecoratorOptions<LlmOptions<any>>): AimeterMethodDecorator {
-  return makeDecorator('llm', options, (o, fn) => traceLlm(o, fn));
+export function llm(options: DecoratorOptions<LlmOptions>): AimeterMethodDecorator {
+  return makeDecorator(options, (o, fn) => traceLlm(o, fn));
 }
 
 /** Traces every call of the method as an agent run (see traceAgent). */
 export function agent(options: DecoratorOptions<AgentOptions>): AimeterMethodDecorator {
-  return makeDecorator('agent', options, (o, fn) => traceAgent(o, fn));
+  return makeDecorator(options, (o, fn) => traceAgent(o, fn));
 }
 
 /**
@@ -85,17 +87,17 @@ export function agent(options: DecoratorOptions<AgentOptions>): AimeterMethodDec
  * option the method's arguments are recorded (only when message content capture is on).
  */
 export function tool(options: DecoratorOptions<ToolOptions>): AimeterMethodDecorator {
-  return makeDecorator('tool', options, (o, fn) => traceTool(o, fn), (args) => ({
+  return makeDecorator(options, (o, fn) => traceTool(o, fn), (args) => ({
     arguments: args.length === 1 ? args[0] : args,
   }));
 }
 
 /** Traces every call of the method as a speech-to-text call (see traceSpeechToText). */
-export function speechToText(options: DecoratorOptions<SpeechToTextOptions<any>>): AimeterMethodDecorator {
-  return makeDecorator('speechToText', options, (o, fn) => traceSpeechToText(o, fn));
+export function speechToText(options: DecoratorOptions<SpeechToTextOptions>): AimeterMethodDecorator {
+  return makeDecorator(options, (o, fn) => traceSpeechToText(o, fn));
 }
 
 /** Traces every call of the method as a text-to-speech call (see traceTextToSpeech). */
-export function textToSpeech(options: DecoratorOptions<TextToSpeechOptions<any>>): AimeterMethodDecorator {
-  return makeDecorator('textToSpeech', options, (o, fn) => traceTextToSpeech(o, fn));
+export function textToSpeech(options: DecoratorOptions<TextToSpeechOptions>): AimeterMethodDecorator {
+  return makeDecorator(options, (o, fn) => traceTextToSpeech(o, fn));
 }

@@ -13,5 +13,5 @@ export type {
   ToolOptions,
   ToolCall,
 } from './trace';
-export { activeCall, type TracedCall, type TokenUsage, type ResponseInfo } from './call';
+export { activeCall, type TracedCall } from './call';
 export { llm, agent, tool, speechToText, textToSpeech, type AimeterMethodDecorator, type DecoratorOptions } from './decorators';

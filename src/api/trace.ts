@@ -37,36 +37,36 @@ export interface ToolCall extends Pick<TracedCall, 'setAttributes' | 'span'> {
   setResult(result: unknown): void;
 }
 
-/** The value a function returns once awaited; for a stream, the type of its chunks. */
-type ChunkOf<T> = Awaited<T> extends AsyncIterable<infer C> ? C : never;
-
-interface ModelCallOptions<T> {
+interface ModelCallOptions {
   readonly provider: string;
   readonly model: string;
   readonly serverAddress?: string;
   readonly serverPort?: number;
   /** Further attributes known at start (request parameters, ids); never content unless you mean to. */
   readonly attributes?: Attributes;
-  /** Usage from the (awaited) result, for calls that do not call setUsage themselves. */
-  readonly usageFromResult?: (result: Awaited<T>) => TokenUsage | undefined;
-  /** Usage from a streamed chunk (later chunks overwrite what earlier ones reported). */
-  readonly usageFromChunk?: (chunk: ChunkOf<T>) => TokenUsage | undefined;
+  /**
+   * Usage from the (awaited, non-stream) result, for calls that do not call setUsage themselves.
+   * Annotate the parameter to have it type-checked: `usageFromResult: (r: Reply) => ({ ... })`.
+   */
+  readonly usageFromResult?: (result: any) => TokenUsage | undefined;
+  /** Usage from a chunk of a returned stream (what later chunks report overwrites earlier values). */
+  readonly usageFromChunk?: (chunk: any) => TokenUsage | undefined;
 }
 
-export interface LlmOptions<T = unknown> extends ModelCallOptions<T> {
+export interface LlmOptions extends ModelCallOptions {
   /** gen_ai.operation.name; 'chat' by default. */
   readonly operation?: LlmOperation;
   /** gen_ai.request.stream; set to true automatically when fn returns a stream. */
   readonly stream?: boolean;
 }
 
-export interface SpeechToTextOptions<T = unknown> extends ModelCallOptions<T> {
+export interface SpeechToTextOptions extends ModelCallOptions {
   /** Seconds of audio sent, when known up front (or call.setAudioDuration later). */
   readonly audioSeconds?: number;
   readonly stream?: boolean;
 }
 
-export interface TextToSpeechOptions<T = unknown> extends ModelCallOptions<T> {
+export interface TextToSpeechOptions extends ModelCallOptions {
   /** Characters of text sent, when known up front (or call.setCharacters later). */
   readonly characters?: number;
   readonly stream?: boolean;
@@ -98,7 +98,7 @@ export interface ToolOptions {
 }
 
 /** Traces one model call (chat, completion, generate_content, embeddings). */
-export function traceLlm<T>(options: LlmOptions<T>, fn: (call: LlmCall) => T): T {
+export function traceLlm<T>(options: LlmOptions, fn: (call: LlmCall) => T): T {
   return runTraced(
     () => ({
       start: {
@@ -120,7 +120,7 @@ export function traceLlm<T>(options: LlmOptions<T>, fn: (call: LlmCall) => T): T
 }
 
 /** Traces one speech-to-text call (transcription). */
-export function traceSpeechToText<T>(options: SpeechToTextOptions<T>, fn: (call: SpeechToTextCall) => T): T {
+export function traceSpeechToText<T>(options: SpeechToTextOptions, fn: (call: SpeechToTextCall) => T): T {
   return runTraced(
     () => ({
       start: {
@@ -148,7 +148,7 @@ export function traceSpeechToText<T>(options: SpeechToTextOptions<T>, fn: (call:
  * Traces one text-to-speech call. A returned stream's first chunk is the first audio byte;
  * when its chunks (or the result) are bytes and setAudioSize was not called, their size is recorded.
  */
-export function traceTextToSpeech<T>(options: TextToSpeechOptions<T>, fn: (call: TextToSpeechCall) => T): T {
+export function traceTextToSpeech<T>(options: TextToSpeechOptions, fn: (call: TextToSpeechCall) => T): T {
   return runTraced(
     () => ({
       start: {

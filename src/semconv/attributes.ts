@@ -45,6 +45,7 @@ export const ATTR_GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result';
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 
 // --- Other libraries' spellings we read (never write) ----------------------------------------
 /** OpenLLMetry and older contrib instrumentations. */
@@ -53,6 +54,8 @@ export const ATTR_LEGACY_USAGE_COMPLETION_TOKENS = 'gen_ai.usage.completion_toke
 export const ATTR_LEGACY_LLM_REQUEST_TYPE = 'llm.request.type';
 export const ATTR_LEGACY_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read_input_tokens';
 export const ATTR_LEGACY_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation_input_tokens';
+/** @anthropic-ai/sdk native spans (0.134+ and 1.x): cache writes, where semconv says cache_creation. */
+export const ATTR_ANTHROPIC_SDK_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.usage.cache_write.input_tokens';
 /** Vercel AI SDK. */
 export const ATTR_VERCEL_OPERATION_ID = 'ai.operationId';
 export const ATTR_VERCEL_MS_TO_FIRST_CHUNK = 'ai.response.msToFirstChunk';
@@ -60,6 +63,8 @@ export const ATTR_VERCEL_MS_TO_FIRST_CHUNK = 'ai.response.msToFirstChunk';
 // --- aimeter's own -----------------------------------------------------------------------------
 /** Number of streamed chunks the caller received (streaming calls only). */
 export const ATTR_AIMETER_RESPONSE_CHUNKS = 'aimeter.response.chunks';
+/** True when the caller stopped reading a streamed response before its end (cancelled / broke out). */
+export const ATTR_AIMETER_RESPONSE_ABANDONED = 'aimeter.response.abandoned';
 /** Seconds of audio in (speech-to-text) or out (text-to-speech), when known. */
 export const ATTR_AIMETER_SPEECH_AUDIO_DURATION = 'aimeter.speech.audio.duration';
 /** Characters of text synthesized (text-to-speech). */
@@ -70,3 +75,15 @@ export const ATTR_AIMETER_SPEECH_AUDIO_SIZE = 'aimeter.speech.audio.size';
 export const ATTR_AIMETER_SPEECH_VOICE_ID = 'aimeter.speech.voice.id';
 /** Set on a span whose usage another span already reports, so that it is not counted twice. */
 export const ATTR_AIMETER_USAGE_COUNTED_ELSEWHERE = 'aimeter.usage.counted_elsewhere';
+
+// --- Request parameters and OpenAI-specific names (semconv; added for the OpenAI instrumentation) ---
+export const ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY = 'gen_ai.request.frequency_penalty';
+export const ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY = 'gen_ai.request.presence_penalty';
+export const ATTR_GEN_AI_REQUEST_STOP_SEQUENCES = 'gen_ai.request.stop_sequences';
+export const ATTR_GEN_AI_REQUEST_SEED = 'gen_ai.request.seed';
+export const ATTR_GEN_AI_REQUEST_CHOICE_COUNT = 'gen_ai.request.choice.count';
+export const ATTR_GEN_AI_REQUEST_ENCODING_FORMATS = 'gen_ai.request.encoding_formats';
+export const ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT = 'gen_ai.embeddings.dimension.count';
+export const ATTR_OPENAI_REQUEST_SERVICE_TIER = 'openai.request.service_tier';
+export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = 'openai.response.service_tier';
+export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = 'openai.response.system_fingerprint';

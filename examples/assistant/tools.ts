@@ -1,0 +1,44 @@
+/** The assistant's tools: plain functions, each traced as `execute_tool {name}` with aimeter's manual API. */
+import { traceTool } from '../../src/index';
+
+export const TOOL_DEFINITIONS = [
+  {
+    type: 'function' as const,
+    function: {
+      name: 'get_weather',
+      description: 'Current weather for a city',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    },
+  },
+  {
+    type: 'function' as const,
+    function: {
+      name: 'lookup_order',
+      description: 'Status of a customer order',
+      parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
+    },
+  },
+];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const IMPLEMENTATIONS: Record<string, (args: Record<string, string>) => Promise<unknown>> = {
+  async get_weather(args) {
+    await sleep(20 + Math.random() * 60);
+    return { city: args.city, temperature_c: 18, conditions: 'light rain' };
+  },
+  async lookup_order(args) {
+    await sleep(30 + Math.random() * 120);
+    // A flaky backend: tool errors show up in the Agents and tools dashboard.
+    if (Math.random() < 0.1) throw new Error('order service unavailable');
+    return { order_id: args.order_id, status: 'shipped' };
+  },
+};
+
+export async function runTool(name: string, callId: string, rawArguments: string): Promise<string> {
+  return traceTool({ name, type: 'function', callId, arguments: rawArguments }, async () => {
+    const impl = IMPLEMENTATIONS[name];
+    if (!impl) throw new Error(`unknown tool ${name}`);
+    return JSON.stringify(await impl(JSON.parse(rawArguments || '{}') as Record<string, string>));
+  });
+}
