@@ -9,7 +9,8 @@ import type { Context } from '@opentelemetry/api';
 import { GenAiMetrics } from '../metrics/genai-metrics';
 import { labelKey } from '../metrics/series-store';
 import { swallow } from '../internal/errors';
-import { warnOnce } from '../internal/log';
+import { warn, warnOnce } from '../internal/log';
+import { PriceBook } from '../prices/price-book';
 import { computeCost } from '../prices/cost';
 import type { ModelPrice, Usage } from '../prices/types';
 import { isAggregate, isModelCall, Operation } from '../semconv/operations';
@@ -25,8 +26,11 @@ export interface PriceLookup {
 export interface GenAiMetricsProcessorOptions {
   /** Where metrics are recorded; defaults to a new store with default limits. */
   readonly metrics?: GenAiMetrics;
-  /** Prices for cost; without it no cost is derived (and nothing is counted as unpriced). */
-  readonly prices?: PriceLookup;
+  /**
+   * Prices for cost. Default: the bundled price list merged with AIMETER_PRICES. `false`: derive
+   * no cost (and count nothing as unpriced).
+   */
+  readonly prices?: PriceLookup | false;
 }
 
 /** Label values longer than this are cut: a label is for grouping, not for content. */
@@ -39,7 +43,7 @@ export class GenAiMetricsProcessor {
 
   constructor(options: GenAiMetricsProcessorOptions = {}) {
     this.metrics = options.metrics ?? new GenAiMetrics();
-    this.prices = options.prices;
+    this.prices = options.prices === false ? undefined : (options.prices ?? PriceBook.load({ onWarning: warn }));
   }
 
   onStart(span: ReadableSpanLike, _parentContext?: Context): void {
