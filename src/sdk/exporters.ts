@@ -3,7 +3,7 @@
  * OTLP protocol variables. Exporter packages are loaded only when selected. Each exporter
  * reads its own OTEL_EXPORTER_OTLP_* endpoint, header and timeout variables.
  */
-import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TracesExporter } from '../config/env';
 
@@ -46,4 +46,22 @@ export function otlpMetricExporter(env: Env, problems: string[]): PushMetricExpo
     default:
       return new (require('@opentelemetry/exporter-metrics-otlp-proto') as typeof import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter();
   }
+}
+
+/** A periodic reader honouring OTEL_METRIC_EXPORT_INTERVAL / OTEL_METRIC_EXPORT_TIMEOUT (ms). */
+export function periodicReader(exporter: PushMetricExporter, env: Env, problems: string[]): PeriodicExportingMetricReader {
+  const ms = (name: string, fallback: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (Number.isInteger(n) && n > 0) return n;
+    problems.push(`${name}="${raw}" is not valid: use a whole number of milliseconds above 0 (using ${fallback}).`);
+    return fallback;
+  };
+  const interval = ms('OTEL_METRIC_EXPORT_INTERVAL', 60_000);
+  return new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: interval,
+    exportTimeoutMillis: Math.min(ms('OTEL_METRIC_EXPORT_TIMEOUT', 30_000), interval),
+  });
 }

@@ -6,7 +6,7 @@
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PeriodicExportingMetricReader, ConsoleMetricExporter, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { ConsoleMetricExporter, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Registry } from 'prom-client';
@@ -22,7 +22,7 @@ import { PriceBook } from '../prices/price-book';
 import { GenAiMetricsProcessor } from '../processor/genai-metrics-processor';
 import { createExposition } from '../server/exposition';
 import { startMetricsServer, type MetricsServer } from '../server/metrics-server';
-import { otlpMetricExporter, traceProcessorsFor } from './exporters';
+import { otlpMetricExporter, periodicReader, traceProcessorsFor } from './exporters';
 import { GenAiRecordingSampler, samplerFromEnv } from './sampler';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -108,10 +108,10 @@ function startOnce(options: StartOptions): Aimeter | undefined {
 
   const metricReaders: MetricReader[] = [];
   if (config.metricsExporters.has('otlp')) {
-    metricReaders.push(new PeriodicExportingMetricReader({ exporter: otlpMetricExporter(env, problems) }));
+    metricReaders.push(periodicReader(otlpMetricExporter(env, problems), env, problems));
   }
   if (config.metricsExporters.has('console')) {
-    metricReaders.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter() }));
+    metricReaders.push(periodicReader(new ConsoleMetricExporter(), env, problems));
   }
 
   const sdk = new NodeSDK({
@@ -132,16 +132,17 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const serve = options.serveMetrics ?? config.metricsExporters.has('prometheus');
   const server = serve ? startMetricsServer({ host: config.prometheusHost, port: config.prometheusPort, render: metricsText }) : undefined;
 
-  return {
-    config,
-    processor,
-    metrics,
-    server,
-    metricsText,
-    async shutdown() {
+  let stopped: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopped ??= (async () => {
+      process.off('beforeExit', shutdown);
       await server?.close();
       await sdk.shutdown().catch((error: unknown) => recordInternalError('shutdown', error));
       (globalThis as GlobalWithInstance)[INSTANCE] = undefined;
-    },
-  };
+    })());
+  // A script that simply runs to its end still gets its last spans and metrics exported.
+  // (Signals stay the application's business: call shutdown() from your own handler.)
+  process.once('beforeExit', shutdown);
+
+  return { config, processor, metrics, server, metricsText, shutdown };
 }
