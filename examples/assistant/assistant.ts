@@ -87,7 +87,7 @@ export class Assistant {
         });
         for (const call of calls) {
           tally.tools.push(call.name);
-          const result = await runTool(call.name, call.id, call.arguments).catch((error: Error) => JSON.stringify({ error: error.message }));
+          const result = await runTool(this.client, call.name, call.id, call.arguments).catch((error: Error) => JSON.stringify({ error: error.message }));
           messages.push({ role: 'tool', tool_call_id: call.id, content: result });
         }
       }

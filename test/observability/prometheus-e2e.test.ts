@@ -1,0 +1,322 @@
+/**
+ * End to end against a real Prometheus: start the demo app (examples/assistant, with aimeter
+ * preloaded) on a free loopback port and a Prometheus (temp dir, 1 s scrape and rule
+ * evaluation, the repo's rule files) that scrapes it; once data arrives, evaluate every
+ * dashboard panel query, every template-variable query, every recording rule and every alert
+ * expression through the HTTP API. None may fail, and every panel query must return data.
+ *
+ * Needs the `prometheus` binary (Debian package "prometheus") and a build (npm run build).
+ * Without the binary the test is skipped, unless CI is set: then it fails.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { stringify } from 'yaml';
+import {
+  alertRules,
+  allPanels,
+  dashboards,
+  freePort,
+  IN_CI,
+  inRepo,
+  labelValuesQuery,
+  readYaml,
+  recordingRules,
+  requireTool,
+  ROOT,
+  RULE_FILES,
+  substitute,
+} from './support';
+
+const DEMO = 'dist/examples/assistant/main.js';
+const PRELOAD = 'dist/src/register.js';
+/** Give up waiting for every panel to have data after this long. */
+const DATA_DEADLINE_MS = 100_000;
+/** Wait at least this long, so that rates over 1m windows have several scrapes. */
+const MIN_DATA_MS = 20_000;
+
+interface Child {
+  proc: ChildProcess;
+  output: () => string;
+}
+
+function start(cmd: string, args: string[], env: NodeJS.ProcessEnv): Child {
+  const proc = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+  return { proc, output: () => out };
+}
+
+async function stop(child: Child | undefined): Promise<void> {
+  if (!child || child.proc.exitCode !== null || child.proc.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.proc.once('exit', resolve));
+  child.proc.kill('SIGTERM');
+  const timer = setTimeout(() => child.proc.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface ApiResponse<T> {
+  status: 'success' | 'error';
+  data: T;
+  errorType?: string;
+  error?: string;
+  warnings?: string[];
+}
+interface Series {
+  metric: Record<string, string>;
+  value?: [number, string];
+  values?: [number, string][];
+}
+
+let prometheusUrl = '';
+let app: Child | undefined;
+let prometheus: Child | undefined;
+let workDir: string | undefined;
+let skipReason: string | undefined;
+let startedAt = 0;
+
+async function api<T>(path: string, params?: Record<string, string | string[]>): Promise<ApiResponse<T>> {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(params ?? {})) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  // Queries go as POST (long expressions); /api/v1/rules and /api/v1/alerts are GET only.
+  const res = params
+    ? await fetch(`${prometheusUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      })
+    : await fetch(`${prometheusUrl}${path}`);
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as ApiResponse<T>;
+  } catch {
+    throw new Error(`${path}: HTTP ${res.status}: ${text.slice(0, 500)}`);
+  }
+}
+
+async function instant(expr: string): Promise<ApiResponse<{ resultType: string; result: Series[] }>> {
+  return api('/api/v1/query', { query: expr });
+}
+
+async function range(expr: string): Promise<ApiResponse<{ resultType: string; result: Series[] }>> {
+  const end = Date.now() / 1000;
+  return api('/api/v1/query_range', { query: expr, start: String(startedAt / 1000), end: String(end), step: '2' });
+}
+
+/** Has the series at least one non-NaN value? */
+function hasData(result: Series[]): boolean {
+  return result.some((s) =>
+    (s.values ?? (s.value ? [s.value] : [])).some(([, v]) => v !== 'NaN' && v !== '+Inf' && v !== '-Inf'),
+  );
+}
+
+interface PanelQuery {
+  where: string;
+  expr: string;
+  instant: boolean;
+}
+
+function panelQueries(): PanelQuery[] {
+  return dashboards().flatMap(({ file, dashboard }) =>
+    allPanels(dashboard).flatMap((p) =>
+      (p.targets ?? []).map((t) => ({
+        where: `${file.replace('grafana/dashboards/', '')} "${p.title}" ${t.refId}`,
+        expr: substitute(t.expr),
+        instant: t.instant === true && t.range !== true,
+      })),
+    ),
+  );
+}
+
+async function evaluatePanel(q: PanelQuery): Promise<{ error?: string; data: boolean }> {
+  const res = q.instant ? await instant(q.expr) : await range(q.expr);
+  if (res.status !== 'success') return { error: `${res.errorType}: ${res.error}`, data: false };
+  return { data: hasData(res.data.result) };
+}
+
+before(async () => {
+  const tool = requireTool('prometheus');
+  if ('skip' in tool) {
+    skipReason = tool.skip;
+    return;
+  }
+  for (const built of [DEMO, PRELOAD]) {
+    if (!existsSync(inRepo(built))) {
+      const message = `${built} does not exist: build first (npm run build)`;
+      if (IN_CI) throw new Error(message);
+      skipReason = `${message}; skipped because CI is not set`;
+      return;
+    }
+  }
+
+  workDir = mkdtempSync(join(tmpdir(), 'aimeter-e2e-'));
+  const [appPort, promPort] = [await freePort(), await freePort()];
+  prometheusUrl = `http://127.0.0.1:${promPort}`;
+
+  // The demo, on loopback only, with fast traffic and no trace export.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('OTEL_') || k === 'OPENAI_API_KEY' || k.startsWith('AIMETER_')) delete env[k];
+  app = start(process.execPath, ['--require', `./${PRELOAD}`, DEMO], {
+    ...env,
+    OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+    OTEL_EXPORTER_PROMETHEUS_PORT: String(appPort),
+    DEMO_PORT: '0',
+    DEMO_INTERVAL_MS: '150',
+  });
+
+  // prometheus/prometheus.yml with the targets moved to loopback, 1 s intervals and absolute rule
+  // paths; no Alertmanager.
+  const config = readYaml<{
+    global: Record<string, string>;
+    rule_files: string[];
+    alerting?: unknown;
+    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  }>('prometheus/prometheus.yml');
+  config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
+  config.rule_files = config.rule_files.map((f) => inRepo('prometheus', f));
+  delete config.alerting;
+  for (const job of config.scrape_configs) {
+    const self = job.job_name === 'prometheus';
+    job.static_configs = [{ targets: [`127.0.0.1:${self ? promPort : appPort}`] }];
+  }
+  assert.ok(config.scrape_configs.some((j) => j.job_name !== 'prometheus'), 'prometheus.yml has no app scrape job');
+  const configPath = join(workDir, 'prometheus.yml');
+  writeFileSync(configPath, stringify(config));
+
+  startedAt = Date.now();
+  prometheus = start(
+    tool.path,
+    [
+      `--config.file=${configPath}`,
+      `--storage.tsdb.path=${join(workDir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+      '--log.level=warn',
+    ],
+    { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: workDir },
+  );
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (prometheus.proc.exitCode !== null) throw new Error(`prometheus exited:\n${prometheus.output()}`);
+    if (app.proc.exitCode !== null) throw new Error(`the demo exited:\n${app.output()}`);
+    try {
+      if ((await fetch(`${prometheusUrl}/-/ready`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`prometheus not ready in 30 s:\n${prometheus.output()}`);
+    await sleep(250);
+  }
+
+  // Wait until the app is scraped and every panel has data (or the deadline passes: the tests
+  // below then report which panels are empty).
+  const queries = panelQueries();
+  const dataDeadline = Date.now() + DATA_DEADLINE_MS;
+  for (;;) {
+    await sleep(3000);
+    if (app.proc.exitCode !== null) throw new Error(`the demo exited:\n${app.output()}`);
+    if (Date.now() - startedAt < MIN_DATA_MS) continue;
+    const results = await Promise.all(queries.map(evaluatePanel));
+    const empty = results.filter((r) => !r.data).length;
+    if (empty === 0 || Date.now() > dataDeadline) break;
+  }
+});
+
+after(async () => {
+  await stop(app);
+  await stop(prometheus);
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+test('Prometheus scrapes the demo app', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const res = await instant('up');
+  assert.equal(res.status, 'success');
+  const down = res.data.result.filter((s) => s.value?.[1] !== '1').map((s) => s.metric.job);
+  assert.deepEqual(down, [], `targets down:\n${app?.output().slice(-3000)}`);
+  const build = await instant('aimeter_build_info');
+  assert.ok(build.data.result.length > 0, 'no aimeter_build_info: the app does not serve aimeter metrics');
+});
+
+test('every dashboard panel query evaluates without error and returns data', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const queries = panelQueries();
+  assert.ok(queries.length >= 50, `${queries.length} queries`);
+  const errors: string[] = [];
+  const empty: string[] = [];
+  for (const q of queries) {
+    const r = await evaluatePanel(q);
+    if (r.error) errors.push(`${q.where}: ${r.error}\n    ${q.expr}`);
+    else if (!r.data) empty.push(`${q.where}\n    ${q.expr}`);
+  }
+  assert.deepEqual(errors, [], 'panel queries that fail');
+  assert.deepEqual(empty, [], 'panel queries with no data (a bug in the demo or the panel)');
+});
+
+test('every template variable query returns values', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const problems: string[] = [];
+  for (const { file, dashboard } of dashboards()) {
+    for (const v of dashboard.templating.list) {
+      const q = labelValuesQuery(v);
+      if (!q) continue;
+      const res = await fetch(
+        `${prometheusUrl}/api/v1/label/${q.label}/values?${new URLSearchParams({ 'match[]': substitute(q.selector) })}`,
+      );
+      const body = (await res.json()) as ApiResponse<string[]>;
+      if (body.status !== 'success') problems.push(`${file} $${v.name}: ${body.error}`);
+      else if (body.data.filter((x) => x !== '').length === 0) problems.push(`${file} $${v.name}: no values`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('every recording rule and alert expression evaluates without error', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const errors: string[] = [];
+  const exprs = [
+    ...recordingRules().map((r) => ({ name: r.record, expr: r.expr })),
+    ...alertRules().map((r) => ({ name: r.alert, expr: r.expr })),
+  ];
+  for (const { name, expr } of exprs) {
+    const res = await instant(expr);
+    if (res.status !== 'success') errors.push(`${name}: ${res.errorType}: ${res.error}`);
+  }
+  assert.deepEqual(errors, []);
+
+  // Prometheus itself loaded every rule file and evaluates every rule without error.
+  const rules = await api<{ groups: { file: string; rules: { name: string; health: string; lastError?: string }[] }[] }>(
+    '/api/v1/rules',
+  );
+  assert.equal(rules.status, 'success');
+  const loaded = new Set(rules.data.groups.map((g) => g.file));
+  for (const f of RULE_FILES) assert.ok(loaded.has(inRepo(f)), `${f} not loaded`);
+  const unhealthy = rules.data.groups.flatMap((g) =>
+    g.rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`),
+  );
+  assert.deepEqual(unhealthy, []);
+  const count = rules.data.groups.reduce((n, g) => n + g.rules.length, 0);
+  assert.equal(count, recordingRules().length + alertRules().length);
+
+  // Diagnostics: which recorded series have data, which alerts are active on the demo.
+  const noData: string[] = [];
+  for (const r of recordingRules()) {
+    const res = await instant(r.record);
+    if (!hasData(res.data.result)) noData.push(r.record);
+  }
+  const alerts = await api<{ alerts: { labels: Record<string, string>; state: string }[] }>('/api/v1/alerts');
+  t.diagnostic(`recording rules without data on the demo: ${noData.join(', ') || 'none'}`);
+  t.diagnostic(
+    `alerts active on the demo: ${alerts.data.alerts.map((a) => `${a.labels.alertname}(${a.state})`).join(', ') || 'none'}`,
+  );
+});
