@@ -7,6 +7,7 @@ import * as A from '../semconv/attributes';
 import { Operation } from '../semconv/operations';
 import type { Usage } from '../prices/types';
 import type { ReadableSpanLike } from './span-like';
+import { normaliserFor } from './scope-normalisers';
 
 export interface GenAiCall {
   readonly operation: string;
@@ -35,8 +36,11 @@ export function looksLikeGenAi(attributes: Attributes): boolean {
 }
 
 export function readGenAiSpan(span: ReadableSpanLike): GenAiCall | undefined {
-  const a = span.attributes;
-  if (!looksLikeGenAi(a)) return undefined;
+  if (!looksLikeGenAi(span.attributes)) return undefined;
+  // Producers that deviate from semconv in ways that change the numbers: see scope-normalisers.ts.
+  const normalise = normaliserFor((span.instrumentationScope ?? span.instrumentationLibrary)?.name);
+  const a = normalise ? normalise(span.attributes) : span.attributes;
+  if (a === null) return undefined;
   return {
     operation: operationOf(a),
     provider: str(a[A.ATTR_GEN_AI_PROVIDER_NAME]) || str(a[A.ATTR_GEN_AI_SYSTEM]),

@@ -14,4 +14,8 @@ export interface ReadableSpanLike {
   readonly parentSpanContext?: SpanContext;
   /** OTel JS 1.x. */
   readonly parentSpanId?: string;
+  /** OTel JS 2.x/3.x: who made the span (selects a scope normaliser, see scope-normalisers.ts). */
+  readonly instrumentationScope?: { readonly name: string };
+  /** OTel JS 1.x spelling of the same. */
+  readonly instrumentationLibrary?: { readonly name: string };
 }
