@@ -12,7 +12,7 @@
  * `metadata.duration` (-> aimeter_speech_to_text_audio_duration_seconds_total, real-time factor,
  * cost per minute). See docs/instrumentations/speech.md.
  */
-import { context } from '@opentelemetry/api';
+import { context, type Tracer } from '@opentelemetry/api';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -26,6 +26,7 @@ import { packageVersion } from '../../src/internal/package-info';
 import * as A from '../../src/semconv/attributes';
 import { Operation } from '../../src/semconv/operations';
 import { Provider } from '../../src/semconv/providers';
+import { errorTypeWithCause } from '../../src/tracing/error-cause';
 import { GenAiSpan } from '../../src/tracing/genai-span';
 
 export const DEEPGRAM_INSTRUMENTATION_NAME = 'deepgram';
@@ -70,17 +71,36 @@ export class DeepgramInstrumentation extends InstrumentationBase {
           },
         ),
     );
-    return [new InstrumentationNodeModuleDefinition(MODULE, SUPPORTED, undefined, undefined, files)];
+    return [
+      new InstrumentationNodeModuleDefinition(
+        MODULE,
+        SUPPORTED,
+        (exports: DeepgramEntry) => {
+          // ESM under aimeter's preload: import-in-the-middle only wraps package entry points
+          // (its add-hook message channel does not support internal files), so the class is
+          // reached from the entry instead.
+          const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports));
+          if (cls) this.patchMediaClient(cls);
+          return exports;
+        },
+        (exports: DeepgramEntry) => {
+          const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports));
+          if (cls) this.unpatchMediaClient(cls);
+          return exports;
+        },
+        files,
+      ),
+    ];
   }
 
   private patchMediaClient(cls: MediaClientClass | undefined): void {
     const proto = cls?.prototype;
     if (!proto) return;
     if (typeof proto.__transcribeFile === 'function' && !isWrapped(proto.__transcribeFile)) {
-      this._wrap(proto, '__transcribeFile', (original: AnyFn) => this.traced(original, 'file'));
+      this._wrap(proto, '__transcribeFile', (original: unknown) => this.traced(original as AnyFn, 'file'));
     }
     if (typeof proto.__transcribeUrl === 'function' && !isWrapped(proto.__transcribeUrl)) {
-      this._wrap(proto, '__transcribeUrl', (original: AnyFn) => this.traced(original, 'url'));
+      this._wrap(proto, '__transcribeUrl', (original: unknown) => this.traced(original as AnyFn, 'url'));
     }
   }
 
@@ -92,17 +112,17 @@ export class DeepgramInstrumentation extends InstrumentationBase {
   }
 
   private traced(original: AnyFn, source: 'file' | 'url'): AnyFn {
-    const instrumentation = this;
+    const tracer = () => this.tracer;
     return function (this: unknown, ...args: unknown[]): unknown {
       // transcribeFile(uploadable, request, requestOptions) / transcribeUrl(request, requestOptions)
       const request = (source === 'file' ? args[1] : args[0]) as Record<string, unknown> | undefined;
-      const handle = swallow(COMPONENT, undefined, () => startSpan(instrumentation, this as MediaClientLike, request));
+      const handle = swallow(COMPONENT, undefined, () => startSpan(tracer(), this as MediaClientLike, request));
       if (handle === undefined) return original.apply(this, args);
       let pending: unknown;
       try {
         pending = context.with(handle.context, () => original.apply(this, args));
       } catch (error) {
-        swallow(COMPONENT, undefined, () => handle.fail(error));
+        swallow(COMPONENT, undefined, () => handle.fail(error, errorTypeWithCause(error)));
         throw error;
       }
       if (!isThenable(pending)) {
@@ -111,14 +131,12 @@ export class DeepgramInstrumentation extends InstrumentationBase {
       }
       return pending.then(
         (result) => {
-          swallow(COMPONENT, undefined, () => {
-            recordResponse(handle, result);
-            handle.end();
-          });
+          swallow(COMPONENT, undefined, () => recordResponse(handle, result));
+          swallow(COMPONENT, undefined, () => handle.end());
           return result;
         },
         (error: unknown) => {
-          swallow(COMPONENT, undefined, () => handle.fail(error));
+          swallow(COMPONENT, undefined, () => handle.fail(error, errorTypeWithCause(error)));
           throw error;
         },
       );
@@ -126,10 +144,25 @@ export class DeepgramInstrumentation extends InstrumentationBase {
   }
 }
 
-function startSpan(instrumentation: DeepgramInstrumentation, client: MediaClientLike, request: Record<string, unknown> | undefined): GenAiSpan {
+type DeepgramEntry = { DeepgramClient?: unknown; DefaultDeepgramClient?: unknown } | undefined;
+
+/**
+ * `MediaClient` is not exported: build a client (no I/O, no timers: the constructor only
+ * normalises options) and take the class of its `listen.v1.media`, the object callers use.
+ */
+function mediaClientFromEntry(exports: DeepgramEntry): MediaClientClass | undefined {
+  const Client = (exports?.DeepgramClient ?? exports?.DefaultDeepgramClient) as (new (options: unknown) => unknown) | undefined;
+  if (typeof Client !== 'function') return undefined;
+  const probe = new Client({ apiKey: 'aimeter-probe' }) as { listen?: { v1?: { media?: object } } };
+  const media = probe?.listen?.v1?.media;
+  const proto = media ? (Object.getPrototypeOf(media) as { constructor?: unknown } | null) : null;
+  return proto && typeof proto.constructor === 'function' ? (proto.constructor as unknown as MediaClientClass) : undefined;
+}
+
+function startSpan(tracer: Tracer, client: MediaClientLike, request: Record<string, unknown> | undefined): GenAiSpan {
   const model = typeof request?.model === 'string' && request.model !== '' ? request.model : undefined;
   const server = serverOf(client?._options);
-  return GenAiSpan.start(instrumentation['tracer'], {
+  return GenAiSpan.start(tracer, {
     operation: Operation.SpeechToText,
     provider: Provider.Deepgram,
     requestModel: model,
@@ -164,7 +197,7 @@ function recordResponse(handle: GenAiSpan, result: unknown): void {
     if (transcripts.length > 0) {
       handle.setAttributes({
         [A.ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify([
-          { role: 'assistant', parts: transcripts.map((content) => ({ type: 'text', content })), finish_reason: 'stop' },
+          { role: 'assistant', parts: transcripts.map((content) => ({ type: 'text', content })) },
         ]),
       });
     }

@@ -14,6 +14,15 @@
  *   what an unhandled stream error does).
  * - Anything else is returned untouched and reported as not observed.
  */
+import {
+  ReadableStream as WebReadableStream,
+  type ReadableByteStreamController,
+  type ReadableStreamDefaultController,
+  type ReadableStreamReadResult,
+  type UnderlyingByteSource,
+  type UnderlyingSource,
+} from 'node:stream/web';
+
 export interface ByteStreamHooks {
   /** Called for each chunk the caller receives, with its size in bytes. */
   onChunk(bytes: number): void;
@@ -67,8 +76,8 @@ function chunkSeen(hooks: ByteStreamHooks, bytes: number): void {
   }
 }
 
-function isWebReadableStream(value: unknown): value is ReadableStream<unknown> {
-  return typeof ReadableStream === 'function' && value instanceof ReadableStream;
+function isWebReadableStream(value: unknown): value is WebReadableStream<unknown> {
+  return value instanceof WebReadableStream || (typeof ReadableStream === 'function' && value instanceof ReadableStream);
 }
 
 interface NodeReadableLike {
@@ -84,9 +93,9 @@ function isNodeReadable(value: unknown): value is NodeReadableLike {
   return typeof v.pipe === 'function' && typeof v.read === 'function' && typeof v.on === 'function' && typeof v.emit === 'function';
 }
 
-function isByteStream(stream: ReadableStream<unknown>): boolean {
+function isByteStream(stream: WebReadableStream<unknown>): boolean {
   try {
-    const reader = (stream as ReadableStream<Uint8Array>).getReader({ mode: 'byob' });
+    const reader = (stream as WebReadableStream<Uint8Array>).getReader({ mode: 'byob' });
     reader.releaseLock();
     return true;
   } catch {
@@ -94,7 +103,7 @@ function isByteStream(stream: ReadableStream<unknown>): boolean {
   }
 }
 
-function observeWebStream(source: ReadableStream<unknown>, hooks: ByteStreamHooks): ReadableStream<unknown> {
+function observeWebStream(source: WebReadableStream<unknown>, hooks: ByteStreamHooks): WebReadableStream<unknown> {
   const end = onceEnd(hooks);
   const bytes = isByteStream(source);
   const reader = source.getReader();
@@ -123,8 +132,8 @@ function observeWebStream(source: ReadableStream<unknown>, hooks: ByteStreamHook
     return reader.cancel(reason);
   };
   const wrapped = bytes
-    ? new ReadableStream({ type: 'bytes', pull, cancel } as UnderlyingByteSource, { highWaterMark: 0 })
-    : new ReadableStream({ pull, cancel } as UnderlyingDefaultSource<unknown>, { highWaterMark: 0 });
+    ? new WebReadableStream({ type: 'bytes', pull, cancel } as UnderlyingByteSource, { highWaterMark: 0 })
+    : new WebReadableStream({ pull, cancel } as UnderlyingSource<unknown>, { highWaterMark: 0 });
   // SDKs pin things on the body (e.g. Fern's `__fern_response_ref`, which keeps the Response
   // from being garbage-collected): carry every own property over.
   for (const key of Reflect.ownKeys(source)) {
@@ -137,7 +146,7 @@ function observeWebStream(source: ReadableStream<unknown>, hooks: ByteStreamHook
       }
     }
   }
-  return wrapped as ReadableStream<unknown>;
+  return wrapped as WebReadableStream<unknown>;
 }
 
 function observeNodeReadable(readable: NodeReadableLike, hooks: ByteStreamHooks): void {

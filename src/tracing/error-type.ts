@@ -5,7 +5,9 @@
 export function errorTypeOf(error: unknown): string {
   if (error === null || typeof error !== 'object') return '_OTHER';
   const e = error as { name?: unknown; status?: unknown; statusCode?: unknown; code?: unknown; constructor?: { name?: string } };
-  const name = typeof e.name === 'string' ? e.name : (e.constructor?.name ?? '');
+  // SDK error classes often keep `name === 'Error'` (Stainless SDKs: OpenAI, Anthropic): use the class name then.
+  const className = typeof e.constructor?.name === 'string' ? e.constructor.name : '';
+  const name = typeof e.name === 'string' && e.name !== 'Error' ? e.name : className || (typeof e.name === 'string' ? e.name : '');
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
   if (status === 429 || /RateLimit/i.test(name)) return 'rate_limit';
   if (/Timeout/i.test(name) || e.code === 'ETIMEDOUT' || e.code === 'UND_ERR_HEADERS_TIMEOUT') return 'timeout';

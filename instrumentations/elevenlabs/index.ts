@@ -1,0 +1,219 @@
+/**
+ * ElevenLabs (`@elevenlabs/elevenlabs-js` 2.x) text-to-speech:
+ * `client.textToSpeech.convert(voiceId, {text, modelId})` and `.stream(voiceId, {...})`.
+ * Both resolve to the audio body as a stream (a WHATWG ReadableStream with the default fetch).
+ *
+ * The SDK (Fern-generated, CommonJS only) implements them on `TextToSpeechClient` in
+ * `api/resources/textToSpeech/client/Client.js`; the public methods wrap the private
+ * `__convert` / `__stream` promise of `{data, rawResponse}` in an `HttpResponsePromise`.
+ * aimeter patches the private methods and hands the caller an equivalent body stream that
+ * counts bytes as they are read (see src/tracing/byte-stream-observer.ts); the public
+ * `HttpResponsePromise` is still the SDK's own.
+ *
+ * Span: `text_to_speech {model_id}`, provider `elevenlabs`, characters of the request text,
+ * bytes of audio read, time to the first audio byte read; it ends when the caller
+ * has read the body to its end, when the body errors, or when the caller cancels it.
+ * See docs/instrumentations/speech.md.
+ */
+import { context, type Tracer } from '@opentelemetry/api';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+  isWrapped,
+  type InstrumentationConfig,
+} from '@opentelemetry/instrumentation';
+import { runtimeSettings } from '../../src/config/runtime';
+import { swallow } from '../../src/internal/errors';
+import { packageVersion } from '../../src/internal/package-info';
+import * as A from '../../src/semconv/attributes';
+import { Operation } from '../../src/semconv/operations';
+import { Provider } from '../../src/semconv/providers';
+import { observeByteStream } from '../../src/tracing/byte-stream-observer';
+import { errorTypeWithCause } from '../../src/tracing/error-cause';
+import { GenAiSpan } from '../../src/tracing/genai-span';
+
+export const ELEVENLABS_INSTRUMENTATION_NAME = 'elevenlabs';
+
+const MODULE = '@elevenlabs/elevenlabs-js';
+const SUPPORTED = ['>=2.0.0 <3'];
+const TTS_CLIENT_FILES = ['api/resources/textToSpeech/client/Client.js', 'dist/api/resources/textToSpeech/client/Client.js'];
+const DEFAULT_BASE_URL = 'https://api.elevenlabs.io';
+const COMPONENT = 'instrumentation-elevenlabs';
+
+interface ClientLike {
+  _options?: { baseUrl?: unknown; environment?: unknown };
+}
+
+interface TtsClientClass {
+  prototype: Record<string, unknown>;
+}
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/** Methods patched: private name -> whether it is the streaming endpoint. */
+const METHODS: ReadonlyArray<[string, boolean]> = [
+  ['__convert', false],
+  ['__stream', true],
+];
+
+export class ElevenLabsInstrumentation extends InstrumentationBase {
+  constructor(config: InstrumentationConfig = {}) {
+    super('aimeter/instrumentation-elevenlabs', packageVersion(), config);
+  }
+
+  protected init() {
+    const files = TTS_CLIENT_FILES.map(
+      (file) =>
+        new InstrumentationNodeModuleFile(
+          `${MODULE}/${file}`,
+          SUPPORTED,
+          (exports: { TextToSpeechClient?: TtsClientClass }) => {
+            this.patchClient(exports?.TextToSpeechClient);
+            return exports;
+          },
+          (exports: { TextToSpeechClient?: TtsClientClass }) => {
+            this.unpatchClient(exports?.TextToSpeechClient);
+            return exports;
+          },
+        ),
+    );
+    return [new InstrumentationNodeModuleDefinition(MODULE, SUPPORTED, undefined, undefined, files)];
+  }
+
+  private patchClient(cls: TtsClientClass | undefined): void {
+    const proto = cls?.prototype;
+    if (!proto) return;
+    for (const [name, stream] of METHODS) {
+      if (typeof proto[name] === 'function' && !isWrapped(proto[name])) {
+        this._wrap(proto, name, (original: unknown) => this.traced(original as AnyFn, stream));
+      }
+    }
+  }
+
+  private unpatchClient(cls: TtsClientClass | undefined): void {
+    const proto = cls?.prototype;
+    if (!proto) return;
+    for (const [name] of METHODS) if (isWrapped(proto[name])) this._unwrap(proto, name);
+  }
+
+  private traced(original: AnyFn, stream: boolean): AnyFn {
+    const tracer = () => this.tracer;
+    return function (this: unknown, ...args: unknown[]): unknown {
+      // convert / stream (voice_id, request, requestOptions)
+      const handle = swallow(COMPONENT, undefined, () => startSpan(tracer(), this as ClientLike, args[0], args[1], stream));
+      if (handle === undefined) return original.apply(this, args);
+      let pending: unknown;
+      try {
+        pending = context.with(handle.context, () => original.apply(this, args));
+      } catch (error) {
+        swallow(COMPONENT, undefined, () => handle.fail(error, errorTypeWithCause(error)));
+        throw error;
+      }
+      if (!isThenable(pending)) {
+        swallow(COMPONENT, undefined, () => handle.end());
+        return pending;
+      }
+      return pending.then(
+        (result) => {
+          swallow(COMPONENT, undefined, () => observeResult(handle, result, charactersOf(args[1])));
+          return result;
+        },
+        (error: unknown) => {
+          swallow(COMPONENT, undefined, () => handle.fail(error, errorTypeWithCause(error)));
+          throw error;
+        },
+      );
+    };
+  }
+}
+
+function startSpan(tracer: Tracer, client: ClientLike, voiceId: unknown, request: unknown, stream: boolean): GenAiSpan {
+  const req = (request ?? {}) as { text?: unknown; modelId?: unknown };
+  const model = typeof req.modelId === 'string' && req.modelId !== '' ? req.modelId : undefined;
+  const server = serverOf(client?._options);
+  const handle = GenAiSpan.start(tracer, {
+    operation: Operation.TextToSpeech,
+    provider: Provider.ElevenLabs,
+    requestModel: model,
+    serverAddress: server.address,
+    serverPort: server.port,
+    stream,
+    attributes: typeof voiceId === 'string' && voiceId !== '' ? { [A.ATTR_AIMETER_SPEECH_VOICE_ID]: voiceId } : undefined,
+  });
+  if (typeof req.text === 'string') {
+    if (runtimeSettings().captureMessageContent) {
+      handle.setAttributes({
+        [A.ATTR_GEN_AI_INPUT_MESSAGES]: JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: req.text }] }]),
+      });
+    }
+  }
+  return handle;
+}
+
+/**
+ * Characters of the request text, as Unicode code points (what ElevenLabs counts), not UTF-16
+ * code units. Recorded only once the API has accepted the request (a rejected call is not billed).
+ */
+function charactersOf(request: unknown): number | undefined {
+  const text = (request as { text?: unknown } | undefined)?.text;
+  if (typeof text !== 'string') return undefined;
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** `result` is `{data: body, rawResponse: Response}`; `data` is replaced by an observed equivalent. */
+function observeResult(handle: GenAiSpan, result: unknown, characters: number | undefined): void {
+  handle.setCharacters(characters);
+  if (result === null || typeof result !== 'object') {
+    handle.end();
+    return;
+  }
+  const holder = result as { data?: unknown; rawResponse?: { headers?: { get?(name: string): string | null } } };
+  const requestId = holder.rawResponse?.headers?.get?.('request-id');
+  if (typeof requestId === 'string' && requestId !== '') handle.setResponse({ id: requestId });
+  let bytes = 0;
+  const observed = observeByteStream(holder.data, {
+    onChunk(size) {
+      if (size === 0) return;
+      // Time to the first audio byte the caller reads (as for OpenAI's audio.speech): one
+      // chunk() only, since network chunking of an audio body carries no meaning of its own.
+      if (bytes === 0) handle.chunk();
+      bytes += size;
+    },
+    onEnd({ error, abandoned }) {
+      handle.setAudioSize(bytes);
+      if (error !== undefined) handle.fail(error, errorTypeWithCause(error));
+      else {
+        if (abandoned) handle.setAttributes({ [A.ATTR_AIMETER_RESPONSE_ABANDONED]: true });
+        handle.end();
+      }
+    },
+  });
+  if (!observed.observed) {
+    // A body of a kind aimeter cannot watch (e.g. an already-buffered one): end now.
+    handle.end();
+    return;
+  }
+  if (observed.body !== holder.data) holder.data = observed.body;
+}
+
+function serverOf(options: { baseUrl?: unknown; environment?: unknown } | undefined): { address?: string; port?: number } {
+  let base: unknown;
+  if (options?.baseUrl !== undefined && options.baseUrl !== null) base = options.baseUrl;
+  else if (options?.environment !== undefined && options.environment !== null) base = options.environment;
+  else base = DEFAULT_BASE_URL;
+  if (typeof base !== 'string') return {};
+  try {
+    const url = new URL(base);
+    const port = url.port !== '' ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
+    return { address: url.hostname, port };
+  } catch {
+    return {};
+  }
+}
+
+function isThenable(value: unknown): value is Promise<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}

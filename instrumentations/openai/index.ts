@@ -1,0 +1,169 @@
+/**
+ * OpenTelemetry instrumentation for the `openai` package (>= 4 < 8): chat completions, the
+ * Responses API, embeddings, audio transcriptions / translations (speech_to_text) and audio speech
+ * (text_to_speech). One CLIENT span per SDK call (`{operation} {model}`), with the GenAI semconv
+ * attributes aimeter's processor turns into metrics. The SDK's helpers (`chat.completions.stream`,
+ * `.parse`, `.runTools`, `responses.stream`, `responses.parse`) all call these `create` methods,
+ * so they get one span per HTTP call.
+ *
+ * See docs/instrumentations/openai.md.
+ */
+import { context } from '@opentelemetry/api';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  type InstrumentationConfig,
+} from '@opentelemetry/instrumentation';
+import { runtimeSettings } from '../../src/config/runtime';
+import { swallow } from '../../src/internal/errors';
+import { OpenAICall, type CallKind } from './call';
+import { endpointOf } from './provider';
+
+export { endpointOf, providerFromHost } from './provider';
+
+/** Short name (OTEL_NODE_DISABLED_INSTRUMENTATIONS, the registry). */
+export const name = 'openai';
+
+const PACKAGE_NAME = 'aimeter-instrumentation-openai';
+const PACKAGE_VERSION = '0.1.0';
+const COMPONENT = 'openai-instrumentation';
+
+export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
+  /**
+   * Names the provider of a client from its base URL (return undefined to use the built-in
+   * detection), e.g. for a self-hosted vLLM: `(url) => url.includes(':8000') ? 'vllm' : undefined`.
+   */
+  providerForBaseURL?: (baseURL: string) => string | undefined;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** Where each instrumented method lives on the `OpenAI` class of a module. */
+const TARGETS: ReadonlyArray<{ kind: CallKind; path: readonly string[] }> = [
+  { kind: 'chat', path: ['Chat', 'Completions'] },
+  { kind: 'responses', path: ['Responses'] },
+  { kind: 'embeddings', path: ['Embeddings'] },
+  { kind: 'transcription', path: ['Audio', 'Transcriptions'] },
+  { kind: 'translation', path: ['Audio', 'Translations'] },
+  { kind: 'speech', path: ['Audio', 'Speech'] },
+];
+
+function openAIClass(moduleExports: any): any {
+  if (!moduleExports) return undefined;
+  // ESM namespace (import-in-the-middle) or CommonJS exports: both carry `OpenAI`.
+  return moduleExports.OpenAI ?? moduleExports.default?.OpenAI ?? moduleExports.default;
+}
+
+function prototypeAt(root: any, path: readonly string[]): any {
+  let cls = root;
+  for (const key of path) cls = cls?.[key];
+  return typeof cls === 'function' ? cls.prototype : undefined;
+}
+
+export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
+  constructor(config: OpenAIInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'openai',
+        ['>=4.0.0 <8'],
+        (moduleExports) => {
+          this.patch(moduleExports);
+          return moduleExports;
+        },
+        (moduleExports) => {
+          this.unpatch(moduleExports);
+        },
+      ),
+    ];
+  }
+
+  /**
+   * Our wrappers are installed without shimmer's markers on purpose: InstrumentationBase#_wrap
+   * unwraps a method that is already wrapped before wrapping it, so two instrumentations of the
+   * same method (e.g. @opentelemetry/instrumentation-openai) would silently remove each other,
+   * whichever came last winning. Unmarked, the other instrumentation wraps around ours (and ours
+   * around it): both run, nested, and aimeter's processor counts the nested pair once.
+   */
+  private readonly installed = new WeakMap<object, { original: AnyFunction; patched: AnyFunction; removed: boolean }>();
+
+  private patch(moduleExports: unknown): void {
+    const root = openAIClass(moduleExports);
+    for (const { kind, path } of TARGETS) {
+      const proto = prototypeAt(root, path);
+      if (!proto || typeof proto.create !== 'function') continue;
+      const existing = this.installed.get(proto);
+      if (existing && !existing.removed) continue; // still in the chain: isEnabled() turns it back on
+      const original = proto.create as AnyFunction;
+      const patched = this.patchedCreate(kind, original);
+      Object.defineProperty(proto, 'create', { value: patched, writable: true, configurable: true, enumerable: false });
+      this.installed.set(proto, { original, patched, removed: false });
+    }
+  }
+
+  private unpatch(moduleExports: unknown): void {
+    const root = openAIClass(moduleExports);
+    for (const { path } of TARGETS) {
+      const proto = prototypeAt(root, path);
+      const entry = proto ? this.installed.get(proto) : undefined;
+      if (!entry || entry.removed) continue;
+      // Only when ours is outermost; under another wrapper it stays, passing through while disabled.
+      if (proto.create === entry.patched) {
+        Object.defineProperty(proto, 'create', { value: entry.original, writable: true, configurable: true, enumerable: false });
+        entry.removed = true;
+      }
+    }
+  }
+
+  private patchedCreate(kind: CallKind, original: AnyFunction): AnyFunction {
+    const instrumentation = this;
+    const patched = function (this: unknown, ...args: unknown[]): unknown {
+      if (!instrumentation.isEnabled()) return original.apply(this, args);
+      const started = swallow(COMPONENT, undefined, () => instrumentation.begin(kind, this, args));
+      if (started === undefined) return original.apply(this, args);
+      const { call, callArgs } = started;
+      let result: unknown;
+      try {
+        result = context.with(call.span.context, () => original.apply(this, callArgs));
+      } catch (error) {
+        swallow(COMPONENT, undefined, () => call.fail(error));
+        throw error;
+      }
+      swallow(COMPONENT, undefined, () => call.observe(result));
+      return result;
+    };
+    return patched;
+  }
+
+  private begin(kind: CallKind, resource: unknown, args: unknown[]): { call: OpenAICall; callArgs: unknown[] } | undefined {
+    const body = args[0];
+    if (body === null || typeof body !== 'object') return undefined;
+    const settings = runtimeSettings();
+    let callBody = body as Record<string, any>;
+    let callArgs = args;
+    let injectedUsage = false;
+    if (
+      kind === 'chat' &&
+      callBody.stream === true &&
+      settings.openaiStreamUsage &&
+      (callBody.stream_options === undefined || callBody.stream_options === null || callBody.stream_options.include_usage === undefined)
+    ) {
+      callBody = { ...callBody, stream_options: { ...(callBody.stream_options ?? {}), include_usage: true } };
+      callArgs = [callBody, ...args.slice(1)];
+      injectedUsage = true;
+    }
+    const client = (resource as { _client?: unknown } | null)?._client;
+    const call = new OpenAICall({
+      tracer: this.tracer,
+      kind,
+      body: callBody,
+      endpoint: endpointOf(client, this.getConfig().providerForBaseURL),
+      captureContent: settings.captureMessageContent,
+      injectedUsage,
+    });
+    return { call, callArgs };
+  }
+}
