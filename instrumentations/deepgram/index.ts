@@ -26,7 +26,6 @@ import { packageVersion } from '../../src/internal/package-info';
 import * as A from '../../src/semconv/attributes';
 import { Operation } from '../../src/semconv/operations';
 import { Provider } from '../../src/semconv/providers';
-import { errorTypeWithCause } from '../../src/tracing/error-cause';
 import { GenAiSpan } from '../../src/tracing/genai-span';
 
 export const DEEPGRAM_INSTRUMENTATION_NAME = 'deepgram';
@@ -122,7 +121,7 @@ export class DeepgramInstrumentation extends InstrumentationBase {
       try {
         pending = context.with(handle.context, () => original.apply(this, args));
       } catch (error) {
-        swallow(COMPONENT, undefined, () => handle.fail(error, errorTypeWithCause(error)));
+        swallow(COMPONENT, undefined, () => handle.fail(error));
         throw error;
       }
       if (!isThenable(pending)) {
@@ -136,7 +135,7 @@ export class DeepgramInstrumentation extends InstrumentationBase {
           return result;
         },
         (error: unknown) => {
-          swallow(COMPONENT, undefined, () => handle.fail(error, errorTypeWithCause(error)));
+          swallow(COMPONENT, undefined, () => handle.fail(error));
           throw error;
         },
       );

@@ -30,7 +30,6 @@ import * as A from '../../src/semconv/attributes';
 import { Operation } from '../../src/semconv/operations';
 import { Provider } from '../../src/semconv/providers';
 import { observeByteStream } from '../../src/tracing/byte-stream-observer';
-import { errorTypeWithCause } from '../../src/tracing/error-cause';
 import { GenAiSpan } from '../../src/tracing/genai-span';
 
 export const ELEVENLABS_INSTRUMENTATION_NAME = 'elevenlabs';
@@ -107,7 +106,7 @@ export class ElevenLabsInstrumentation extends InstrumentationBase {
       try {
         pending = context.with(handle.context, () => original.apply(this, args));
       } catch (error) {
-        swallow(COMPONENT, undefined, () => handle.fail(error, errorTypeWithCause(error)));
+        swallow(COMPONENT, undefined, () => handle.fail(error));
         throw error;
       }
       if (!isThenable(pending)) {
@@ -120,7 +119,7 @@ export class ElevenLabsInstrumentation extends InstrumentationBase {
           return result;
         },
         (error: unknown) => {
-          swallow(COMPONENT, undefined, () => handle.fail(error, errorTypeWithCause(error)));
+          swallow(COMPONENT, undefined, () => handle.fail(error));
           throw error;
         },
       );
@@ -184,7 +183,7 @@ function observeResult(handle: GenAiSpan, result: unknown, characters: number | 
     },
     onEnd({ error, abandoned }) {
       handle.setAudioSize(bytes);
-      if (error !== undefined) handle.fail(error, errorTypeWithCause(error));
+      if (error !== undefined) handle.fail(error);
       else {
         if (abandoned) handle.setAttributes({ [A.ATTR_AIMETER_RESPONSE_ABANDONED]: true });
         handle.end();

@@ -103,6 +103,9 @@ export class GenAiMetricsProcessor {
     }
     if (isAggregate(op) || !isModelCall(op)) return;
     if (entry?.agent) entry.agent.modelCalls++;
+    // A failed call is billed only for what the provider reported using (tokens); the
+    // request-side speech quantities (characters sent, seconds uploaded) were not processed.
+    if (call.errorType) call = { ...call, usage: { ...call.usage, characters: undefined, audioSeconds: undefined }, audioBytes: undefined };
 
     this.recordUsage(call.usage, values, key);
     this.recordCost(call, values, key);

@@ -1,8 +1,42 @@
 /**
  * Normalises any thrown value into a low-cardinality `error.type`: `rate_limit`, `timeout`,
  * `cancelled`, `connection_error`, an HTTP status code such as `500`, or the error class name.
+ *
+ * SDKs that wrap transport failures in their own error class keep the real reason in `cause`
+ * (Fern-generated SDKs such as Deepgram's and ElevenLabs': a timeout is
+ * `DeepgramError('"timeout"')` with `cause === 'timeout'`, a user abort has the AbortError as
+ * cause, a refused connection has fetch's TypeError whose cause has `code: 'ECONNREFUSED'`):
+ * when the error itself yields only a class name, the cause chain (up to 4 links) gets a say,
+ * for the transport kinds only.
  */
 export function errorTypeOf(error: unknown): string {
+  const direct = directErrorType(error);
+  if (direct === 'rate_limit' || TRANSPORT_TYPES.has(direct) || /^\d{3}$/.test(direct)) return direct;
+  let link: unknown = error;
+  for (let depth = 0; depth < 5 && link !== null && link !== undefined; depth++) {
+    if (typeof link === 'string') {
+      // An abort reason given as a string (AbortController.abort('timeout')).
+      if (/timeout|timed out/i.test(link)) return 'timeout';
+      if (/abort/i.test(link)) return 'cancelled';
+      break;
+    }
+    if (typeof link !== 'object') break;
+    if (depth > 0) {
+      const type = directErrorType(link);
+      if (TRANSPORT_TYPES.has(type)) return type;
+    }
+    const code = (link as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return 'connection_error';
+    link = (link as { cause?: unknown }).cause;
+  }
+  return direct;
+}
+
+const TRANSPORT_TYPES = new Set(['timeout', 'cancelled', 'connection_error']);
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** The error's own type, without looking at its cause. */
+function directErrorType(error: unknown): string {
   if (error === null || typeof error !== 'object') return '_OTHER';
   const e = error as { name?: unknown; status?: unknown; statusCode?: unknown; code?: unknown; constructor?: { name?: string } };
   // SDK error classes often keep `name === 'Error'` (Stainless SDKs: OpenAI, Anthropic): use the class name then.

@@ -166,6 +166,19 @@ describe('GenAiMetricsProcessor', () => {
     near(sum(m, 'aimeter_cost_usd_total', { gen_ai_request_model: 'tts-test' }), (2000 * 15) / 1e6);
   });
 
+  test('a failed speech call is not billed for the characters or audio it sent', () => {
+    within('text_to_speech tts-test', { 'gen_ai.operation.name': 'text_to_speech', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'tts-test',
+      'aimeter.speech.characters': 2000, 'error.type': 'rate_limit' });
+    within('speech_to_text whisper-test', { 'gen_ai.operation.name': 'speech_to_text', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'whisper-test',
+      'aimeter.speech.audio.duration': 60, 'error.type': '500' });
+    const m = t.scrape();
+    assert.equal(find(m, 'aimeter_cost_usd_total').length, 0);
+    assert.equal(find(m, 'aimeter_unpriced_operations_total').length, 0);
+    assert.equal(find(m, 'aimeter_text_to_speech_characters_total').length, 0);
+    assert.equal(find(m, 'aimeter_speech_to_text_audio_duration_seconds_total').length, 0);
+    assert.equal(sum(m, 'gen_ai_client_operation_duration_seconds_count', { error_type: 'rate_limit' }), 1);
+  });
+
   test('a model without a price is counted as unpriced and warned about once, never costed at $0', () => {
     for (let i = 0; i < 3; i++) within('chat my-finetune', chat('my-finetune', { 'gen_ai.usage.input_tokens': 10 }));
     const m = t.scrape();

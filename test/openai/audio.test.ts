@@ -133,7 +133,9 @@ describe('text_to_speech', () => {
     const ttfb = span!.attributes['gen_ai.response.time_to_first_chunk'] as number;
     const duration = span!.duration[0] + span!.duration[1] / 1e9;
     assert.ok(ttfb > 0 && ttfb < duration, `TTFB ${ttfb} < ${duration}`);
-    assert.ok(duration - ttfb >= 0.005 * 7, 'the body arrives over 8 chunks, 5 ms apart');
+    // The body arrives over 8 chunks 5 ms apart; a busy event loop may see the first chunk late,
+    // so ask only that first-byte time is clearly before the end (two gaps of margin).
+    assert.ok(duration - ttfb >= 0.005 * 2, `the first byte (${ttfb}s) comes well before the end (${duration}s)`);
     const m = h.telemetry.scrape();
     const where = { gen_ai_operation_name: 'text_to_speech', gen_ai_request_model: 'tts-1' };
     assert.equal(sum(m, 'aimeter_text_to_speech_characters_total', where), 38);
