@@ -7,7 +7,7 @@
  * endpoints, so each request is the root span of its agent, LLM, tool and speech spans; each
  * request prints a one-line summary. Metrics: http://127.0.0.1:9464/metrics
  *
- * Settings: DEMO_PORT (app port, default 3000), DEMO_INTERVAL_MS (default 1000),
+ * Settings: DEMO_PORT (app port, default 8080), DEMO_INTERVAL_MS (default 1000),
  * DEMO_REQUESTS (stop after this many, default 0 = run until stopped).
  */
 import express from 'express';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   handle('/custom', (t) => assistant.reasoningTurn(t, 'unpriced'));
   handle('/burst', (t) => assistant.reasoningTurn(t, 'rate-limited'));
 
-  const server = app.listen(intFromEnv('DEMO_PORT', 3000), '127.0.0.1');
+  const server = app.listen(intFromEnv('DEMO_PORT', 8080), '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   console.log(`aimeter demo: assistant on ${base} (${real ? 'real OpenAI API' : `fake OpenAI at ${fake!.url}`})`);
