@@ -24,6 +24,7 @@ import { createExposition } from '../server/exposition';
 import { startMetricsServer, type MetricsServer } from '../server/metrics-server';
 import { otlpMetricExporter, periodicReader, traceProcessorsFor } from './exporters';
 import { GenAiRecordingSampler, samplerFromEnv } from './sampler';
+import { warnAboutSdksLoadedEarly } from './late-load';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -99,6 +100,7 @@ function startOnce(options: StartOptions): Aimeter | undefined {
     captureMessageContent: options.captureMessageContent ?? fromEnv.captureMessageContent,
   };
   if (config.disabled) return undefined;
+  warnAboutSdksLoadedEarly();
 
   setRuntimeSettings({ captureMessageContent: config.captureMessageContent, openaiStreamUsage: config.openaiStreamUsage });
   const version = packageVersion();
