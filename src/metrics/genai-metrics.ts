@@ -100,8 +100,17 @@ export class GenAiMetrics {
 
   render(): string {
     let out = '';
-    for (const family of this.recorded) out += family.render();
-    return out + this.renderSelfMetrics();
+    for (const part of this.renderParts()) out += part;
+    return out;
+  }
+
+  /**
+   * The same text as render(), in parts (a family header, a series, the self-metrics), for
+   * writing a large exposition piece by piece (see server/exposition.ts).
+   */
+  *renderParts(): Generator<string> {
+    for (const family of this.recorded) yield* family.parts();
+    yield this.renderSelfMetrics();
   }
 
   private renderSelfMetrics(): string {

@@ -4,7 +4,7 @@
  * Why not prom-client or the OTel SDK's Prometheus exporter: the span processor must derive
  * every metric of a span in a few microseconds, and a scrape of thousands of histogram series
  * must not stall the event loop. Series here are keyed by a pre-joined label string, label
- * text is rendered once when a series is created, and buckets are plain typed arrays.
+ * text is rendered once when a series is created, and buckets are plain arrays of counts.
  *
  * Each family holds at most `limit` series; past it, records fold into one series labelled
  * `otel_metric_overflow="true"` (the OTel SDK's cardinality-limit convention) and the fold is
@@ -20,8 +20,12 @@ export type LabelValues = readonly string[];
 
 export interface HistogramSeries {
   readonly labels: string;
-  /** Non-cumulative count per bucket; the last slot is the +Inf bucket. */
-  readonly counts: Float64Array;
+  /**
+   * Non-cumulative count per bucket; the last slot is the +Inf bucket. A plain array of small
+   * integers: about half the memory of a Float64Array (which carries an ArrayBuffer and a
+   * backing store), and a series per label set is what the cap multiplies.
+   */
+  readonly counts: number[];
   sum: number;
   count: number;
 }
@@ -71,15 +75,31 @@ export abstract class Family<S> {
     if (this.overflowSeries) yield this.overflowSeries;
   }
 
-  protected header(type: string): string {
-    return `# HELP ${this.promName} ${escapeHelp(this.definition.description)}\n# TYPE ${this.promName} ${type}\n`;
+  /**
+   * The exposition text in parts: the HELP/TYPE header, then one part per series. A scrape
+   * writes the parts as they come (see server/exposition.ts), so that thousands of series never
+   * become one giant string and the event loop is never blocked for the whole scrape.
+   */
+  *parts(): Generator<string> {
+    if (this.size === 0) return;
+    yield `# HELP ${this.promName} ${escapeHelp(this.definition.description)}\n# TYPE ${this.promName} ${this.type}\n`;
+    for (const s of this.allSeries()) yield this.renderSeries(s);
   }
 
+  render(): string {
+    let out = '';
+    for (const part of this.parts()) out += part;
+    return out;
+  }
+
+  /** The Prometheus TYPE. */
+  protected abstract readonly type: string;
   protected abstract create(labels: string): S;
-  abstract render(): string;
+  protected abstract renderSeries(series: S): string;
 }
 
 export class HistogramFamily extends Family<HistogramSeries> {
+  protected readonly type = 'histogram';
   private readonly bounds: Float64Array;
   /** `,le="0.01"} ` etc., rendered once. */
   private readonly leSuffixes: string[];
@@ -92,7 +112,7 @@ export class HistogramFamily extends Family<HistogramSeries> {
   }
 
   protected create(labels: string): HistogramSeries {
-    return { labels, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 };
+    return { labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };
   }
 
   observe(series: HistogramSeries, value: number): void {
@@ -104,26 +124,23 @@ export class HistogramFamily extends Family<HistogramSeries> {
     series.count++;
   }
 
-  render(): string {
-    if (this.size === 0) return '';
+  protected renderSeries(s: HistogramSeries): string {
     const name = this.promName;
-    let out = this.header('histogram');
-    for (const s of this.allSeries()) {
-      const open = s.labels === '' ? '{' : `{${s.labels},`;
-      const bucketPrefix = `${name}_bucket${open}`;
-      let cumulative = 0;
-      for (let i = 0; i < this.leSuffixes.length; i++) {
-        cumulative += s.counts[i]!;
-        out += bucketPrefix + this.leSuffixes[i] + formatNumber(cumulative) + '\n';
-      }
-      const braces = s.labels === '' ? '' : `{${s.labels}}`;
-      out += `${name}_sum${braces} ${formatNumber(s.sum)}\n${name}_count${braces} ${formatNumber(s.count)}\n`;
+    const bucketPrefix = `${name}_bucket${s.labels === '' ? '{' : `{${s.labels},`}`;
+    let out = '';
+    let cumulative = 0;
+    for (let i = 0; i < this.leSuffixes.length; i++) {
+      cumulative += s.counts[i]!;
+      out += bucketPrefix + this.leSuffixes[i] + formatNumber(cumulative) + '\n';
     }
-    return out;
+    const braces = s.labels === '' ? '' : `{${s.labels}}`;
+    return `${out}${name}_sum${braces} ${formatNumber(s.sum)}\n${name}_count${braces} ${formatNumber(s.count)}\n`;
   }
 }
 
 export class CounterFamily extends Family<ScalarSeries> {
+  protected readonly type: string = 'counter';
+
   protected create(labels: string): ScalarSeries {
     return { labels, value: 0 };
   }
@@ -132,27 +149,16 @@ export class CounterFamily extends Family<ScalarSeries> {
     if (value > 0) series.value += value;
   }
 
-  render(): string {
-    return this.renderScalars('counter');
-  }
-
-  protected renderScalars(type: string): string {
-    if (this.size === 0) return '';
-    let out = this.header(type);
-    for (const s of this.allSeries()) {
-      out += `${this.promName}${s.labels === '' ? '' : `{${s.labels}}`} ${formatNumber(s.value)}\n`;
-    }
-    return out;
+  protected renderSeries(s: ScalarSeries): string {
+    return `${this.promName}${s.labels === '' ? '' : `{${s.labels}}`} ${formatNumber(s.value)}\n`;
   }
 }
 
 export class GaugeFamily extends CounterFamily {
+  protected override readonly type = 'gauge';
+
   set(series: ScalarSeries, value: number): void {
     series.value = value;
-  }
-
-  override render(): string {
-    return this.renderScalars('gauge');
   }
 }
 
@@ -161,15 +167,21 @@ export function labelKey(values: LabelValues): string {
   return values.join('\u0001');
 }
 
+/**
+ * `name="value",...` for the values that are set, as ONE flat string: it is built with join() over
+ * all its fragments (never fewer than four), because a `+=` or template chain would keep a rope
+ * of small strings alive per series (about 1 KB each), and with it the label values themselves,
+ * which may be slices of much longer attacker-chosen span attributes.
+ */
 function renderLabels(names: readonly string[], values: LabelValues): string {
-  let out = '';
+  const fragments: string[] = [];
   for (let i = 0; i < names.length; i++) {
     const value = values[i];
     if (!value) continue;
-    if (out !== '') out += ',';
-    out += `${names[i]}="${escapeLabelValue(value)}"`;
+    if (fragments.length > 0) fragments.push(',');
+    fragments.push(names[i]!, '="', escapeLabelValue(value), '"');
   }
-  return out;
+  return fragments.join('');
 }
 
 function escapeLabelValue(value: string): string {

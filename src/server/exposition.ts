@@ -2,7 +2,13 @@
  * The full /metrics text: aimeter's GenAI families, then the Node process and runtime metrics
  * from prom-client's default collectors (in a registry of our own, so an app that uses
  * prom-client's global registry is not disturbed), then any registries the user adds.
+ *
+ * With thousands of histogram series the text runs to megabytes. Built as one string, it would
+ * block the event loop for the whole scrape (and the final flattening of a multi-megabyte rope
+ * costs more than rendering it), so `chunks()` produces it in pieces of about 64 KB and hands the
+ * event loop back every few milliseconds; the metrics server writes the pieces as they come.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { GenAiMetrics } from '../metrics/genai-metrics';
 
@@ -13,7 +19,18 @@ export interface ExpositionOptions {
   readonly registries?: readonly Registry[];
 }
 
-export function createExposition(metrics: GenAiMetrics, options: ExpositionOptions = {}): () => Promise<string> {
+/** The exposition text at once; `chunks()` yields the same text piece by piece. */
+export interface Exposition {
+  (): Promise<string>;
+  chunks(): AsyncIterable<string>;
+}
+
+/** Characters per written piece. */
+const CHUNK_CHARS = 64 * 1024;
+/** Longest run of rendering before the event loop gets a turn. */
+const SLICE_MS = 5;
+
+export function createExposition(metrics: GenAiMetrics, options: ExpositionOptions = {}): Exposition {
   const registries: Registry[] = [];
   if (options.processMetrics ?? true) {
     const runtime = new Registry();
@@ -21,9 +38,28 @@ export function createExposition(metrics: GenAiMetrics, options: ExpositionOptio
     registries.push(runtime);
   }
   registries.push(...(options.registries ?? []));
-  return async () => {
-    let text = metrics.render();
-    for (const registry of registries) text += await registry.metrics();
-    return text;
+
+  async function* chunks(): AsyncGenerator<string> {
+    let piece = '';
+    let sliceStart = performance.now();
+    for (const part of metrics.renderParts()) {
+      piece += part;
+      if (piece.length < CHUNK_CHARS) continue;
+      yield piece;
+      piece = '';
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
+    if (piece !== '') yield piece;
+    for (const registry of registries) yield await registry.metrics();
+  }
+
+  const text = async (): Promise<string> => {
+    let out = '';
+    for await (const chunk of chunks()) out += chunk;
+    return out;
   };
+  return Object.assign(text, { chunks });
 }

@@ -3,7 +3,7 @@
  * It never keeps the process alive (the server is unref'd) and never takes the app down: a busy
  * port or any start-up failure prints one warning and the application runs on.
  */
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { warn } from '../internal/log';
@@ -14,8 +14,12 @@ export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 export interface MetricsServerOptions {
   readonly host: string;
   readonly port: number;
-  /** Produces the full exposition text. */
-  readonly render: () => Promise<string>;
+  /**
+   * Produces the full exposition text. When it also has `chunks()` (createExposition's result
+   * does), the response is written piece by piece instead, so that a scrape of thousands of
+   * series neither builds one giant string nor blocks the event loop for its whole length.
+   */
+  readonly render: (() => Promise<string>) & { readonly chunks?: () => AsyncIterable<string> };
 }
 
 export interface MetricsServer {
@@ -28,6 +32,10 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', (_req, res) => {
+    if (options.render.chunks) {
+      void writeChunks(res, options.render.chunks());
+      return;
+    }
     options.render().then(
       (text) => res.type(EXPOSITION_CONTENT_TYPE).send(text),
       (error: unknown) => {
@@ -68,4 +76,44 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
         server.closeAllConnections?.();
       }),
   };
+}
+
+/** Streams the exposition, respecting back-pressure; stops if the scraper goes away. */
+async function writeChunks(res: ServerResponse, chunks: AsyncIterable<string>): Promise<void> {
+  let started = false;
+  try {
+    for await (const chunk of chunks) {
+      if (res.destroyed) return;
+      if (!started) {
+        res.statusCode = 200;
+        res.setHeader('Content-Type', EXPOSITION_CONTENT_TYPE);
+        started = true;
+      }
+      if (!res.write(chunk)) await drainedOrClosed(res);
+    }
+    if (!started) res.setHeader('Content-Type', EXPOSITION_CONTENT_TYPE);
+    res.end();
+  } catch (error) {
+    recordInternalError('metrics-endpoint', error);
+    if (started) {
+      res.destroy();
+    } else {
+      res.statusCode = 500;
+      res.setHeader('Content-Type', 'text/plain');
+      res.end('aimeter: failed to render metrics\n');
+    }
+  }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed) return resolve();
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
