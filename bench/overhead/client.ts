@@ -1,0 +1,164 @@
+/**
+ * One client process of the overhead benchmark, in one mode:
+ *   plain    the `openai` SDK, no OpenTelemetry at all;
+ *   contrib  `@opentelemetry/instrumentation-openai` with a NodeTracerProvider (one no-op span
+ *            processor, AsyncLocalStorage context manager), no MeterProvider (its two histograms
+ *            go to the no-op meter, which only flatters it);
+ *   aimeter  aimeter's start() exactly as `aimeter/register` runs it (NodeSDK, the HTTP and
+ *            provider-SDK instrumentations, GenAiMetricsProcessor with the bundled prices,
+ *            streaming timings), without serving /metrics.
+ * Diagnostic modes (not in the default run; `--modes=...`), to split aimeter's cost:
+ *   aimeter-core   aimeter's OpenAI instrumentation + GenAiMetricsProcessor on a bare
+ *                  NodeTracerProvider (no NodeSDK, no other instrumentations);
+ *   aimeter-spans  the same without the processor (a no-op span processor instead).
+ * The mode is set up BEFORE `openai` is loaded, as a preload would. Then the process waits for
+ * batches from the parent: {scenario, calls, concurrency} -> CPU and wall figures of the batch.
+ *
+ * Usage (forked by overhead/index.ts): node dist/bench/overhead/client.js MODE BASE_URL
+ * With AIMETER_BENCH_CPU_PROFILE=DIR every batch is CPU-profiled into DIR (open the
+ * .cpuprofile files in Chrome DevTools), to see where a mode's time goes.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import * as path from 'node:path';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { OpenAIInstrumentation } from '../../instrumentations/openai';
+import { GenAiMetricsProcessor } from '../../src/processor/genai-metrics-processor';
+import { PriceBook } from '../../src/prices/price-book';
+import { start } from '../../src/sdk/start';
+import { cpuMicros, percentile } from '../lib/stats';
+
+export type Mode = 'plain' | 'contrib' | 'aimeter' | 'aimeter-core' | 'aimeter-spans';
+export type Scenario = 'chat' | 'stream';
+
+export interface BatchRequest {
+  readonly scenario: Scenario;
+  readonly calls: number;
+  readonly concurrency: number;
+}
+
+export interface BatchResult {
+  /** Client CPU (user + system) per call, microseconds. */
+  readonly cpuUsPerCall: number;
+  readonly callsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+class NoopSpanProcessor implements SpanProcessor {
+  onStart(_span: Span): void {}
+  onEnd(_span: ReadableSpan): void {}
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function setUp(mode: Mode): void {
+  if (mode === 'contrib') {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const provider = new NodeTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
+    provider.register();
+    registerInstrumentations({ instrumentations: [new ContribOpenAIInstrumentation()], tracerProvider: provider });
+  } else if (mode === 'aimeter-core' || mode === 'aimeter-spans') {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const processor = mode === 'aimeter-core' ? new GenAiMetricsProcessor({ prices: PriceBook.load() }) : new NoopSpanProcessor();
+    const provider = new NodeTracerProvider({ spanProcessors: [processor] });
+    provider.register();
+    registerInstrumentations({ instrumentations: [new OpenAIInstrumentation()], tracerProvider: provider });
+  } else if (mode === 'aimeter') {
+    const aimeter = start({ env: {}, serveMetrics: false });
+    if (!aimeter) throw new Error('aimeter did not start');
+  }
+}
+
+async function main(): Promise<void> {
+  const [mode, baseURL] = process.argv.slice(2) as [Mode, string];
+  setUp(mode);
+  // Loaded after the set-up, as under a preload, so that the require hooks patch it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { OpenAI } = require('openai') as typeof import('openai');
+  const client = new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0 });
+  const messages = [{ role: 'user' as const, content: 'Say hello to the benchmark in a few words' }];
+
+  const call = async (scenario: Scenario): Promise<void> => {
+    if (scenario === 'chat') {
+      const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+      if (!completion.choices[0]?.message.content) throw new Error('empty completion');
+      return;
+    }
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let chunks = 0;
+    for await (const _chunk of stream) chunks++;
+    if (chunks < 3) throw new Error('short stream');
+  };
+
+  const runBatch = async ({ scenario, calls, concurrency }: BatchRequest): Promise<BatchResult> => {
+    const latencies: number[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < calls) {
+        next++;
+        const t = performance.now();
+        await call(scenario);
+        latencies.push(performance.now() - t);
+      }
+    };
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const cpuUs = cpuMicros(cpu);
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      cpuUsPerCall: cpuUs / calls,
+      callsPerSecond: calls / seconds,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+    };
+  };
+
+  const profileDir = process.env.AIMETER_BENCH_CPU_PROFILE;
+  let batchNumber = 0;
+  const profiled = async (request: BatchRequest): Promise<BatchResult> => {
+    if (!profileDir) return runBatch(request);
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
+    const result = await runBatch(request);
+    const { profile } = await session.post('Profiler.stop');
+    const file = `${mode}-${request.scenario}-c${request.concurrency}-${++batchNumber}.cpuprofile`;
+    writeFileSync(path.join(profileDir, file), JSON.stringify(profile));
+    session.disconnect();
+    return result;
+  };
+
+  process.on('message', (request: BatchRequest) => {
+    profiled(request).then(
+      (result) => process.send!({ result }),
+      (error: unknown) => process.send!({ error: String(error) }),
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send!({ ready: true });
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.send?.({ error: String(error) });
+    process.exit(1);
+  });
+}

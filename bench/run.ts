@@ -1,0 +1,278 @@
+/**
+ * `npm run bench`: aimeter against the uninstrumented app and against the peers, in one run,
+ * each part in processes of its own. Prints one table of the targets (figure, comparison, ratio,
+ * limit, PASS or GAP) and the detailed figures beneath. Benchmarks, not tests: nothing here fails
+ * `npm test`, and a GAP does not change the exit code.
+ *
+ *   npm run bench                     # the full run (about 2-3 minutes on 2 cores)
+ *   npm run bench -- --quick          # fewer rounds, for trying changes
+ *   npm run bench -- --only=scrape    # one part: overhead, processor, scrape, memory
+ *   npm run bench -- --json=FILE      # also write every figure as JSON
+ *
+ * The parts: bench/overhead/ (target 1), bench/processor.ts (2), bench/scrape.ts (3),
+ * bench/memory.ts (4). See docs/performance.md for how each is measured.
+ */
+import { writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runChild } from './lib/stats';
+import type { MemoryResult } from './memory';
+import type { OverheadCell, OverheadResult } from './overhead/index';
+import type { ProcessorResult } from './processor';
+import type { ScrapeResult } from './scrape';
+
+const LIMITS = {
+  overheadRatio: 0.75,
+  processorUs: 4,
+  scrapeMs: 75,
+  scrapeSpeedup: 10,
+  heapGrowthMB: 10,
+};
+
+interface Row {
+  readonly target: string;
+  readonly figure: string;
+  readonly against: string;
+  readonly ratio: string;
+  readonly limit: string;
+  readonly pass: boolean;
+}
+
+const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+}
+
+function overheadRows(result: OverheadResult): Row[] {
+  const rows: Row[] = [];
+  const cell = (s: string, c: number, mode: string) =>
+    result.cells.find((x) => x.scenario === s && x.concurrency === c && x.mode === mode)!;
+  for (const [scenario, concurrency] of [
+    ['chat', 1],
+    ['chat', 16],
+    ['stream', 1],
+    ['stream', 16],
+  ] as const) {
+    const ours = cell(scenario, concurrency, 'aimeter');
+    const contrib = cell(scenario, concurrency, 'contrib');
+    const ratio = ours.addedCpuUs / contrib.addedCpuUs;
+    rows.push({
+      target: `1 added CPU/call, ${scenario === 'chat' ? 'plain' : 'streaming'}, ${concurrency === 1 ? 'sequential' : 'concurrency 16'}`,
+      figure: `aimeter +${fmt(ours.addedCpuUs)} us`,
+      against: `contrib +${fmt(contrib.addedCpuUs)} us`,
+      ratio: `${fmt(ratio, 2)}x`,
+      limit: `<= ${LIMITS.overheadRatio}x`,
+      pass: contrib.addedCpuUs > 0 && ratio <= LIMITS.overheadRatio,
+    });
+  }
+  return rows;
+}
+
+function overheadDetail(result: OverheadResult): string {
+  const header = ['scenario', 'mode', 'CPU us/call', 'added us', 'calls/s', 'x plain', 'p50 ms', 'p99 ms'];
+  const rows = result.cells.map((c: OverheadCell) => [
+    `${c.scenario}, ${c.concurrency === 1 ? 'sequential' : `concurrency ${c.concurrency}`}`,
+    c.mode,
+    fmt(c.cpuUsPerCall),
+    c.mode === 'plain' ? '-' : `${c.addedCpuUs >= 0 ? '+' : ''}${fmt(c.addedCpuUs)}`,
+    fmt(c.callsPerSecond, 0),
+    fmt(c.throughputRatio, 2),
+    fmt(c.p50Ms, 2),
+    fmt(c.p99Ms, 2),
+  ]);
+  const calls = Object.entries(result.callsPerBatch)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+  return `Per-call overhead (openai SDK -> loopback server in another process; medians of ${result.rounds} interleaved rounds; calls per batch ${calls})\n${table([header, ...rows])}`;
+}
+
+function processorRows(r: ProcessorResult): Row[] {
+  return [
+    {
+      target: `2 processor CPU per GenAI span (${r.aimeterRecordsPerSpan} records)`,
+      figure: `${fmt(r.aimeterDeriveUs, 2)} us`,
+      against: `OTel SDK 3 hist ${fmt(r.otelDeriveUs, 2)} us`,
+      ratio: `${fmt(r.aimeterDeriveUs / LIMITS.processorUs, 2)}x limit`,
+      limit: `<= ${LIMITS.processorUs} us`,
+      pass: r.aimeterDeriveUs <= LIMITS.processorUs,
+    },
+  ];
+}
+
+function processorDetail(r: ProcessorResult): string {
+  const rows = [
+    ['what', 'CPU us per span'],
+    ['bare OTel span (start + end, no processor)', fmt(r.bareSpanUs, 2)],
+    ['streaming chat span as the instrumentations write it, no processor', fmt(r.chatSpanUs, 2)],
+    [`derive: aimeter GenAiMetricsProcessor, all metrics + cost (${r.aimeterRecordsPerSpan} records)`, fmt(r.aimeterDeriveUs, 2)],
+    ['derive: OTel SDK MeterProvider, 3 histogram records', fmt(r.otelDeriveUs, 2)],
+    ['derive: prom-client, 3 histogram observations', fmt(r.promDeriveUs, 2)],
+    ['aimeter end to end: chat span with the processor minus without', fmt(r.aimeterEndToEndDeltaUs, 2)],
+  ];
+  return `Processor cost (medians of ${r.rounds} interleaved rounds of ${r.iterations} spans)\n${table(rows)}`;
+}
+
+function scrapeRows(result: ScrapeResult): Row[] {
+  const big = result.find((s) => s.series === 5000)!;
+  const a = big.aimeter;
+  return [
+    {
+      target: '3 /metrics with 5,000 histogram series',
+      figure: `${fmt(a.httpMedianMs)} ms (${fmt(a.bytes / 1e6)} MB)`,
+      against: `OTel serializer ${fmt(big.otel.renderMs, 0)} ms`,
+      ratio: `${fmt(big.otel.renderMs / a.httpMedianMs)}x faster`,
+      limit: `< ${LIMITS.scrapeMs} ms, >= ${LIMITS.scrapeSpeedup}x`,
+      pass: a.httpMedianMs < LIMITS.scrapeMs && big.otel.renderMs / a.httpMedianMs >= LIMITS.scrapeSpeedup,
+    },
+    {
+      target: '3 longest event-loop stall during scrapes',
+      figure: `${fmt(a.maxLoopGapMs)} ms`,
+      against: `OTel ${fmt(big.otel.maxLoopGapMs, 0)} ms, prom-client ${fmt(big.promClient.maxLoopGapMs, 0)} ms`,
+      ratio: `${fmt(a.maxLoopGapMs / LIMITS.scrapeMs, 2)}x limit`,
+      limit: `< ${LIMITS.scrapeMs} ms`,
+      pass: a.maxLoopGapMs < LIMITS.scrapeMs,
+    },
+  ];
+}
+
+function scrapeDetail(result: ScrapeResult): string {
+  const header = ['series', 'store', 'render ms', 'HTTP median ms', 'HTTP max ms', 'max loop stall ms', 'bytes', 'scrapes'];
+  const rows: string[][] = [];
+  for (const size of result) {
+    for (const [name, f] of [
+      ['aimeter (real endpoint)', size.aimeter],
+      ['OTel exporter-prometheus', size.otel],
+      ['prom-client', size.promClient],
+    ] as const) {
+      rows.push([
+        String(size.series),
+        name,
+        fmt(f.renderMs),
+        fmt(f.httpMedianMs),
+        fmt(f.httpMaxMs),
+        fmt(f.maxLoopGapMs),
+        String(f.bytes),
+        String(f.scrapes),
+      ]);
+    }
+  }
+  return `Scrape (each store in its own process; scraped over HTTP from another process; OTel "render" = PrometheusSerializer.serialize alone)\n${table([header, ...rows])}`;
+}
+
+function memoryRows(m: MemoryResult): Row[] {
+  return [
+    {
+      target: `4 heap growth, ${m.spans / 1e6}M spans, ${m.distinctValues / 1000}k hostile names`,
+      figure: `${fmt(m.heapGrowthMB)} MB`,
+      against: `${m.familiesAtCap} metrics at the cap of ${m.seriesCap}`,
+      ratio: `${fmt(m.heapGrowthMB / LIMITS.heapGrowthMB, 2)}x limit`,
+      limit: `<= ${LIMITS.heapGrowthMB} MB`,
+      pass: m.heapGrowthMB <= LIMITS.heapGrowthMB,
+    },
+    {
+      target: '4 series stay at the cap; overflow counted',
+      figure: `max ${m.maxSeriesInAFamily} series/metric`,
+      against: `${m.overflowRecords} records folded`,
+      ratio: '-',
+      limit: `<= cap + 1 overflow, > 0 folded`,
+      pass: m.maxSeriesInAFamily <= m.seriesCap + 1 && m.overflowRecords > 0,
+    },
+  ];
+}
+
+function memoryDetail(m: MemoryResult): string {
+  return (
+    `Memory (real OTel SDK spans through GenAiMetricsProcessor, bundled prices, default cap; heap + array buffers after forced GC)\n` +
+    table([
+      ['spans', 'seconds', 'heap before MB', 'heap after MB', 'growth MB', 'metrics at cap', 'max series/metric', 'records folded', 'warnings printed'],
+      [
+        String(m.spans),
+        fmt(m.seconds),
+        fmt(m.heapBeforeMB),
+        fmt(m.heapAfterMB),
+        fmt(m.heapGrowthMB),
+        String(m.familiesAtCap),
+        String(m.maxSeriesInAFamily),
+        String(m.overflowRecords),
+        String(m.warningsPrinted),
+      ],
+    ])
+  );
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const jsonFile = args.find((a) => a.startsWith('--json='))?.slice('--json='.length);
+  const extra = quick ? ['--quick'] : [];
+  const want = (part: string) => only === undefined || only === part;
+  const started = performance.now();
+  const timeoutMs = 300_000;
+
+  console.log(
+    `aimeter bench: node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}${quick ? ', QUICK' : ''}`,
+  );
+
+  const results: Record<string, unknown> = {};
+  const rows: Row[] = [];
+  const details: string[] = [];
+  if (want('overhead')) {
+    process.stdout.write('  per-call overhead ...');
+    const r = await runChild<OverheadResult>(path.join(__dirname, 'overhead/index.js'), extra, { timeoutMs });
+    results.overhead = r;
+    rows.push(...overheadRows(r));
+    details.push(overheadDetail(r));
+    console.log(' done');
+  }
+  if (want('processor')) {
+    process.stdout.write('  processor cost ...');
+    const r = await runChild<ProcessorResult>(path.join(__dirname, 'processor.js'), extra, { timeoutMs });
+    results.processor = r;
+    rows.push(...processorRows(r));
+    details.push(processorDetail(r));
+    console.log(' done');
+  }
+  if (want('scrape')) {
+    process.stdout.write('  scrape ...');
+    const r = await runChild<ScrapeResult>(path.join(__dirname, 'scrape.js'), extra, { timeoutMs });
+    results.scrape = r;
+    rows.push(...scrapeRows(r));
+    details.push(scrapeDetail(r));
+    console.log(' done');
+  }
+  if (want('memory')) {
+    process.stdout.write('  memory ...');
+    const r = await runChild<MemoryResult>(path.join(__dirname, 'memory.js'), extra, { timeoutMs, execArgv: ['--expose-gc'] });
+    results.memory = r;
+    rows.push(...memoryRows(r));
+    details.push(memoryDetail(r));
+    console.log(' done');
+  }
+
+  console.log('');
+  console.log(
+    table([
+      ['target', 'aimeter', 'compared with', 'ratio', 'limit', ''],
+      ...rows.map((r) => [r.target, r.figure, r.against, r.ratio, r.limit, r.pass ? 'PASS' : 'GAP']),
+    ]),
+  );
+  const gaps = rows.filter((r) => !r.pass);
+  if (gaps.length > 0) {
+    console.log('');
+    for (const g of gaps) console.log(`GAP: ${g.target}: ${g.figure} (${g.against}); the limit is ${g.limit}, measured ${g.ratio}.`);
+  }
+  for (const d of details) console.log(`\n${d}`);
+  console.log(`\nbench finished in ${fmt((performance.now() - started) / 1000, 0)} s`);
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ node: process.version, cpus: os.cpus().length, results }, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
