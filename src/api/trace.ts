@@ -97,24 +97,29 @@ export interface ToolOptions {
   readonly attributes?: Attributes;
 }
 
+/** What every model call (LLM or speech) starts with: its span and the shared stream/usage handling. */
+function modelCall(operation: string, options: ModelCallOptions & { readonly stream?: boolean }): CallBehaviour {
+  return {
+    start: {
+      operation,
+      provider: options.provider,
+      requestModel: options.model,
+      serverAddress: options.serverAddress,
+      serverPort: options.serverPort,
+      stream: options.stream,
+      attributes: options.attributes,
+    },
+    countChunks: true,
+    markStream: true,
+    usageFromResult: options.usageFromResult,
+    usageFromChunk: options.usageFromChunk,
+  };
+}
+
 /** Traces one model call (chat, completion, generate_content, embeddings). */
 export function traceLlm<T>(options: LlmOptions, fn: (call: LlmCall) => T): T {
   return runTraced(
-    () => ({
-      start: {
-        operation: options.operation ?? Operation.Chat,
-        provider: options.provider,
-        requestModel: options.model,
-        serverAddress: options.serverAddress,
-        serverPort: options.serverPort,
-        stream: options.stream,
-        attributes: options.attributes,
-      },
-      countChunks: true,
-      markStream: true,
-      usageFromResult: options.usageFromResult,
-      usageFromChunk: options.usageFromChunk,
-    }),
+    () => modelCall(options.operation ?? Operation.Chat, options),
     fn,
   );
 }
@@ -123,19 +128,7 @@ export function traceLlm<T>(options: LlmOptions, fn: (call: LlmCall) => T): T {
 export function traceSpeechToText<T>(options: SpeechToTextOptions, fn: (call: SpeechToTextCall) => T): T {
   return runTraced(
     () => ({
-      start: {
-        operation: Operation.SpeechToText,
-        provider: options.provider,
-        requestModel: options.model,
-        serverAddress: options.serverAddress,
-        serverPort: options.serverPort,
-        stream: options.stream,
-        attributes: options.attributes,
-      },
-      countChunks: true,
-      markStream: true,
-      usageFromResult: options.usageFromResult,
-      usageFromChunk: options.usageFromChunk,
+      ...modelCall(Operation.SpeechToText, options),
       onStart: (call) => {
         if (options.audioSeconds !== undefined) call.setAudioDuration(options.audioSeconds);
       },
@@ -151,19 +144,7 @@ export function traceSpeechToText<T>(options: SpeechToTextOptions, fn: (call: Sp
 export function traceTextToSpeech<T>(options: TextToSpeechOptions, fn: (call: TextToSpeechCall) => T): T {
   return runTraced(
     () => ({
-      start: {
-        operation: Operation.TextToSpeech,
-        provider: options.provider,
-        requestModel: options.model,
-        serverAddress: options.serverAddress,
-        serverPort: options.serverPort,
-        stream: options.stream,
-        attributes: options.attributes,
-      },
-      countChunks: true,
-      markStream: true,
-      usageFromResult: options.usageFromResult,
-      usageFromChunk: options.usageFromChunk,
+      ...modelCall(Operation.TextToSpeech, options),
       onStart: (call) => {
         if (options.characters !== undefined) call.setCharacters(options.characters);
       },

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { packageRoot } from '../internal/package-info';
 import { parse as parseYaml } from 'yaml';
 import { Provider } from '../semconv/providers';
 import { parsePriceFile, PriceFileError, type PriceFileEntry } from './schema';
@@ -254,26 +255,11 @@ export class PriceBook {
   }
 }
 
-/** Absolute path of the bundled `prices/prices.yaml`, found from the package root of this module. */
+/** Absolute path of the bundled `prices/prices.yaml`, in the aimeter package root. */
 export function bundledPriceFilePath(): string {
-  let dir = __dirname;
-  for (;;) {
-    const candidate = path.join(dir, 'prices', 'prices.yaml');
-    if (isAimeterRoot(dir) && fs.existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new PriceFileError(`aimeter: price file prices/prices.yaml: not found in the aimeter package above ${__dirname}`);
-}
-
-function isAimeterRoot(dir: string): boolean {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown };
-    return pkg.name === 'aimeter';
-  } catch {
-    return false;
-  }
+  const file = path.join(packageRoot(), 'prices', 'prices.yaml');
+  if (!fs.existsSync(file)) throw new PriceFileError(`aimeter: price file prices/prices.yaml: not found in the aimeter package at ${packageRoot()}`);
+  return file;
 }
 
 /** Read, parse (YAML, or JSON for *.json) and validate a price file. Throws PriceFileError. */
