@@ -155,8 +155,11 @@ export class GenAiMetricsProcessor {
     const ttfc = call.timeToFirstChunk;
     if (ttfc === undefined) return;
     this.metrics.observe('timeToFirstChunk', key, values, ttfc);
-    if (call.chunks !== undefined && call.chunks > 1 && call.durationSeconds >= ttfc) {
-      this.metrics.observe('timePerOutputChunk', key, values, (call.durationSeconds - ttfc) / (call.chunks - 1));
+    if (call.chunks !== undefined && call.chunks > 1) {
+      // Time to first chunk may come from another clock with millisecond granularity (the
+      // Anthropic SDK's own spans), so it can exceed the span duration by a fraction: clamp.
+      const streaming = Math.max(0, call.durationSeconds - ttfc);
+      this.metrics.observe('timePerOutputChunk', key, values, streaming / (call.chunks - 1));
     }
   }
 
