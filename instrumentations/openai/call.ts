@@ -7,10 +7,10 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import { GenAiSpan, type TokenUsage } from '../../src/tracing/genai-span';
 import { observeAsyncIterator } from '../../src/tracing/stream-observer';
 import { byteLengthOf } from '../../src/tracing/byte-stream-observer';
-import { swallow } from '../../src/internal/errors';
+import { recordInternalError, swallow } from '../../src/internal/errors';
 import { Operation } from '../../src/semconv/operations';
 import * as A from '../../src/semconv/attributes';
-import { observeApiPromise } from './api-promise';
+import { observeApiPromise, type ApiPromiseObserver } from './api-promise';
 import { uploadSeconds, wavSeconds } from './audio-file';
 import { chatInput, chatOutput, responsesInput, responsesOutput, toolDefinitions, type Message, type Part } from './content';
 import type { Endpoint } from './provider';
@@ -141,7 +141,7 @@ interface StreamChoice {
   finishReason?: string;
 }
 
-export class OpenAICall {
+export class OpenAICall implements ApiPromiseObserver {
   readonly span: GenAiSpan;
   private readonly kind: CallKind;
   private readonly body: Record<string, any>;
@@ -159,6 +159,8 @@ export class OpenAICall {
   private choices: StreamChoice[] = [];
   private finalResponse: Record<string, any> | undefined;
   private transcript = '';
+  private serviceTier: string | undefined;
+  private systemFingerprint: string | undefined;
 
   constructor(start: CallStart) {
     const { kind, body, endpoint } = start;
@@ -206,13 +208,40 @@ export class OpenAICall {
 
   /** Follows the SDK's return value (an APIPromise) without changing it. */
   observe(result: unknown): void {
-    const guard = <T extends unknown[]>(fn: (...args: T) => void) => (...args: T) => swallow(COMPONENT, undefined, () => fn(...args));
-    observeApiPromise(result, this.kind === 'speech' ? 'binary' : this.stream ? 'stream' : 'json', {
-      onValue: guard((value: unknown) => this.onValue(value)),
-      onError: guard((error: unknown) => this.fail(error)),
-      onRawOnly: guard(() => this.end()),
-      onBinaryResponse: guard((response: unknown) => this.observeAudio(response)),
-    });
+    observeApiPromise(result, this.kind === 'speech' ? 'binary' : this.stream ? 'stream' : 'json', this);
+  }
+
+  // ApiPromiseObserver: each one guarded (no closure per call, unlike `swallow`).
+  onValue(value: unknown): void {
+    try {
+      this.handleValue(value);
+    } catch (e) {
+      recordInternalError(COMPONENT, e);
+    }
+  }
+
+  onError(error: unknown): void {
+    try {
+      this.fail(error);
+    } catch (e) {
+      recordInternalError(COMPONENT, e);
+    }
+  }
+
+  onRawOnly(): void {
+    try {
+      this.end();
+    } catch (e) {
+      recordInternalError(COMPONENT, e);
+    }
+  }
+
+  onBinaryResponse(response: unknown): void {
+    try {
+      this.observeAudio(response);
+    } catch (e) {
+      recordInternalError(COMPONENT, e);
+    }
   }
 
   fail(error: unknown, errorType?: string): void {
@@ -227,7 +256,7 @@ export class OpenAICall {
     this.span.end();
   }
 
-  private onValue(value: unknown): void {
+  private handleValue(value: unknown): void {
     if (this.stream) {
       const iterator = obj(value)?.iterator;
       if (typeof iterator === 'function') this.wrapStream(value as Record<string, any>);
@@ -254,11 +283,12 @@ export class OpenAICall {
   private chatResult(r: Record<string, any> | undefined): void {
     if (r) {
       const choices = Array.isArray(r.choices) ? r.choices : [];
-      this.span.setResponse({
-        id: str(r.id),
-        model: str(r.model),
-        finishReasons: choices.map((c: any) => str(c?.finish_reason)).filter((x: unknown): x is string => x !== undefined),
-      });
+      const finishReasons: string[] = [];
+      for (let i = 0; i < choices.length; i++) {
+        const reason = str(choices[i]?.finish_reason);
+        if (reason !== undefined) finishReasons.push(reason);
+      }
+      this.span.setResponse({ id: str(r.id), model: str(r.model), finishReasons });
       this.openaiResponseAttributes(r);
       const usage = chatUsage(r.usage);
       if (usage) this.span.setUsage(usage);
@@ -333,10 +363,9 @@ export class OpenAICall {
   }
 
   private openaiResponseAttributes(r: Record<string, any>): void {
-    const a: Attributes = {};
-    if (str(r.service_tier)) a[A.ATTR_OPENAI_RESPONSE_SERVICE_TIER] = r.service_tier;
-    if (str(r.system_fingerprint)) a[A.ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT] = r.system_fingerprint;
-    this.span.setAttributes(a);
+    const span = this.span.span;
+    if (str(r.service_tier)) span.setAttribute(A.ATTR_OPENAI_RESPONSE_SERVICE_TIER, r.service_tier);
+    if (str(r.system_fingerprint)) span.setAttribute(A.ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT, r.system_fingerprint);
   }
 
   // --- Streams ----------------------------------------------------------------------------------
@@ -349,28 +378,48 @@ export class OpenAICall {
     const original = stream.iterator as (...args: unknown[]) => AsyncIterator<unknown>;
     let taken = false;
     const call = this;
-    Object.defineProperty(stream, 'iterator', {
-      configurable: true,
-      writable: true,
-      enumerable: false,
-      value: function (this: unknown, ...args: unknown[]) {
-        const inner = original.apply(this, args);
-        if (taken) return inner;
-        taken = true;
-        return swallow(COMPONENT, inner, () => call.observeIterator(inner, stream));
-      },
-    });
+    const iterator = function (this: unknown, ...args: unknown[]) {
+      const inner = original.apply(this, args);
+      if (taken) return inner;
+      taken = true;
+      try {
+        return call.observeIterator(inner, stream);
+      } catch (e) {
+        recordInternalError(COMPONENT, e);
+        return inner;
+      }
+    };
+    // The SDK's Stream keeps `iterator` as an own writable property: a plain write keeps its shape.
+    if (Object.prototype.hasOwnProperty.call(stream, 'iterator')) {
+      try {
+        stream.iterator = iterator;
+      } catch {
+        // Read-only: defined below.
+      }
+    }
+    if (stream.iterator !== iterator) {
+      Object.defineProperty(stream, 'iterator', { configurable: true, writable: true, enumerable: false, value: iterator });
+    }
   }
 
   private observeIterator(inner: AsyncIterator<unknown>, stream: Record<string, any>): AsyncIterator<unknown> {
     const source = this.injectedUsage ? stripInjectedUsage(inner, (u) => swallow(COMPONENT, undefined, () => this.onStreamUsage(u))) : inner;
     return observeAsyncIterator(source, {
-      onChunk: (chunk) => swallow(COMPONENT, undefined, () => this.onChunk(chunk)),
-      onEnd: (outcome) =>
-        swallow(COMPONENT, undefined, () => {
+      onChunk: (chunk) => {
+        try {
+          this.onChunk(chunk);
+        } catch (e) {
+          recordInternalError(COMPONENT, e);
+        }
+      },
+      onEnd: (outcome) => {
+        try {
           const aborted = obj(stream.controller)?.signal?.aborted === true;
           this.onStreamEnd(outcome.error, outcome.abandoned || (aborted && outcome.error === undefined));
-        }),
+        } catch (e) {
+          recordInternalError(COMPONENT, e);
+        }
+      },
     });
   }
 
@@ -393,7 +442,9 @@ export class OpenAICall {
     const choices = Array.isArray(c.choices) ? c.choices : [];
     if (choices.length === 0) return;
     this.span.chunk();
-    if (str(c.service_tier) || str(c.system_fingerprint)) this.openaiResponseAttributes(c);
+    // Kept (latest non-empty value wins, as when set per chunk) and written once at the end.
+    if (str(c.service_tier)) this.serviceTier = c.service_tier;
+    if (str(c.system_fingerprint)) this.systemFingerprint = c.system_fingerprint;
     for (const choice of choices) {
       const index = typeof choice?.index === 'number' ? choice.index : 0;
       if (str(choice?.finish_reason)) this.finishReasons[index] = choice.finish_reason;
@@ -449,6 +500,8 @@ export class OpenAICall {
       finishReasons: this.finishReasons.filter((x) => x !== undefined),
     });
     if (this.usage) this.span.setUsage(this.usage);
+    if (this.serviceTier !== undefined) this.span.span.setAttribute(A.ATTR_OPENAI_RESPONSE_SERVICE_TIER, this.serviceTier);
+    if (this.systemFingerprint !== undefined) this.span.span.setAttribute(A.ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT, this.systemFingerprint);
     if (this.capture) {
       if (this.kind === 'chat' && this.choices.length > 0) {
         const output: Message[] = this.choices.filter(Boolean).map((c) => ({
