@@ -5,22 +5,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 
-/** The repository root (holding package.json and prometheus/), from dist/test/observability. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'prometheus'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no repository root above ${__dirname}`);
-    dir = parent;
-  }
-}
-
-export const ROOT = repoRoot();
+export { freePort, REPO_ROOT as ROOT } from '../helpers/child-app';
+import { REPO_ROOT as ROOT } from '../helpers/child-app';
 export const inRepo = (...parts: string[]): string => join(ROOT, ...parts);
 export const readRepo = (...parts: string[]): string => readFileSync(inRepo(...parts), 'utf8');
 export const readYaml = <T = unknown>(...parts: string[]): T => parse(readRepo(...parts)) as T;
@@ -58,18 +47,6 @@ export function run(cmd: string, args: readonly string[], cwd = ROOT): string {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}\n${e.message}`);
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function listFiles(dir: string, suffix: string): string[] {
