@@ -10,18 +10,21 @@
  * Diagnostic modes (not in the default run; `--modes=...`), to split aimeter's cost:
  *   aimeter-core   aimeter's OpenAI instrumentation + GenAiMetricsProcessor on a bare
  *                  NodeTracerProvider (no NodeSDK, no other instrumentations);
- *   aimeter-spans  the same without the processor (a no-op span processor instead).
+ *   aimeter-spans  the same without the processor (a no-op span processor instead);
+ *   context-only   no spans at all: the AsyncLocalStorage context manager and one
+ *                  `context.with()` around each call, i.e. what any OpenTelemetry tracing of the
+ *                  call pays on Node 20 before doing anything of its own.
  * The mode is set up BEFORE `openai` is loaded, as a preload would. Then the process waits for
  * batches from the parent: {scenario, calls, concurrency} -> CPU and wall figures of the batch.
  *
- * Usage (forked by overhead/index.ts): node dist/bench/overhead/client.js MODE BASE_URL
+ * Usage (forked by overhead/index.ts): node dist/bench/overhead/client.js MODE BASE_URL [loopback|in-process]
  * With AIMETER_BENCH_CPU_PROFILE=DIR every batch is CPU-profiled into DIR (open the
  * .cpuprofile files in Chrome DevTools), to see where a mode's time goes.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
-import { context } from '@opentelemetry/api';
+import { context, createContextKey } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
@@ -33,8 +36,10 @@ import { PriceBook } from '../../src/prices/price-book';
 import { start } from '../../src/sdk/start';
 import { cpuMicros, percentile } from '../lib/stats';
 
-export type Mode = 'plain' | 'contrib' | 'aimeter' | 'aimeter-core' | 'aimeter-spans';
+export type Mode = 'plain' | 'contrib' | 'aimeter' | 'aimeter-core' | 'aimeter-spans' | 'context-only';
 export type Scenario = 'chat' | 'stream';
+/** loopback: HTTP to the server process (the headline); in-process: canned answers (diagnostic). */
+export type Transport = 'loopback' | 'in-process';
 
 export interface BatchRequest {
   readonly scenario: Scenario;
@@ -45,6 +50,8 @@ export interface BatchRequest {
 export interface BatchResult {
   /** Client CPU (user + system) per call, microseconds. */
   readonly cpuUsPerCall: number;
+  /** The user-space part of it. */
+  readonly userUsPerCall: number;
   readonly callsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -73,22 +80,63 @@ function setUp(mode: Mode): void {
     const provider = new NodeTracerProvider({ spanProcessors: [processor] });
     provider.register();
     registerInstrumentations({ instrumentations: [new OpenAIInstrumentation()], tracerProvider: provider });
+  } else if (mode === 'context-only') {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   } else if (mode === 'aimeter') {
     const aimeter = start({ env: {}, serveMetrics: false });
     if (!aimeter) throw new Error('aimeter did not start');
   }
 }
 
+const MESSAGES = [{ role: 'user' as const, content: 'Say hello to the benchmark in a few words' }];
+
+/**
+ * The diagnostic in-process transport: the server's real answers to the two bench requests,
+ * fetched once over loopback, then served from memory by a `fetch` given to the SDK. Every SDK
+ * layer (request building, headers, Response parsing, SSE decoding) still runs; only the socket
+ * and the kernel are gone, and with them most of the noise, so small differences show.
+ */
+async function cannedFetch(baseURL: string): Promise<typeof fetch> {
+  const answer = async (body: object): Promise<{ text: string; type: string }> => {
+    const response = await fetch(`${baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+      body: JSON.stringify(body),
+    });
+    return { text: await response.text(), type: response.headers.get('content-type') ?? 'application/json' };
+  };
+  const chat = await answer({ model: 'gpt-4o-mini', messages: MESSAGES });
+  const stream = await answer({ model: 'gpt-4o-mini', messages: MESSAGES, stream: true, stream_options: { include_usage: true } });
+  const streamEvents = stream.text.split(/(?<=\n\n)/); // one network chunk per SSE event, as the server writes them
+  const encoder = new TextEncoder();
+  return (async (_url: unknown, init?: { body?: unknown }) => {
+    const streaming = typeof init?.body === 'string' && init.body.includes('"stream":true');
+    if (!streaming) return new Response(chat.text, { status: 200, headers: { 'content-type': chat.type } });
+    let i = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (i < streamEvents.length) controller.enqueue(encoder.encode(streamEvents[i++]!));
+        else controller.close();
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'content-type': stream.type } });
+  }) as typeof fetch;
+}
+
 async function main(): Promise<void> {
-  const [mode, baseURL] = process.argv.slice(2) as [Mode, string];
+  const [mode, baseURL, transport = 'loopback'] = process.argv.slice(2) as [Mode, string, Transport?];
   setUp(mode);
   // Loaded after the set-up, as under a preload, so that the require hooks patch it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { OpenAI } = require('openai') as typeof import('openai');
-  const client = new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0 });
-  const messages = [{ role: 'user' as const, content: 'Say hello to the benchmark in a few words' }];
+  const fetchOption = transport === 'in-process' ? { fetch: await cannedFetch(baseURL) } : {};
+  const client = new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0, ...fetchOption });
+  const messages = MESSAGES;
 
-  const call = async (scenario: Scenario): Promise<void> => {
+  const CALL_KEY = createContextKey('bench call');
+  const call = (scenario: Scenario): Promise<void> =>
+    mode === 'context-only' ? context.with(context.active().setValue(CALL_KEY, scenario), () => callSdk(scenario)) : callSdk(scenario);
+  const callSdk = async (scenario: Scenario): Promise<void> => {
     if (scenario === 'chat') {
       const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
       if (!completion.choices[0]?.message.content) throw new Error('empty completion');
@@ -119,10 +167,12 @@ async function main(): Promise<void> {
     const started = performance.now();
     const cpu = process.cpuUsage();
     await Promise.all(Array.from({ length: concurrency }, worker));
-    const cpuUs = cpuMicros(cpu);
+    const cpuDelta = process.cpuUsage(cpu);
+    const cpuUs = cpuDelta.user + cpuDelta.system;
     const seconds = (performance.now() - started) / 1000;
     return {
       cpuUsPerCall: cpuUs / calls,
+      userUsPerCall: cpuDelta.user / calls,
       callsPerSecond: calls / seconds,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),

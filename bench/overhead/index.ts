@@ -11,7 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { median, runPart } from '../lib/stats';
-import type { BatchRequest, BatchResult, Mode, Scenario } from './client';
+import type { BatchRequest, BatchResult, Mode, Scenario, Transport } from './client';
 
 export const MODES: readonly Mode[] = ['plain', 'contrib', 'aimeter'];
 
@@ -58,8 +58,8 @@ function waitFor<T>(child: ChildProcess, pick: (m: any) => T | undefined): Promi
   });
 }
 
-async function startClient(mode: Mode, url: string): Promise<Client> {
-  const child = fork(path.join(__dirname, 'client.js'), [mode, url], {
+async function startClient(mode: Mode, url: string, transport: Transport): Promise<Client> {
+  const child = fork(path.join(__dirname, 'client.js'), [mode, url, transport], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await waitFor(child, (m) => (m?.ready ? true : undefined));
@@ -73,20 +73,20 @@ async function startClient(mode: Mode, url: string): Promise<Client> {
   };
 }
 
-export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES): Promise<OverheadResult> {
+export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES, transport: Transport = 'loopback', scale = 1): Promise<OverheadResult> {
   if (modes[0] !== 'plain') throw new Error('the first mode must be plain (the baseline)');
   const server = fork(path.join(__dirname, 'server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const url = await waitFor<string>(server, (m) => m?.url);
   const clients = new Map<Mode, Client>();
   try {
-    for (const mode of modes) clients.set(mode, await startClient(mode, url));
+    for (const mode of modes) clients.set(mode, await startClient(mode, url, transport));
     const rounds = quick ? 2 : 6;
     const cases: Array<{ scenario: Scenario; concurrency: number; calls: number }> = [
       { scenario: 'chat', concurrency: 1, calls: quick ? 150 : 400 },
       { scenario: 'chat', concurrency: 16, calls: quick ? 300 : 800 },
       { scenario: 'stream', concurrency: 1, calls: quick ? 150 : 400 },
       { scenario: 'stream', concurrency: 16, calls: quick ? 300 : 800 },
-    ];
+    ].map((c) => ({ ...c, scenario: c.scenario as Scenario, calls: Math.round(c.calls * scale) }));
 
     // Warm-up: JIT, connection pools, lazily loaded SDK modules.
     for (const c of cases) for (const mode of modes) await clients.get(mode)!.request({ ...c, calls: Math.ceil(c.calls / 2) });
@@ -134,5 +134,7 @@ export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES
 
 if (require.main === module) {
   const modes = process.argv.find((a) => a.startsWith('--modes='))?.slice('--modes='.length).split(',') as Mode[] | undefined;
-  runPart(() => runOverhead(process.argv.includes('--quick'), modes));
+  const transport = process.argv.includes('--in-process') ? 'in-process' : 'loopback';
+  const scale = Number(process.argv.find((a) => a.startsWith('--scale='))?.slice('--scale='.length) ?? 1);
+  runPart(() => runOverhead(process.argv.includes('--quick'), modes, transport, scale));
 }

@@ -27,7 +27,8 @@
  * per-instance fields the SDK reads lazily: `responsePromise` (failures), `parseResponse` (the
  * parsed Message or Stream) and `asResponse` (a raw response nobody parses).
  */
-import { context, type Span, type Tracer } from '@opentelemetry/api';
+import type { Span, Tracer } from '@opentelemetry/api';
+import { isInstrumentationWrapper } from '../../src/tracing/call-scope';
 import { runtimeSettings } from '../../src/config/runtime';
 import { swallow } from '../../src/internal/errors';
 import { anthropicApiErrorType } from '../../src/processor/scope-normalisers';
@@ -87,6 +88,8 @@ export function anthropicErrorType(error: unknown): string {
 }
 
 export function tracedCreate(original: AnyFn, tracer: () => Tracer): AnyFn {
+  // Another instrumentation's wrapper inside ours: enter our span's context so its span nests.
+  const enter = isInstrumentationWrapper(original);
   return function create(this: unknown, ...args: unknown[]): unknown {
     const self = this as MessagesLike;
     const params = (args[0] ?? {}) as Json;
@@ -101,7 +104,7 @@ export function tracedCreate(original: AnyFn, tracer: () => Tracer): AnyFn {
     if (call === undefined) return original.apply(this, args);
     let result: unknown;
     try {
-      result = context.with(call.span.context, () => original.apply(this, args));
+      result = call.span.call(original, this, args, enter);
     } catch (error) {
       swallow(COMPONENT, undefined, () => call.fail(error));
       throw error;

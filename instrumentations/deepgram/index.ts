@@ -12,7 +12,7 @@
  * `metadata.duration` (-> aimeter_speech_to_text_audio_duration_seconds_total, real-time factor,
  * cost per minute). See docs/instrumentations/speech.md.
  */
-import { context, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -119,7 +119,7 @@ export class DeepgramInstrumentation extends InstrumentationBase {
       if (handle === undefined) return original.apply(this, args);
       let pending: unknown;
       try {
-        pending = context.with(handle.context, () => original.apply(this, args));
+        pending = handle.call(original, this, args);
       } catch (error) {
         swallow(COMPONENT, undefined, () => handle.fail(error));
         throw error;

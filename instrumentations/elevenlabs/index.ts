@@ -15,7 +15,7 @@
  * has read the body to its end, when the body errors, or when the caller cancels it.
  * See docs/instrumentations/speech.md.
  */
-import { context, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -104,7 +104,7 @@ export class ElevenLabsInstrumentation extends InstrumentationBase {
       if (handle === undefined) return original.apply(this, args);
       let pending: unknown;
       try {
-        pending = context.with(handle.context, () => original.apply(this, args));
+        pending = handle.call(original, this, args);
       } catch (error) {
         swallow(COMPONENT, undefined, () => handle.fail(error));
         throw error;

@@ -2,20 +2,26 @@
  * Watching an `openai` APIPromise without changing what the caller gets.
  *
  * An APIPromise does not read the response body until someone asks for the parsed value (`await`,
- * `.then`, `.withResponse()`); `.asResponse()` hands out the raw, unread Response. Calling `.then`
- * on it from telemetry code (what other instrumentations do) would read the body and break a
- * caller that only wants `.asResponse()`. So, on the very APIPromise instance the caller gets:
+ * `.then`, `.withResponse()`: all go through `parse()`); `.asResponse()` hands out the raw, unread
+ * Response. Calling `.then` on it from telemetry code (what other instrumentations do) would read
+ * the body and break a caller that only wants `.asResponse()`. So aimeter hooks three methods of
+ * the APIPromise prototype, once, and leaves every instance untouched:
  *
- *  - errors are observed on the internal response promise (no body read);
- *  - the parsed value is observed by wrapping the instance's `parseResponse`, which runs only
- *    when the caller (or an SDK helper via `_thenUnwrap`) asks for it; the wrapper hands back the
- *    same value after the observer has seen it (streams are wrapped before the caller sees them);
- *  - when the caller asked only for the raw Response, a JSON body is read from a `clone()`
- *    (taken before the caller can touch the body) so usage is still recorded;
- *  - binary bodies (text-to-speech audio) are always observed on a `clone()`.
+ *  - `parse()`: when the caller first asks for the parsed value, one reaction is added to the
+ *    very promise parse() returns, before the caller's own, so the observer sees the value (and
+ *    wraps a Stream) or the error first; the caller gets the SDK's promise itself;
+ *  - `_thenUnwrap()` (SDK helpers such as `.parse()` of chat completions): the derived APIPromise
+ *    is watched in place of the original;
+ *  - `asResponse()`: when the caller only takes the raw Response, a JSON body is read from a
+ *    `clone()` taken before the caller can touch the body, so usage is still recorded.
  *
- * Works with openai 4.x (`parseResponse(props)`) and 5.x-7.x (`parseResponse(client, props)`); when
- * the instance does not look like an APIPromise the value is observed with a plain `.then`.
+ * Binary bodies (text-to-speech audio) are observed on a `clone()` of the raw Response.
+ * One reaction, and so one promise, per call: under the AsyncLocalStorage context manager every
+ * promise costs a hook call, so they are counted. A call that is never awaited (fire and forget)
+ * is never observed, like any lazy APIPromise.
+ *
+ * Works with openai 4.x to 7.x; when a value does not look like an APIPromise it is observed with
+ * a plain `.then`.
  */
 
 export interface ApiPromiseObserver {
@@ -54,26 +60,18 @@ function defineOwn(target: object, key: string, value: unknown): void {
 
 export type ObserveMode = 'json' | 'stream' | 'binary';
 
-/**
- * Per-call state, reachable from the instance through its `parseResponse` wrapper (the only
- * per-call property written on the instance). The `parse` / `_thenUnwrap` / `asResponse` hooks
- * are installed once per APIPromise prototype (pass-through for instances nobody watches), so a
- * call costs one property write instead of four property definitions and their closures.
- */
+/** Per-call state, found from the instance (or a derived one) through `watches`. */
 class Watch {
   settled = false;
-  parseRequested = false;
+  /** The parsed value is being observed (a reaction is on a parse() promise). */
+  attached = false;
   rawRequested = false;
-  arrived: { response?: unknown } | undefined = undefined;
+  arrivalWatched = false;
 
   constructor(
-    private readonly mode: ObserveMode,
+    readonly mode: ObserveMode,
     private readonly observer: ApiPromiseObserver,
   ) {}
-
-  /** Promise callbacks (created once per call, only where a reaction is needed). */
-  readonly onValue = (v: unknown): void => this.value(v);
-  readonly onError = (e: unknown): void => this.error(e);
 
   value(v: unknown): void {
     if (this.settled) return;
@@ -95,6 +93,15 @@ class Watch {
     }
   }
 
+  /** One reaction on `promise` (a parse() result): the observer sees its outcome before the caller. */
+  follow(promise: PromiseLike<unknown>): void {
+    this.attached = true;
+    promise.then(
+      (v) => this.value(v),
+      (e) => this.error(e),
+    );
+  }
+
   rawOnly(): void {
     this.settled = true;
     try {
@@ -104,15 +111,11 @@ class Watch {
     }
   }
 
+  /** The raw Response arrived and the caller asked only for it (asResponse without parse). */
   arrive(props: { response?: unknown } | undefined): void {
-    this.arrived = props ?? {};
-    this.rawOnlyCheck();
-  }
-
-  rawOnlyCheck(): void {
-    if (this.settled || !this.arrived || this.parseRequested || !this.rawRequested) return;
+    if (this.settled || this.attached) return;
     if (this.mode === 'stream') return this.rawOnly();
-    const response = this.arrived.response as { clone?: () => { json(): Promise<unknown> }; bodyUsed?: boolean } | undefined;
+    const response = props?.response as { clone?: () => { json(): Promise<unknown> }; bodyUsed?: boolean } | undefined;
     if (!response || typeof response.clone !== 'function' || response.bodyUsed) return this.rawOnly();
     let copy: { json(): Promise<unknown> };
     try {
@@ -120,80 +123,106 @@ class Watch {
     } catch {
       return this.rawOnly();
     }
-    copy.json().then(this.onValue, () => {
-      if (!this.settled) this.rawOnly();
-    });
+    copy.json().then(
+      (v) => this.value(v),
+      () => {
+        if (!this.settled) this.rawOnly();
+      },
+    );
   }
 }
 
-const WATCH = Symbol('aimeter.openai.apiPromiseWatch');
+/** The watched APIPromises (a WeakMap: the caller's object is not touched at all). */
+const watches = new WeakMap<object, Watch>();
 const HOOKED = Symbol('aimeter.openai.apiPromiseHook');
 
-/** The Watch of an instance (through its parseResponse wrapper), if it is watched. */
 function watchOf(self: unknown): Watch | undefined {
-  try {
-    if (self === null || typeof self !== 'object') return undefined;
-    const parse = (self as { parseResponse?: unknown }).parseResponse;
-    return typeof parse === 'function' ? ((parse as unknown as Record<symbol, unknown>)[WATCH] as Watch | undefined) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function markParse(w: Watch): void {
-  w.parseRequested = true;
-}
-
-function markRaw(w: Watch): void {
-  w.rawRequested = true;
-  w.rawOnlyCheck();
+  return self !== null && typeof self === 'object' ? watches.get(self) : undefined;
 }
 
 type HookKey = 'parse' | '_thenUnwrap' | 'asResponse';
-const HOOKS: ReadonlyArray<readonly [HookKey, (w: Watch) => void]> = [
-  ['parse', markParse],
-  ['_thenUnwrap', markParse],
-  ['asResponse', markRaw],
-];
 
-/** Prototypes whose hooks are in place (or could not be, see `hookable`). */
-const hookedPrototypes = new WeakMap<object, boolean>();
+/** What each hooked method does besides calling the SDK's own (never throws). */
+const AFTER: Record<HookKey, (self: ApiPromiseLike, w: Watch, result: unknown) => void> = {
+  parse(_self, w, result) {
+    if (!w.attached && !w.settled && isThenable(result)) w.follow(result);
+  },
+  _thenUnwrap(_self, w, derived) {
+    // The caller awaits the derived promise; its parse() is the one to follow.
+    if (!w.attached && derived !== null && typeof derived === 'object') watches.set(derived, w);
+  },
+  asResponse(self, w) {
+    w.rawRequested = true;
+    if (w.arrivalWatched || w.attached || w.settled) return;
+    w.arrivalWatched = true;
+    self.responsePromise.then(
+      (props) => w.arrive(props),
+      (e) => w.error(e),
+    );
+  },
+};
 
-function hookMethod(owner: object, key: HookKey, mark: (w: Watch) => void): boolean {
-  const original = (owner as Record<string, unknown>)[key];
-  if (typeof original !== 'function') return false;
-  if ((original as unknown as Record<symbol, unknown>)[HOOKED] === true) return true;
-  const hooked = function (this: unknown, ...args: unknown[]) {
+function hooked(key: HookKey, original: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+  const after = AFTER[key];
+  // asResponse: the arrival reaction must be registered before the SDK's own, so that the body
+  // can be cloned before the caller reads it; the others act on what the SDK returned.
+  const before = key === 'asResponse';
+  const hook = function (this: ApiPromiseLike, ...args: unknown[]) {
     const w = watchOf(this);
-    if (w !== undefined) {
+    if (w !== undefined && before) {
       try {
-        mark(w);
+        after(this, w, undefined);
       } catch {
         // Telemetry only.
       }
     }
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
+    const result = original.apply(this, args);
+    if (w !== undefined && !before) {
+      try {
+        after(this, w, result);
+      } catch {
+        // Telemetry only.
+      }
+    }
+    return result;
   };
+  Object.defineProperty(hook, 'name', { value: original.name, configurable: true });
+  return hook;
+}
+
+/** Prototypes whose hooks are in place (or could not be, see `hookable`). */
+let hookedPrototypes = new WeakMap<object, boolean>();
+/** Every prototype method replaced, to restore on unhookApiPromises(). */
+const replaced: Array<{ owner: object; key: HookKey; original: unknown; descriptor: PropertyDescriptor | undefined }> = [];
+
+function hookMethod(owner: object, key: HookKey): boolean {
+  const original = (owner as Record<string, unknown>)[key];
+  if (typeof original !== 'function') return false;
+  if ((original as unknown as Record<symbol, unknown>)[HOOKED] === true) return true;
+  const hook = hooked(key, original as (...a: unknown[]) => unknown);
   try {
-    Object.defineProperty(hooked, 'name', { value: original.name, configurable: true });
-    Object.defineProperty(hooked, HOOKED, { value: true });
+    Object.defineProperty(hook, HOOKED, { value: true });
     const descriptor = Object.getOwnPropertyDescriptor(owner, key);
     Object.defineProperty(owner, key, {
-      value: hooked,
+      value: hook,
       writable: descriptor?.writable ?? true,
       configurable: true,
       enumerable: descriptor?.enumerable ?? false,
     });
-    return (owner as Record<string, unknown>)[key] === hooked;
+    if ((owner as Record<string, unknown>)[key] !== hook) return false;
+    replaced.push({ owner, key, original, descriptor });
+    return true;
   } catch {
     return false;
   }
 }
 
+const HOOK_KEYS: readonly HookKey[] = ['parse', '_thenUnwrap', 'asResponse'];
+
 /**
- * Installs the hooks on the prototype(s) of `p` that define `parse`, `_thenUnwrap`, `asResponse`
- * (once per prototype). False when they cannot be used for this instance (a method is an own
- * property of the instance, or a prototype is frozen): the caller then hooks the instance itself.
+ * Installs the hooks on the prototype(s) of `p` that define them (once per prototype). False when
+ * they cannot serve this instance (a method is an own property of the instance, or a prototype is
+ * frozen): the caller then hooks the instance itself.
  */
 function hookable(p: ApiPromiseLike): boolean {
   const proto = Object.getPrototypeOf(p) as object | null;
@@ -201,29 +230,41 @@ function hookable(p: ApiPromiseLike): boolean {
   let ok = hookedPrototypes.get(proto);
   if (ok === undefined) {
     ok = true;
-    for (const [key, mark] of HOOKS) {
+    for (const key of HOOK_KEYS) {
       let owner: object | null = proto;
       while (owner !== null && !Object.prototype.hasOwnProperty.call(owner, key)) owner = Object.getPrototypeOf(owner) as object | null;
       if (owner === null || owner === Promise.prototype || owner === Object.prototype) continue; // the SDK has no such method
-      if (!hookMethod(owner, key, mark)) ok = false;
+      if (!hookMethod(owner, key)) ok = false;
     }
     hookedPrototypes.set(proto, ok);
   }
   if (!ok) return false;
-  for (const [key] of HOOKS) if (Object.prototype.hasOwnProperty.call(p, key)) return false;
+  for (const key of HOOK_KEYS) if (Object.prototype.hasOwnProperty.call(p, key)) return false;
   return true;
 }
 
-/** Older path: hooks on the instance itself (non-enumerable own properties). */
-function hookInstance(p: ApiPromiseLike, w: Watch): void {
-  for (const [key, mark] of HOOKS) {
+/** Fallback: the same hooks as own (non-enumerable) properties of the instance. */
+function hookInstance(p: ApiPromiseLike): void {
+  for (const key of HOOK_KEYS) {
     const original = p[key];
-    if (typeof original !== 'function') continue;
-    defineOwn(p, key, function (this: unknown, ...args: unknown[]) {
-      mark(w);
-      return original.apply(this, args);
-    });
+    if (typeof original === 'function') defineOwn(p, key, hooked(key, original));
   }
+}
+
+/**
+ * Puts the SDK's own methods back on the APIPromise prototypes (the instrumentation was disabled):
+ * a disabled aimeter leaves nothing of itself in the SDK.
+ */
+export function unhookApiPromises(): void {
+  for (const { owner, key, original, descriptor } of replaced.splice(0).reverse()) {
+    try {
+      if (descriptor) Object.defineProperty(owner, key, descriptor);
+      else Object.defineProperty(owner, key, { value: original, writable: true, configurable: true, enumerable: false });
+    } catch {
+      // Leave it: the hook passes through for unwatched instances.
+    }
+  }
+  hookedPrototypes = new WeakMap();
 }
 
 export function observeApiPromise(promise: unknown, mode: ObserveMode, observer: ApiPromiseObserver): void {
@@ -247,54 +288,24 @@ export function observeApiPromise(promise: unknown, mode: ObserveMode, observer:
   const w = new Watch(mode, observer);
 
   if (mode === 'binary') {
-    p.responsePromise.then((props) => {
-      if (w.settled) return;
-      w.settled = true;
-      observer.onBinaryResponse?.(props?.response);
-    }, w.onError);
+    p.responsePromise.then(
+      (props) => {
+        if (w.settled) return;
+        w.settled = true;
+        observer.onBinaryResponse?.(props?.response);
+      },
+      (e) => w.error(e),
+    );
     return;
   }
 
   if (p.parsedPromise) {
     // Someone (another instrumentation) already asked for the parsed value: the body is theirs to
-    // read, and the caller's `await` will be served after this handler.
-    p.parsedPromise.then(w.onValue, w.onError);
+    // read, and the caller's `await` will be served after this reaction.
+    w.follow(p.parsedPromise);
     return;
   }
 
-  const originalParseResponse = p.parseResponse;
-  const parseResponse = function (this: unknown, ...args: unknown[]) {
-    const result = originalParseResponse.apply(this, args);
-    if (w.settled) return result;
-    if (result instanceof Promise) {
-      // A side reaction, registered before the SDK's own: the observer sees the value (and wraps a
-      // Stream) before the caller does, and the caller gets the SDK's very promise.
-      result.then(w.onValue, w.onError);
-      return result;
-    }
-    return Promise.resolve(result).then(
-      (v) => {
-        w.value(v);
-        return v;
-      },
-      (e) => {
-        w.error(e);
-        throw e;
-      },
-    );
-  };
-  (parseResponse as unknown as Record<symbol, unknown>)[WATCH] = w;
-  // The SDK keeps parseResponse as an own (enumerable, writable) property: a plain write keeps its
-  // shape and attributes; anything else gets a non-enumerable own property.
-  if (Object.prototype.hasOwnProperty.call(p, 'parseResponse')) {
-    try {
-      p.parseResponse = parseResponse;
-    } catch {
-      // Read-only: defined below.
-    }
-  }
-  if (p.parseResponse !== parseResponse) defineOwn(p, 'parseResponse', parseResponse);
-  if (!hookable(p)) hookInstance(p, w);
-
-  p.responsePromise.then((props) => w.arrive(props), w.onError);
+  watches.set(p, w);
+  if (!hookable(p)) hookInstance(p);
 }

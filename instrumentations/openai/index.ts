@@ -8,16 +8,17 @@
  *
  * See docs/instrumentations/openai.md.
  */
-import { context } from '@opentelemetry/api';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
   type InstrumentationConfig,
 } from '@opentelemetry/instrumentation';
 import { runtimeSettings } from '../../src/config/runtime';
-import { swallow } from '../../src/internal/errors';
+import { recordInternalError } from '../../src/internal/errors';
 import { OpenAICall, type CallKind } from './call';
 import { endpointOf } from './provider';
+import { unhookApiPromises } from './api-promise';
+import { isInstrumentationWrapper } from '../../src/tracing/call-scope';
 
 export { endpointOf, providerFromHost } from './provider';
 
@@ -116,23 +117,40 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         entry.removed = true;
       }
     }
+    unhookApiPromises();
   }
 
   private patchedCreate(kind: CallKind, original: AnyFunction): AnyFunction {
     const instrumentation = this;
+    // Another instrumentation's wrapper inside ours: enter our span's context so its span nests.
+    const enter = isInstrumentationWrapper(original);
+    // try/catch rather than swallow(): no closures per call on this path.
     const patched = function (this: unknown, ...args: unknown[]): unknown {
       if (!instrumentation.isEnabled()) return original.apply(this, args);
-      const started = swallow(COMPONENT, undefined, () => instrumentation.begin(kind, this, args));
+      let started: { call: OpenAICall; callArgs: unknown[] } | undefined;
+      try {
+        started = instrumentation.begin(kind, this, args);
+      } catch (error) {
+        recordInternalError(COMPONENT, error);
+      }
       if (started === undefined) return original.apply(this, args);
       const { call, callArgs } = started;
       let result: unknown;
       try {
-        result = context.with(call.span.context, () => original.apply(this, callArgs));
+        result = call.span.call(original, this, callArgs, enter);
       } catch (error) {
-        swallow(COMPONENT, undefined, () => call.fail(error));
+        try {
+          call.fail(error);
+        } catch (e) {
+          recordInternalError(COMPONENT, e);
+        }
         throw error;
       }
-      swallow(COMPONENT, undefined, () => call.observe(result));
+      try {
+        call.observe(result);
+      } catch (error) {
+        recordInternalError(COMPONENT, error);
+      }
       return result;
     };
     return patched;

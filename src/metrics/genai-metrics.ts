@@ -9,7 +9,9 @@ import {
   type Family,
   GaugeFamily,
   HistogramFamily,
+  type HistogramSeries,
   type LabelValues,
+  type ScalarSeries,
   labelKey,
 } from './series-store';
 import type { OtelMirror } from './otel-mirror';
@@ -81,6 +83,29 @@ export class GenAiMetrics {
     const family = this.counters.get(metric)!;
     family.add(family.get(key, values), value);
     this.mirror?.add(metric, values, value);
+  }
+
+  /** The series of a histogram for repeated records (see processor/label-set.ts); undefined when the family is full. */
+  histogramSeries(metric: HistogramKey, key: string, values: LabelValues): HistogramSeries | undefined {
+    return this.histograms.get(metric)!.find(key, values);
+  }
+
+  counterSeries(metric: CounterKey, key: string, values: LabelValues): ScalarSeries | undefined {
+    return this.counters.get(metric)!.find(key, values);
+  }
+
+  /** Records into a series from histogramSeries(). Not mirrored: callers check `mirrored` first. */
+  observeSeries(metric: HistogramKey, series: HistogramSeries, value: number): void {
+    this.histograms.get(metric)!.observe(series, value);
+  }
+
+  addSeries(metric: CounterKey, series: ScalarSeries, value: number): void {
+    if (value > 0) this.counters.get(metric)!.add(series, value);
+  }
+
+  /** True once records are also mirrored into OTel instruments. */
+  get mirrored(): boolean {
+    return this.mirror !== undefined;
   }
 
   /** Mirror every later record into OTel instruments (OTLP push). */

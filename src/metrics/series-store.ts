@@ -65,6 +65,16 @@ export abstract class Family<S> {
     return created;
   }
 
+  /**
+   * The series for these label values if it exists or there is room to create it; undefined when
+   * the family is full (no overflow is counted: the caller records through get(), which does).
+   */
+  find(key: string, values: LabelValues): S | undefined {
+    const found = this.series.get(key);
+    if (found !== undefined || this.series.size >= this.limit) return found;
+    return this.get(key, values);
+  }
+
   /** Number of series held, the overflow series included. */
   get size(): number {
     return this.series.size + (this.overflowSeries ? 1 : 0);

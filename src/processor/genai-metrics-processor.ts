@@ -8,7 +8,9 @@
 import type { Context } from '@opentelemetry/api';
 import { GenAiMetrics } from '../metrics/genai-metrics';
 import { labelKey } from '../metrics/series-store';
-import { swallow } from '../internal/errors';
+import { extendedKey, type LabelSet, LabelSets } from './label-set';
+import { recordInternalError } from '../internal/errors';
+import { syncParentSpanId } from '../tracing/call-scope';
 import { warn, warnOnce } from '../internal/log';
 import { PriceBook } from '../prices/price-book';
 import { computeCost } from '../prices/cost';
@@ -33,6 +35,8 @@ export interface GenAiMetricsProcessorOptions {
   readonly prices?: PriceLookup | false;
 }
 
+const COMPONENT = 'span-processor';
+
 /** Label values longer than this are cut: a label is for grouping, not for content. */
 const MAX_LABEL_LENGTH = 128;
 
@@ -40,21 +44,31 @@ export class GenAiMetricsProcessor {
   readonly metrics: GenAiMetrics;
   private readonly prices: PriceLookup | undefined;
   private readonly lineage = new Lineage();
+  private readonly labelSets: LabelSets;
 
   constructor(options: GenAiMetricsProcessorOptions = {}) {
     this.metrics = options.metrics ?? new GenAiMetrics();
     this.prices = options.prices === false ? undefined : (options.prices ?? PriceBook.load({ onWarning: warn }));
+    this.labelSets = new LabelSets(this.metrics, this.metrics.maxSeriesPerMetric);
   }
 
+  // try/catch rather than swallow(): no closure per span on the hot path.
   onStart(span: ReadableSpanLike, _parentContext?: Context): void {
-    swallow('span-processor', undefined, () => {
-      const parentId = span.parentSpanContext?.spanId ?? span.parentSpanId;
+    try {
+      // A root span started synchronously inside an aimeter call belongs to it (see call-scope.ts).
+      const parentId = span.parentSpanContext?.spanId ?? span.parentSpanId ?? syncParentSpanId();
       this.lineage.onStart(span.spanContext().spanId, parentId, span.attributes);
-    });
+    } catch (error) {
+      recordInternalError(COMPONENT, error);
+    }
   }
 
   onEnd(span: ReadableSpanLike): void {
-    swallow('span-processor', undefined, () => this.handleEnd(span));
+    try {
+      this.handleEnd(span);
+    } catch (error) {
+      recordInternalError(COMPONENT, error);
+    }
   }
 
   forceFlush(): Promise<void> {
@@ -84,17 +98,16 @@ export class GenAiMetricsProcessor {
     const agent = clip(op === Operation.InvokeAgent ? call.agentName || agentNameOf(entry?.agent) : agentNameOf(entry?.agent) || call.agentName);
     const tool = clip(op === Operation.ExecuteTool ? call.toolName || toolNameOf(entry?.tool) : toolNameOf(entry?.tool));
     const values = [clip(op), clip(call.provider), clip(call.requestModel), clip(call.responseModel), agent, tool];
-    const key = labelKey(values);
-    const m = this.metrics;
+    const labels = this.labelSets.get(labelKey(values), values);
 
-    const withError = [...values, call.errorType];
-    m.observe('operationDuration', `${key}\u0001${call.errorType}`, withError, call.durationSeconds);
+    if (call.errorType === '') labels.observe('duration', call.durationSeconds);
+    else this.metrics.observe('operationDuration', extendedKey(labels.key, call.errorType), [...values, call.errorType], call.durationSeconds);
 
     if (op === Operation.InvokeAgent) {
       const runValues = [agent, call.errorType];
       const runKey = labelKey(runValues);
-      m.observe('agentModelCalls', runKey, runValues, entry?.modelCalls ?? 0);
-      m.observe('agentToolCalls', runKey, runValues, entry?.toolCalls ?? 0);
+      this.metrics.observe('agentModelCalls', runKey, runValues, entry?.modelCalls ?? 0);
+      this.metrics.observe('agentToolCalls', runKey, runValues, entry?.toolCalls ?? 0);
       return;
     }
     if (op === Operation.ExecuteTool) {
@@ -107,38 +120,33 @@ export class GenAiMetricsProcessor {
     // request-side speech quantities (characters sent, seconds uploaded) were not processed.
     if (call.errorType) call = { ...call, usage: { ...call.usage, characters: undefined, audioSeconds: undefined }, audioBytes: undefined };
 
-    this.recordUsage(call.usage, values, key);
-    this.recordCost(call, values, key);
-    this.recordStreaming(call, values, key);
-    this.recordSpeech(call, values, key);
+    this.recordUsage(call.usage, labels);
+    this.recordCost(call, labels);
+    this.recordStreaming(call, labels);
+    this.recordSpeech(call, labels);
   }
 
-  private recordUsage(usage: Usage, values: string[], key: string): void {
-    const m = this.metrics;
-    const tokenTypes: Array<[string, number | undefined, boolean]> = [
-      ['input', usage.inputTokens, true],
-      ['output', usage.outputTokens, true],
-      ['cache_read', usage.cacheReadTokens, false],
-      ['cache_creation', usage.cacheCreationTokens, false],
-      ['reasoning', usage.reasoningTokens, false],
-    ];
-    for (const [type, count, histogram] of tokenTypes) {
-      if (count === undefined) continue;
-      const typed = [...values, type];
-      const typedKey = `${key}\u0001${type}`;
-      if (histogram) m.observe('tokenUsage', typedKey, typed, count);
-      m.add('tokens', typedKey, typed, count);
+  private recordUsage(usage: Usage, labels: LabelSet): void {
+    if (usage.inputTokens !== undefined) {
+      labels.observe('tokenUsageInput', usage.inputTokens);
+      labels.add('tokensInput', usage.inputTokens);
     }
+    if (usage.outputTokens !== undefined) {
+      labels.observe('tokenUsageOutput', usage.outputTokens);
+      labels.add('tokensOutput', usage.outputTokens);
+    }
+    if (usage.cacheReadTokens !== undefined) labels.add('tokensCacheRead', usage.cacheReadTokens);
+    if (usage.cacheCreationTokens !== undefined) labels.add('tokensCacheCreation', usage.cacheCreationTokens);
+    if (usage.reasoningTokens !== undefined) labels.add('tokensReasoning', usage.reasoningTokens);
   }
 
-  private recordCost(call: GenAiCall, values: string[], key: string): void {
+  private recordCost(call: GenAiCall, labels: LabelSet): void {
     if (this.prices === undefined || !hasUsage(call.usage)) return;
-    const price =
-      (call.responseModel ? this.prices.lookup(call.provider, call.responseModel) : undefined) ??
-      this.prices.lookup(call.provider, call.requestModel);
-    const cost = price ? computeCost(call.usage, price) : undefined;
+    // The label set holds provider and both models, so its price is looked up once.
+    if (labels.price === undefined) labels.price = this.priceOf(call) ?? null;
+    const cost = labels.price ? computeCost(call.usage, labels.price) : undefined;
     if (cost === undefined) {
-      this.metrics.add('unpricedOperations', key, values, 1);
+      labels.add('unpriced', 1);
       const model = call.responseModel || call.requestModel || '(no model)';
       warnOnce(
         `unpriced:${call.provider}/${model}`,
@@ -146,33 +154,39 @@ export class GenAiMetricsProcessor {
       );
       return;
     }
-    this.metrics.add('cost', key, values, cost.total);
-    this.metrics.observe('operationCost', key, values, cost.total);
-    this.metrics.add('cacheSavings', key, values, cost.cacheSavings);
+    labels.add('cost', cost.total);
+    labels.observe('operationCost', cost.total);
+    labels.add('cacheSavings', cost.cacheSavings);
   }
 
-  private recordStreaming(call: GenAiCall, values: string[], key: string): void {
+  private priceOf(call: GenAiCall): ModelPrice | undefined {
+    return (
+      (call.responseModel ? this.prices?.lookup(call.provider, call.responseModel) : undefined) ??
+      this.prices?.lookup(call.provider, call.requestModel)
+    );
+  }
+
+  private recordStreaming(call: GenAiCall, labels: LabelSet): void {
     const ttfc = call.timeToFirstChunk;
     if (ttfc === undefined) return;
-    this.metrics.observe('timeToFirstChunk', key, values, ttfc);
+    labels.observe('timeToFirstChunk', ttfc);
     if (call.chunks !== undefined && call.chunks > 1) {
       // Time to first chunk may come from another clock with millisecond granularity (the
       // Anthropic SDK's own spans), so it can exceed the span duration by a fraction: clamp.
       const streaming = Math.max(0, call.durationSeconds - ttfc);
-      this.metrics.observe('timePerOutputChunk', key, values, streaming / (call.chunks - 1));
+      labels.observe('timePerOutputChunk', streaming / (call.chunks - 1));
     }
   }
 
-  private recordSpeech(call: GenAiCall, values: string[], key: string): void {
-    const m = this.metrics;
+  private recordSpeech(call: GenAiCall, labels: LabelSet): void {
     const { audioSeconds, characters } = call.usage;
     if (call.operation === Operation.SpeechToText && audioSeconds !== undefined && audioSeconds > 0) {
-      m.add('speechToTextAudio', key, values, audioSeconds);
-      if (!call.errorType) m.observe('speechToTextRealTimeFactor', key, values, call.durationSeconds / audioSeconds);
+      labels.add('speechToTextAudio', audioSeconds);
+      if (!call.errorType) labels.observe('speechToTextRealTimeFactor', call.durationSeconds / audioSeconds);
     }
     if (call.operation === Operation.TextToSpeech) {
-      if (characters !== undefined) m.add('textToSpeechCharacters', key, values, characters);
-      if (call.audioBytes !== undefined) m.add('textToSpeechAudioSize', key, values, call.audioBytes);
+      if (characters !== undefined) labels.add('textToSpeechCharacters', characters);
+      if (call.audioBytes !== undefined) labels.add('textToSpeechAudioSize', call.audioBytes);
     }
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '@opentelemetry/api';
 import * as A from '../semconv/attributes';
 import { Operation } from '../semconv/operations';
+import { callInSpan } from './call-scope';
 import { errorTypeOf } from './error-type';
 
 export interface GenAiSpanStart {
@@ -51,8 +52,9 @@ export interface ResponseInfo {
 
 export class GenAiSpan {
   readonly span: Span;
-  /** The parent context with this span active: run the traced work inside it. */
-  readonly context: Context;
+  /** The context the span was started under. */
+  readonly parent: Context;
+  private spanContext: Context | undefined;
   private readonly startedAt = performance.now();
   private firstChunkAt: number | undefined;
   private chunkCount = 0;
@@ -60,7 +62,12 @@ export class GenAiSpan {
 
   private constructor(span: Span, parent: Context) {
     this.span = span;
-    this.context = trace.setSpan(parent, span);
+    this.parent = parent;
+  }
+
+  /** The parent context with this span active (built on first use). */
+  get context(): Context {
+    return (this.spanContext ??= trace.setSpan(this.parent, this.span));
   }
 
   static start(tracer: Tracer, start: GenAiSpanStart): GenAiSpan {
@@ -81,6 +88,14 @@ export class GenAiSpan {
   /** Runs `fn` with this span active, so nested GenAI spans become its children. */
   run<T>(fn: () => T): T {
     return otelContext.with(this.context, fn);
+  }
+
+  /**
+   * Calls a provider SDK method for this span's call (see call-scope.ts: the span is made active
+   * only when a context already is, or when `enter`). Returns or throws exactly what the method does.
+   */
+  call<A extends unknown[], R>(fn: (...args: A) => R, thisArg: unknown, args: A, enter = false): R {
+    return callInSpan(this.span, this.parent, fn, thisArg, args, enter);
   }
 
   /** Marks the arrival of a streamed chunk (the first one sets time to first chunk). */
