@@ -8,6 +8,9 @@
  *   npm run bench -- --quick          # fewer rounds, for trying changes
  *   npm run bench -- --only=scrape    # one part: overhead, processor, scrape, memory
  *   npm run bench -- --json=FILE      # also write every figure as JSON
+ *   npm run bench -- --only=overhead --in-process
+ *                                     # target 1 with canned answers instead of loopback HTTP:
+ *                                     # the same SDK work without the socket, far less noise
  *
  * The parts: bench/overhead/ (target 1), bench/processor.ts (2), bench/scrape.ts (3),
  * bench/memory.ts (4). See docs/performance.md for how each is measured.
@@ -71,21 +74,28 @@ function overheadRows(result: OverheadResult): Row[] {
 }
 
 function overheadDetail(result: OverheadResult): string {
-  const header = ['scenario', 'mode', 'CPU us/call', 'added us', 'calls/s', 'x plain', 'p50 ms', 'p99 ms'];
+  const header = ['scenario', 'mode', 'CPU us/call on', 'off', 'added us', 'added q1..q3', 'calls/s', 'x off', 'p50 ms', 'p99 ms'];
+  const signed = (n: number) => `${n >= 0 ? '+' : ''}${fmt(n)}`;
   const rows = result.cells.map((c: OverheadCell) => [
     `${c.scenario}, ${c.concurrency === 1 ? 'sequential' : `concurrency ${c.concurrency}`}`,
     c.mode,
     fmt(c.cpuUsPerCall),
-    c.mode === 'plain' ? '-' : `${c.addedCpuUs >= 0 ? '+' : ''}${fmt(c.addedCpuUs)}`,
+    c.mode === 'plain' ? '-' : fmt(c.offCpuUsPerCall),
+    c.mode === 'plain' ? '-' : signed(c.addedCpuUs),
+    c.mode === 'plain' ? '-' : `${signed(c.addedCpuUsQ1)}..${signed(c.addedCpuUsQ3)}`,
     fmt(c.callsPerSecond, 0),
-    fmt(c.throughputRatio, 2),
+    c.mode === 'plain' ? '-' : fmt(c.throughputRatio, 2),
     fmt(c.p50Ms, 2),
     fmt(c.p99Ms, 2),
   ]);
   const calls = Object.entries(result.callsPerBatch)
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ');
-  return `Per-call overhead (openai SDK -> loopback server in another process; medians of ${result.rounds} interleaved rounds; calls per batch ${calls})\n${table([header, ...rows])}`;
+  return (
+    `Per-call overhead (openai SDK -> ${result.transport === 'loopback' ? 'loopback server in another process' : 'canned answers in process'}; ` +
+    `medians of ${result.rounds} interleaved rounds, each an on/off pair of batches per mode in its own process; calls per batch ${calls})\n` +
+    table([header, ...rows])
+  );
 }
 
 function processorRows(r: ProcessorResult): Row[] {
@@ -210,7 +220,7 @@ async function main(): Promise<void> {
   const extra = quick ? ['--quick'] : [];
   const want = (part: string) => only === undefined || only === part;
   const started = performance.now();
-  const timeoutMs = 300_000;
+  const timeoutMs = 600_000;
 
   console.log(
     `aimeter bench: node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
@@ -224,7 +234,8 @@ async function main(): Promise<void> {
   const details: string[] = [];
   if (want('overhead')) {
     process.stdout.write('  per-call overhead ...');
-    const r = await runChild<OverheadResult>(path.join(__dirname, 'overhead/index.js'), extra, { timeoutMs });
+    const overheadArgs = process.argv.includes('--in-process') ? [...extra, '--in-process'] : extra;
+    const r = await runChild<OverheadResult>(path.join(__dirname, 'overhead/index.js'), overheadArgs, { timeoutMs });
     results.overhead = r;
     rows.push(...overheadRows(r));
     details.push(overheadDetail(r));

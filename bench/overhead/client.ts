@@ -4,18 +4,28 @@
  *   contrib  `@opentelemetry/instrumentation-openai` with a NodeTracerProvider (one no-op span
  *            processor, AsyncLocalStorage context manager), no MeterProvider (its two histograms
  *            go to the no-op meter, which only flatters it);
- *   aimeter  aimeter's start() exactly as `aimeter/register` runs it (NodeSDK, the HTTP and
- *            provider-SDK instrumentations, GenAiMetricsProcessor with the bundled prices,
- *            streaming timings), without serving /metrics.
+ *   aimeter  aimeter's start() as `aimeter/register` runs it (NodeSDK, the HTTP and provider-SDK
+ *            instrumentations, GenAiMetricsProcessor with the bundled prices, streaming timings),
+ *            without serving /metrics; its OpenAI instrumentation is an instance the bench holds
+ *            (the built-in one is disabled by OTEL_NODE_DISABLED_INSTRUMENTATIONS), to switch it.
  * Diagnostic modes (not in the default run; `--modes=...`), to split aimeter's cost:
  *   aimeter-core   aimeter's OpenAI instrumentation + GenAiMetricsProcessor on a bare
  *                  NodeTracerProvider (no NodeSDK, no other instrumentations);
  *   aimeter-spans  the same without the processor (a no-op span processor instead);
  *   context-only   no spans at all: the AsyncLocalStorage context manager and one
- *                  `context.with()` around each call, i.e. what any OpenTelemetry tracing of the
- *                  call pays on Node 20 before doing anything of its own.
+ *                  `context.with()` around each call, i.e. what any OpenTelemetry tracing that
+ *                  enters a context per call pays on Node 20 before doing anything of its own.
+ *
+ * Every instrumented mode can be switched off and on between batches (`instrumented: false`):
+ * off, the instrumentation is paused (its isEnabled() is false: the patched method calls the SDK's
+ * straight through) and the context manager's AsyncLocalStorage is disabled (its promise hooks
+ * removed), so the process runs the plain SDK but for one pass-through call. A batch instrumented and a batch not, run back to back in the same process, give the
+ * added CPU of the mode with the least noise this machine allows (same heap, same JIT state, same
+ * minute of the host's load). The plain mode stays as a separate uninstrumented process, a check
+ * that the "off" state is indeed plain.
+ *
  * The mode is set up BEFORE `openai` is loaded, as a preload would. Then the process waits for
- * batches from the parent: {scenario, calls, concurrency} -> CPU and wall figures of the batch.
+ * batches from the parent: {scenario, calls, concurrency, instrumented} -> CPU and wall figures.
  *
  * Usage (forked by overhead/index.ts): node dist/bench/overhead/client.js MODE BASE_URL [loopback|in-process]
  * With AIMETER_BENCH_CPU_PROFILE=DIR every batch is CPU-profiled into DIR (open the
@@ -45,6 +55,8 @@ export interface BatchRequest {
   readonly scenario: Scenario;
   readonly calls: number;
   readonly concurrency: number;
+  /** false: the mode switched off for this batch (the plain SDK in the same process). */
+  readonly instrumented: boolean;
 }
 
 export interface BatchResult {
@@ -68,24 +80,73 @@ class NoopSpanProcessor implements SpanProcessor {
   }
 }
 
-function setUp(mode: Mode): void {
+/** Turns a mode's instrumentation on and off between batches (see the header). */
+interface Switch {
+  set(on: boolean): void;
+}
+
+function contextManager(): AsyncLocalStorageContextManager {
+  const manager = new AsyncLocalStorageContextManager();
+  context.setGlobalContextManager(manager.enable());
+  return manager;
+}
+
+/**
+ * Off: the instrumentations paused and AsyncLocalStorage's promise hooks removed. Paused is what
+ * InstrumentationBase#disable() leaves behind minus the unpatching: both instrumentations check
+ * isEnabled() first and call the SDK's method straight through. Unpatching and re-patching the
+ * SDK's prototypes between batches would make V8 throw away and re-optimise the SDK's code at
+ * every switch, and charge that to the batch.
+ */
+function switchFor(instrumentations: ReadonlyArray<object>, manager: { enable(): unknown; disable(): unknown }): Switch {
+  return {
+    set(on) {
+      for (const i of instrumentations) (i as { _enabled: boolean })._enabled = on;
+      if (on) manager.enable();
+      else manager.disable();
+    },
+  };
+}
+
+let enterContextPerCall = false;
+
+function setUp(mode: Mode): Switch {
   if (mode === 'contrib') {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const manager = contextManager();
     const provider = new NodeTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
     provider.register();
-    registerInstrumentations({ instrumentations: [new ContribOpenAIInstrumentation()], tracerProvider: provider });
-  } else if (mode === 'aimeter-core' || mode === 'aimeter-spans') {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const contrib = new ContribOpenAIInstrumentation();
+    registerInstrumentations({ instrumentations: [contrib], tracerProvider: provider });
+    return switchFor([contrib], manager);
+  }
+  if (mode === 'aimeter-core' || mode === 'aimeter-spans') {
+    const manager = contextManager();
     const processor = mode === 'aimeter-core' ? new GenAiMetricsProcessor({ prices: PriceBook.load() }) : new NoopSpanProcessor();
     const provider = new NodeTracerProvider({ spanProcessors: [processor] });
     provider.register();
-    registerInstrumentations({ instrumentations: [new OpenAIInstrumentation()], tracerProvider: provider });
-  } else if (mode === 'context-only') {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  } else if (mode === 'aimeter') {
-    const aimeter = start({ env: {}, serveMetrics: false });
-    if (!aimeter) throw new Error('aimeter did not start');
+    const ours = new OpenAIInstrumentation();
+    registerInstrumentations({ instrumentations: [ours], tracerProvider: provider });
+    return switchFor([ours], manager);
   }
+  if (mode === 'context-only') {
+    const manager = contextManager();
+    return {
+      set(on) {
+        enterContextPerCall = on;
+        if (on) manager.enable();
+        else manager.disable();
+      },
+    };
+  }
+  if (mode === 'aimeter') {
+    const ours = new OpenAIInstrumentation();
+    const aimeter = start({ env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'openai' }, serveMetrics: false, instrumentations: [ours] });
+    if (!aimeter) throw new Error('aimeter did not start');
+    // NodeSDK registered an AsyncLocalStorageContextManager; switched with the instrumentation.
+    const manager = (context as unknown as { _getContextManager(): { enable(): unknown; disable(): unknown } })._getContextManager();
+    return switchFor([ours], manager);
+  }
+  return { set() {} };
 }
 
 const MESSAGES = [{ role: 'user' as const, content: 'Say hello to the benchmark in a few words' }];
@@ -125,7 +186,7 @@ async function cannedFetch(baseURL: string): Promise<typeof fetch> {
 
 async function main(): Promise<void> {
   const [mode, baseURL, transport = 'loopback'] = process.argv.slice(2) as [Mode, string, Transport?];
-  setUp(mode);
+  const instrumentation = setUp(mode);
   // Loaded after the set-up, as under a preload, so that the require hooks patch it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { OpenAI } = require('openai') as typeof import('openai');
@@ -135,7 +196,7 @@ async function main(): Promise<void> {
 
   const CALL_KEY = createContextKey('bench call');
   const call = (scenario: Scenario): Promise<void> =>
-    mode === 'context-only' ? context.with(context.active().setValue(CALL_KEY, scenario), () => callSdk(scenario)) : callSdk(scenario);
+    enterContextPerCall ? context.with(context.active().setValue(CALL_KEY, scenario), () => callSdk(scenario)) : callSdk(scenario);
   const callSdk = async (scenario: Scenario): Promise<void> => {
     if (scenario === 'chat') {
       const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
@@ -153,7 +214,8 @@ async function main(): Promise<void> {
     if (chunks < 3) throw new Error('short stream');
   };
 
-  const runBatch = async ({ scenario, calls, concurrency }: BatchRequest): Promise<BatchResult> => {
+  const runBatch = async ({ scenario, calls, concurrency, instrumented }: BatchRequest): Promise<BatchResult> => {
+    instrumentation.set(instrumented);
     const latencies: number[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -190,7 +252,7 @@ async function main(): Promise<void> {
     await session.post('Profiler.start');
     const result = await runBatch(request);
     const { profile } = await session.post('Profiler.stop');
-    const file = `${mode}-${request.scenario}-c${request.concurrency}-${++batchNumber}.cpuprofile`;
+    const file = `${mode}${request.instrumented ? '' : '-off'}-${request.scenario}-c${request.concurrency}-${++batchNumber}.cpuprofile`;
     writeFileSync(path.join(profileDir, file), JSON.stringify(profile));
     session.disconnect();
     return result;
