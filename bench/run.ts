@@ -74,26 +74,31 @@ function overheadRows(result: OverheadResult): Row[] {
 }
 
 function overheadDetail(result: OverheadResult): string {
-  const header = ['scenario', 'mode', 'CPU us/call on', 'off', 'added us', 'added q1..q3', 'calls/s', 'x off', 'p50 ms', 'p99 ms'];
+  const header = ['scenario', 'mode', 'CPU us/call on', 'off', 'added us', 'added q1..q3', '= own', '+ GC', 'KB/call', 'calls/s', 'x off', 'p50 ms', 'p99 ms'];
   const signed = (n: number) => `${n >= 0 ? '+' : ''}${fmt(n)}`;
   const rows = result.cells.map((c: OverheadCell) => [
     `${c.scenario}, ${c.concurrency === 1 ? 'sequential' : `concurrency ${c.concurrency}`}`,
     c.mode,
     fmt(c.cpuUsPerCall),
-    c.mode === 'plain' ? '-' : fmt(c.offCpuUsPerCall),
-    c.mode === 'plain' ? '-' : signed(c.addedCpuUs),
-    c.mode === 'plain' ? '-' : `${signed(c.addedCpuUsQ1)}..${signed(c.addedCpuUsQ3)}`,
+    fmt(c.offCpuUsPerCall),
+    signed(c.addedCpuUs),
+    `${signed(c.addedCpuUsQ1)}..${signed(c.addedCpuUsQ3)}`,
+    signed(c.mutatorUs),
+    signed(c.gcShareUs),
+    `${fmt(c.heapKBOn)} (${signed(c.heapKBAdded)})`,
     fmt(c.callsPerSecond, 0),
-    c.mode === 'plain' ? '-' : fmt(c.throughputRatio, 2),
+    fmt(c.throughputRatio, 2),
     fmt(c.p50Ms, 2),
     fmt(c.p99Ms, 2),
   ]);
-  const calls = Object.entries(result.callsPerBatch)
+  const shape = Object.entries(result.batchShape)
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ');
   return (
     `Per-call overhead (openai SDK -> ${result.transport === 'loopback' ? 'loopback server in another process' : 'canned answers in process'}; ` +
-    `medians of ${result.rounds} interleaved rounds, each an on/off pair of batches per mode in its own process; calls per batch ${calls})\n` +
+    `medians of ${result.rounds} rounds; a round is one batch per mode in its own process, pairs of blocks of calls with the mode on in one and off in the other; ` +
+    `calls per block x blocks: ${shape}. added = own (the calls' CPU, on - off, pair by pair) + GC (the collector's price times the extra bytes allocated, KB/call (+ added)); ` +
+    `plain's "added" is the same split with nothing switched: the noise floor)\n` +
     table([header, ...rows])
   );
 }

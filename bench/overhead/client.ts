@@ -16,16 +16,19 @@
  *                  `context.with()` around each call, i.e. what any OpenTelemetry tracing that
  *                  enters a context per call pays on Node 20 before doing anything of its own.
  *
- * Every instrumented mode can be switched off and on between batches (`instrumented: false`):
- * off, the instrumentation is paused (its isEnabled() is false: the patched method calls the SDK's
+ * Every instrumented mode can be switched off and on between blocks of calls: off, the
+ * instrumentation is paused (its isEnabled() is false: the patched method calls the SDK's method
  * straight through) and the context manager's AsyncLocalStorage is disabled (its promise hooks
- * removed), so the process runs the plain SDK but for one pass-through call. A batch instrumented and a batch not, run back to back in the same process, give the
- * added CPU of the mode with the least noise this machine allows (same heap, same JIT state, same
- * minute of the host's load). The plain mode stays as a separate uninstrumented process, a check
- * that the "off" state is indeed plain.
+ * removed), so the process runs the plain SDK but for one pass-through call. A batch is a run of
+ * pairs of small blocks, one block on and one off in random order, and reports each block's CPU,
+ * collection pauses and heap growth (estimate.ts turns them into the added CPU): the two sides
+ * share the heap, the JIT state and, pair by pair, the host's load, which on this shared machine
+ * swings by 20% from one second to the next. In the plain mode both sides are plain: the
+ * difference between them is the noise floor of the method.
  *
  * The mode is set up BEFORE `openai` is loaded, as a preload would. Then the process waits for
- * batches from the parent: {scenario, calls, concurrency, instrumented} -> CPU and wall figures.
+ * batches from the parent: {scenario, concurrency, blockCalls, pairs, seed} -> the blocks, and the
+ * CPU and wall figures of each side.
  *
  * Usage (forked by overhead/index.ts): node dist/bench/overhead/client.js MODE BASE_URL [loopback|in-process]
  * With AIMETER_BENCH_CPU_PROFILE=DIR every batch is CPU-profiled into DIR (open the
@@ -34,6 +37,8 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { context, createContextKey } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -44,7 +49,8 @@ import { OpenAIInstrumentation } from '../../instrumentations/openai';
 import { GenAiMetricsProcessor } from '../../src/processor/genai-metrics-processor';
 import { PriceBook } from '../../src/prices/price-book';
 import { start } from '../../src/sdk/start';
-import { cpuMicros, percentile } from '../lib/stats';
+import { percentile } from '../lib/stats';
+import type { Block } from './estimate';
 
 export type Mode = 'plain' | 'contrib' | 'aimeter' | 'aimeter-core' | 'aimeter-spans' | 'context-only';
 export type Scenario = 'chat' | 'stream';
@@ -53,13 +59,17 @@ export type Transport = 'loopback' | 'in-process';
 
 export interface BatchRequest {
   readonly scenario: Scenario;
-  readonly calls: number;
   readonly concurrency: number;
-  /** false: the mode switched off for this batch (the plain SDK in the same process). */
-  readonly instrumented: boolean;
+  /** Calls per block; the mode is switched only between blocks, with no call in flight. */
+  readonly blockCalls: number;
+  /** Pairs of blocks in the batch: one block on and one off, in an order drawn at random. */
+  readonly pairs: number;
+  /** Seeds the draw, so that a run can be repeated. */
+  readonly seed: number;
 }
 
-export interface BatchResult {
+/** One side (instrumentation on, or off) of a batch, summed over its blocks. */
+export interface SideResult {
   /** Client CPU (user + system) per call, microseconds. */
   readonly cpuUsPerCall: number;
   /** The user-space part of it. */
@@ -67,6 +77,13 @@ export interface BatchResult {
   readonly callsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+}
+
+export interface BatchResult {
+  readonly on: SideResult;
+  readonly off: SideResult;
+  /** Every block, in the order run, pair by pair. */
+  readonly blocks: Block[];
 }
 
 class NoopSpanProcessor implements SpanProcessor {
@@ -149,6 +166,18 @@ function setUp(mode: Mode): Switch {
   return { set() {} };
 }
 
+/** A small seeded generator (mulberry32): the bench's draws repeat from run to run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 const MESSAGES = [{ role: 'user' as const, content: 'Say hello to the benchmark in a few words' }];
 
 /**
@@ -214,9 +243,8 @@ async function main(): Promise<void> {
     if (chunks < 3) throw new Error('short stream');
   };
 
-  const runBatch = async ({ scenario, calls, concurrency, instrumented }: BatchRequest): Promise<BatchResult> => {
-    instrumentation.set(instrumented);
-    const latencies: number[] = [];
+  /** Runs `calls` calls, `concurrency` at a time, and waits for the last: a block. */
+  const runBlock = async (scenario: Scenario, calls: number, concurrency: number, latencies: number[]): Promise<void> => {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < calls) {
@@ -226,18 +254,58 @@ async function main(): Promise<void> {
         latencies.push(performance.now() - t);
       }
     };
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const cpuDelta = process.cpuUsage(cpu);
-    const cpuUs = cpuDelta.user + cpuDelta.system;
-    const seconds = (performance.now() - started) / 1000;
+    await Promise.all(Array.from({ length: Math.min(concurrency, calls) }, worker));
+  };
+
+  // Where the collector paused: a block with a collection in it pays for garbage that earlier
+  // blocks made.
+  const gcPauses: PerformanceEntry[] = [];
+  new PerformanceObserver((list) => gcPauses.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
+
+  const runBatch = async ({ scenario, concurrency, blockCalls, pairs, seed }: BatchRequest): Promise<BatchResult> => {
+    const sides = [true, false].map(() => ({ user: 0, system: 0, ms: 0, calls: 0, latencies: [] as number[] }));
+    const blocks: Array<Omit<Block, 'gcMs'> & { from: number; to: number }> = [];
+    const random = mulberry32(seed);
+    for (let p = 0; p < pairs; p++) {
+      // Each pair runs its two blocks in an order drawn at random: adjacent blocks share the
+      // machine's speed of the moment, and no periodic process (a collection every N calls, a
+      // timer) can line up with one side.
+      const onFirst = random() < 0.5;
+      for (const on of [onFirst, !onFirst]) {
+        instrumentation.set(on);
+        const side = sides[on ? 0 : 1]!;
+        const heapBefore = getHeapStatistics().used_heap_size;
+        const from = performance.now();
+        const cpu = process.cpuUsage();
+        await runBlock(scenario, blockCalls, concurrency, side.latencies);
+        const delta = process.cpuUsage(cpu);
+        const to = performance.now();
+        const heapAfter = getHeapStatistics().used_heap_size;
+        side.ms += to - from;
+        side.user += delta.user;
+        side.system += delta.system;
+        side.calls += blockCalls;
+        blocks.push({ on, cpuUs: (delta.user + delta.system) / blockCalls, heapBytes: (heapAfter - heapBefore) / blockCalls, from, to });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the observer's entries arrive asynchronously
+    const pauses = gcPauses.splice(0);
+    const [on, off] = sides.map(
+      (s): SideResult => ({
+        cpuUsPerCall: (s.user + s.system) / s.calls,
+        userUsPerCall: s.user / s.calls,
+        callsPerSecond: s.calls / (s.ms / 1000),
+        p50Ms: percentile(s.latencies, 50),
+        p99Ms: percentile(s.latencies, 99),
+      }),
+    ) as [SideResult, SideResult];
     return {
-      cpuUsPerCall: cpuUs / calls,
-      userUsPerCall: cpuDelta.user / calls,
-      callsPerSecond: calls / seconds,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
+      on,
+      off,
+      blocks: blocks.map(({ from, to, ...block }) => ({
+        ...block,
+        gcMs: pauses.filter((g) => g.startTime >= from && g.startTime < to).reduce((sum, g) => sum + g.duration, 0),
+      })),
     };
   };
 
@@ -252,7 +320,7 @@ async function main(): Promise<void> {
     await session.post('Profiler.start');
     const result = await runBatch(request);
     const { profile } = await session.post('Profiler.stop');
-    const file = `${mode}${request.instrumented ? '' : '-off'}-${request.scenario}-c${request.concurrency}-${++batchNumber}.cpuprofile`;
+    const file = `${mode}-${request.scenario}-c${request.concurrency}-${++batchNumber}.cpuprofile`;
     writeFileSync(path.join(profileDir, file), JSON.stringify(profile));
     session.disconnect();
     return result;

@@ -4,14 +4,16 @@
  * client.ts). The server runs in its own process; each mode's client in its own process (require
  * hooks patch per process), one client running at a time.
  *
- * Every round runs, for every scenario, every mode once (the mode order rotating). An
- * instrumented mode runs a PAIR of batches back to back in its own process: one with the
- * instrumentation on, one with it switched off (plain SDK, AsyncLocalStorage hooks removed), the
- * order alternating by round. "Added CPU" is the median over rounds of (on - off) per call: on this
- * shared machine a batch's CPU per call swings by 20% from one second to the next, far more than
- * the tens of microseconds measured, and the pair cancels what the two batches share. The plain
- * process runs one batch per round: its CPU per call beside the modes' "off" figure shows that
- * switching off is plain. Throughput ratio = on / off calls per second in the same pair.
+ * Every round runs, for every scenario, every mode once (the mode order rotating). A mode's batch
+ * is a run of pairs of small blocks of calls in its own process, its instrumentation switched on
+ * for one block of each pair and off for the other (see client.ts). "Added CPU" is the median over
+ * rounds of each batch's estimate (estimate.ts: the calls' own CPU, on - off, pair by pair, plus
+ * the collector's price for the extra bytes allocated): on this shared machine a batch's CPU per
+ * call swings by 20% from one second to the next, far more than the tens of microseconds
+ * measured, and adjacent blocks tens of milliseconds long cancel what the two sides share. The
+ * plain process runs the same batches with nothing to switch: its "added" figure is the noise
+ * floor of the method.
+ * Throughput ratio = on / off calls per second in the same batch.
  *
  * Usage: node dist/bench/overhead/index.js [--quick] [--in-process] [--scale=K]
  *        [--modes=plain,contrib,aimeter,aimeter-core,aimeter-spans,context-only]
@@ -19,7 +21,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { median, percentile, runPart } from '../lib/stats';
-import type { BatchRequest, BatchResult, Mode, Scenario, Transport } from './client';
+import { estimateAdded, type Estimate } from './estimate';
+import type { BatchRequest, BatchResult, Mode, Scenario, SideResult, Transport } from './client';
 
 export const MODES: readonly Mode[] = ['plain', 'contrib', 'aimeter'];
 
@@ -27,15 +30,21 @@ export interface OverheadCell {
   readonly scenario: Scenario;
   readonly concurrency: number;
   readonly mode: Mode;
-  /** Instrumented batches (plain: its only batches). Medians over rounds. */
+  /** The "on" side of the batches, median over rounds. */
   readonly cpuUsPerCall: number;
-  /** The same process switched off (plain: the same as cpuUsPerCall). */
+  /** The same process switched off. */
   readonly offCpuUsPerCall: number;
-  /** Median over rounds of (on - off) CPU per call; 0 for plain. */
+  /** Median over rounds of the added CPU per call (estimate.ts); for plain (nothing to switch), the noise floor. */
   readonly addedCpuUs: number;
-  /** First and third quartile of those differences: the spread behind the median. */
+  /** First and third quartile over rounds: the spread behind the median. */
   readonly addedCpuUsQ1: number;
   readonly addedCpuUsQ3: number;
+  /** Its two parts, medians over rounds: the calls' own CPU, and the collector's for the extra garbage. */
+  readonly mutatorUs: number;
+  readonly gcShareUs: number;
+  /** Bytes allocated per call with the mode on, and how many more than off; medians over rounds. */
+  readonly heapKBOn: number;
+  readonly heapKBAdded: number;
   readonly callsPerSecond: number;
   /** callsPerSecond / the off batch's, per round, median. */
   readonly throughputRatio: number;
@@ -46,7 +55,8 @@ export interface OverheadCell {
 export interface OverheadResult {
   readonly transport: Transport;
   readonly rounds: number;
-  readonly callsPerBatch: Record<string, number>;
+  /** Per scenario/concurrency: calls per block x blocks per batch. */
+  readonly batchShape: Record<string, string>;
   readonly cells: OverheadCell[];
 }
 
@@ -96,44 +106,30 @@ export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES
   try {
     for (const mode of modes) clients.set(mode, await startClient(mode, url, transport));
     const rounds = quick ? 3 : 10;
+    const pairs = quick ? 12 : 24;
+    // Blocks well under the ~100 calls between two young-generation collections, so that most
+    // blocks have none (estimate.ts); at concurrency 16, two or three calls per worker.
     const cases = [
-      { scenario: 'chat', concurrency: 1, calls: quick ? 300 : 800 },
-      { scenario: 'chat', concurrency: 16, calls: quick ? 600 : 1600 },
-      { scenario: 'stream', concurrency: 1, calls: quick ? 200 : 500 },
-      { scenario: 'stream', concurrency: 16, calls: quick ? 400 : 1000 },
-    ].map((c) => ({ ...c, scenario: c.scenario as Scenario, calls: Math.round(c.calls * scale) }));
+      { scenario: 'chat', concurrency: 1, blockCalls: 25 },
+      { scenario: 'chat', concurrency: 16, blockCalls: 32 },
+      { scenario: 'stream', concurrency: 1, blockCalls: 16 },
+      { scenario: 'stream', concurrency: 16, blockCalls: 32 },
+    ].map((c) => ({ ...c, scenario: c.scenario as Scenario, blockCalls: Math.max(1, Math.round(c.blockCalls * scale)), pairs }));
 
-    // Warm-up, on and off: JIT, connection pools, lazily loaded SDK modules. Per-call CPU keeps
-    // falling over the first few thousand calls of a process, so this is not short.
-    for (let w = 0; w < (quick ? 1 : 3); w++) {
-      for (const c of cases) {
-        for (const mode of modes) {
-          await clients.get(mode)!.request({ ...c, instrumented: true });
-          if (mode !== 'plain') await clients.get(mode)!.request({ ...c, instrumented: false });
-        }
-      }
+    // Warm-up: JIT, connection pools, lazily loaded SDK modules. Per-call CPU keeps falling over
+    // the first few thousand calls of a process, so this is not short.
+    for (let w = 0; w < (quick ? 1 : 2); w++) {
+      for (const c of cases) for (const mode of modes) await clients.get(mode)!.request({ ...c, seed: 1000 + w });
     }
 
-    const on = new Map<string, BatchResult[]>();
-    const off = new Map<string, BatchResult[]>();
-    const push = (m: Map<string, BatchResult[]>, k: string, r: BatchResult) => m.set(k, [...(m.get(k) ?? []), r]);
+    const results = new Map<string, BatchResult[]>();
     const key = (c: { scenario: Scenario; concurrency: number }, mode: Mode) => `${c.scenario}/${c.concurrency}/${mode}`;
     for (let r = 0; r < rounds; r++) {
       for (const c of cases) {
         const order = modes.map((_, i) => modes[(i + r) % modes.length]!);
         for (const mode of order) {
-          const client = clients.get(mode)!;
-          if (mode === 'plain') {
-            const result = await client.request({ ...c, instrumented: true });
-            push(on, key(c, mode), result);
-            push(off, key(c, mode), result);
-            continue;
-          }
-          const first = r % 2 === 0;
-          const a = await client.request({ ...c, instrumented: first });
-          const b = await client.request({ ...c, instrumented: !first });
-          push(on, key(c, mode), first ? a : b);
-          push(off, key(c, mode), first ? b : a);
+          const result = await clients.get(mode)!.request({ ...c, seed: r + 1 });
+          results.set(key(c, mode), [...(results.get(key(c, mode)) ?? []), result]);
         }
       }
     }
@@ -141,29 +137,35 @@ export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES
     const cells: OverheadCell[] = [];
     for (const c of cases) {
       for (const mode of modes) {
-        const s = on.get(key(c, mode))!;
-        const o = off.get(key(c, mode))!;
-        const added = s.map((b, r) => b.cpuUsPerCall - o[r]!.cpuUsPerCall);
+        const batches = results.get(key(c, mode))!;
+        const on = (f: (s: SideResult) => number) => median(batches.map((b) => f(b.on)));
+        const estimates = batches.map((b) => estimateAdded(b.blocks));
+        const added = estimates.map((e) => e.addedCpuUs);
+        const overRounds = (f: (e: Estimate) => number) => median(estimates.map(f));
         cells.push({
           scenario: c.scenario,
           concurrency: c.concurrency,
           mode,
-          cpuUsPerCall: median(s.map((b) => b.cpuUsPerCall)),
-          offCpuUsPerCall: median(o.map((b) => b.cpuUsPerCall)),
+          cpuUsPerCall: on((s) => s.cpuUsPerCall),
+          offCpuUsPerCall: median(batches.map((b) => b.off.cpuUsPerCall)),
           addedCpuUs: median(added),
           addedCpuUsQ1: percentile(added, 25),
           addedCpuUsQ3: percentile(added, 75),
-          callsPerSecond: median(s.map((b) => b.callsPerSecond)),
-          throughputRatio: median(s.map((b, r) => b.callsPerSecond / o[r]!.callsPerSecond)),
-          p50Ms: median(s.map((b) => b.p50Ms)),
-          p99Ms: median(s.map((b) => b.p99Ms)),
+          mutatorUs: overRounds((e) => e.mutatorUs),
+          gcShareUs: overRounds((e) => e.gcShareUs),
+          heapKBOn: overRounds((e) => e.heapBytesOn / 1024),
+          heapKBAdded: overRounds((e) => (e.heapBytesOn - e.heapBytesOff) / 1024),
+          callsPerSecond: on((s) => s.callsPerSecond),
+          throughputRatio: median(batches.map((b) => b.on.callsPerSecond / b.off.callsPerSecond)),
+          p50Ms: on((s) => s.p50Ms),
+          p99Ms: on((s) => s.p99Ms),
         });
       }
     }
     return {
       transport,
       rounds,
-      callsPerBatch: Object.fromEntries(cases.map((c) => [`${c.scenario}/${c.concurrency}`, c.calls])),
+      batchShape: Object.fromEntries(cases.map((c) => [`${c.scenario}/${c.concurrency}`, `${c.blockCalls} x ${2 * c.pairs}`])),
       cells,
     };
   } finally {
