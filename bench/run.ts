@@ -48,27 +48,31 @@ function table(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
 }
 
+const where = (inRequest: boolean): string => (inRequest ? 'in a request' : 'no context');
+
 function overheadRows(result: OverheadResult): Row[] {
   const rows: Row[] = [];
-  const cell = (s: string, c: number, mode: string) =>
-    result.cells.find((x) => x.scenario === s && x.concurrency === c && x.mode === mode)!;
-  for (const [scenario, concurrency] of [
-    ['chat', 1],
-    ['chat', 16],
-    ['stream', 1],
-    ['stream', 16],
-  ] as const) {
-    const ours = cell(scenario, concurrency, 'aimeter');
-    const contrib = cell(scenario, concurrency, 'contrib');
-    const ratio = ours.addedCpuUs / contrib.addedCpuUs;
-    rows.push({
-      target: `1 added CPU/call, ${scenario === 'chat' ? 'plain' : 'streaming'}, ${concurrency === 1 ? 'sequential' : 'concurrency 16'}`,
-      figure: `aimeter +${fmt(ours.addedCpuUs)} us`,
-      against: `contrib +${fmt(contrib.addedCpuUs)} us`,
-      ratio: `${fmt(ratio, 2)}x`,
-      limit: `<= ${LIMITS.overheadRatio}x`,
-      pass: contrib.addedCpuUs > 0 && ratio <= LIMITS.overheadRatio,
-    });
+  const cell = (s: string, c: number, inRequest: boolean, mode: string) =>
+    result.cells.find((x) => x.scenario === s && x.concurrency === c && x.inRequest === inRequest && x.mode === mode)!;
+  for (const inRequest of [false, true]) {
+    for (const [scenario, concurrency] of [
+      ['chat', 1],
+      ['chat', 16],
+      ['stream', 1],
+      ['stream', 16],
+    ] as const) {
+      const ours = cell(scenario, concurrency, inRequest, 'aimeter');
+      const contrib = cell(scenario, concurrency, inRequest, 'contrib');
+      const ratio = ours.addedCpuUs / contrib.addedCpuUs;
+      rows.push({
+        target: `1 added CPU/call, ${scenario === 'chat' ? 'plain' : 'streaming'}, ${concurrency === 1 ? 'sequential' : 'concurrency 16'}, ${where(inRequest)}`,
+        figure: `aimeter +${fmt(ours.addedCpuUs)} us`,
+        against: `contrib +${fmt(contrib.addedCpuUs)} us`,
+        ratio: `${fmt(ratio, 2)}x`,
+        limit: `<= ${LIMITS.overheadRatio}x`,
+        pass: contrib.addedCpuUs > 0 && ratio <= LIMITS.overheadRatio,
+      });
+    }
   }
   return rows;
 }
@@ -77,7 +81,7 @@ function overheadDetail(result: OverheadResult): string {
   const header = ['scenario', 'mode', 'CPU us/call on', 'off', 'added us', 'added q1..q3', '= own', '+ GC', 'KB/call', 'calls/s', 'x off', 'p50 ms', 'p99 ms'];
   const signed = (n: number) => `${n >= 0 ? '+' : ''}${fmt(n)}`;
   const rows = result.cells.map((c: OverheadCell) => [
-    `${c.scenario}, ${c.concurrency === 1 ? 'sequential' : `concurrency ${c.concurrency}`}`,
+    `${c.scenario}, ${c.concurrency === 1 ? 'sequential' : `concurrency ${c.concurrency}`}, ${where(c.inRequest)}`,
     c.mode,
     fmt(c.cpuUsPerCall),
     fmt(c.offCpuUsPerCall),
@@ -98,7 +102,8 @@ function overheadDetail(result: OverheadResult): string {
     `Per-call overhead (openai SDK -> ${result.transport === 'loopback' ? 'loopback server in another process' : 'canned answers in process'}; ` +
     `medians of ${result.rounds} rounds; a round is one batch per mode in its own process, pairs of blocks of calls with the mode on in one and off in the other; ` +
     `calls per block x blocks: ${shape}. added = own (the calls' CPU, on - off, pair by pair) + GC (the collector's price times the extra bytes allocated, KB/call (+ added)); ` +
-    `plain's "added" is the same split with nothing switched: the noise floor)\n` +
+    `plain's "added" is the same split with nothing switched: the noise floor. ` +
+    `"no context": calls made outside any context; "in a request": inside a server request's context, AsyncLocalStorage's hooks on in both halves)\n` +
     table([header, ...rows])
   );
 }

@@ -1,6 +1,7 @@
 /**
  * One client process of the overhead benchmark, in one mode:
- *   plain    the `openai` SDK, no OpenTelemetry at all;
+ *   plain    the `openai` SDK, no instrumentation: only an AsyncLocalStorage context manager,
+ *            which the request cases enter (as an HTTP server instrumentation would);
  *   contrib  `@opentelemetry/instrumentation-openai` with a NodeTracerProvider (one no-op span
  *            processor, AsyncLocalStorage context manager), no MeterProvider (its two histograms
  *            go to the no-op meter, which only flatters it);
@@ -19,7 +20,9 @@
  * Every instrumented mode can be switched off and on between blocks of calls: off, the
  * instrumentation is paused (its isEnabled() is false: the patched method calls the SDK's method
  * straight through) and the context manager's AsyncLocalStorage is disabled (its promise hooks
- * removed), so the process runs the plain SDK but for one pass-through call. A batch is a run of
+ * removed), so the process runs the plain SDK but for one pass-through call; in the request cases
+ * the bench's request wrapper switches the hooks straight back on, as the application's server
+ * instrumentation would, and only the instrumentation's own work differs. A batch is a run of
  * pairs of small blocks, one block on and one off in random order, and reports each block's CPU,
  * collection pauses and heap growth (estimate.ts turns them into the added CPU): the two sides
  * share the heap, the JIT state and, pair by pair, the host's load, which on this shared machine
@@ -39,7 +42,7 @@ import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { context, createContextKey } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
@@ -59,6 +62,12 @@ export type Transport = 'loopback' | 'in-process';
 
 export interface BatchRequest {
   readonly scenario: Scenario;
+  /**
+   * false: the call is made outside any context (a script, a queue consumer).
+   * true: inside a server request's context, as an HTTP server instrumentation leaves it, which
+   * keeps AsyncLocalStorage's promise hooks on in both halves of the batch.
+   */
+  readonly inRequest: boolean;
   readonly concurrency: number;
   /** Calls per block; the mode is switched only between blocks, with no call in flight. */
   readonly blockCalls: number;
@@ -98,7 +107,7 @@ class NoopSpanProcessor implements SpanProcessor {
 }
 
 /** Turns a mode's instrumentation on and off between batches (see the header). */
-interface Switch {
+export interface Switch {
   set(on: boolean): void;
 }
 
@@ -127,7 +136,7 @@ function switchFor(instrumentations: ReadonlyArray<object>, manager: { enable():
 
 let enterContextPerCall = false;
 
-function setUp(mode: Mode): Switch {
+export function setUp(mode: Mode): Switch {
   if (mode === 'contrib') {
     const manager = contextManager();
     const provider = new NodeTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
@@ -163,6 +172,9 @@ function setUp(mode: Mode): Switch {
     const manager = (context as unknown as { _getContextManager(): { enable(): unknown; disable(): unknown } })._getContextManager();
     return switchFor([ours], manager);
   }
+  // plain: no instrumentation, only the context manager that an application's HTTP server
+  // instrumentation would bring, for the request wrapper to enter.
+  contextManager();
   return { set() {} };
 }
 
@@ -178,6 +190,14 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** A sampled remote parent, as an HTTP server instrumentation sets it from a traceparent header. */
+const REQUEST_CONTEXT = trace.setSpanContext(ROOT_CONTEXT, {
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: 'b7ad6b7169203331',
+  traceFlags: TraceFlags.SAMPLED,
+  isRemote: true,
+});
+
 const MESSAGES = [{ role: 'user' as const, content: 'Say hello to the benchmark in a few words' }];
 
 /**
@@ -186,7 +206,7 @@ const MESSAGES = [{ role: 'user' as const, content: 'Say hello to the benchmark 
  * layer (request building, headers, Response parsing, SSE decoding) still runs; only the socket
  * and the kernel are gone, and with them most of the noise, so small differences show.
  */
-async function cannedFetch(baseURL: string): Promise<typeof fetch> {
+export async function cannedFetch(baseURL: string): Promise<typeof fetch> {
   const answer = async (body: object): Promise<{ text: string; type: string }> => {
     const response = await fetch(`${baseURL}/chat/completions`, {
       method: 'POST',
@@ -224,8 +244,11 @@ async function main(): Promise<void> {
   const messages = MESSAGES;
 
   const CALL_KEY = createContextKey('bench call');
-  const call = (scenario: Scenario): Promise<void> =>
-    enterContextPerCall ? context.with(context.active().setValue(CALL_KEY, scenario), () => callSdk(scenario)) : callSdk(scenario);
+  const call = (scenario: Scenario, inRequest: boolean): Promise<void> => {
+    if (inRequest) return context.with(REQUEST_CONTEXT, () => callSdk(scenario));
+    if (enterContextPerCall) return context.with(context.active().setValue(CALL_KEY, scenario), () => callSdk(scenario));
+    return callSdk(scenario);
+  };
   const callSdk = async (scenario: Scenario): Promise<void> => {
     if (scenario === 'chat') {
       const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
@@ -244,13 +267,13 @@ async function main(): Promise<void> {
   };
 
   /** Runs `calls` calls, `concurrency` at a time, and waits for the last: a block. */
-  const runBlock = async (scenario: Scenario, calls: number, concurrency: number, latencies: number[]): Promise<void> => {
+  const runBlock = async (scenario: Scenario, inRequest: boolean, calls: number, concurrency: number, latencies: number[]): Promise<void> => {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < calls) {
         next++;
         const t = performance.now();
-        await call(scenario);
+        await call(scenario, inRequest);
         latencies.push(performance.now() - t);
       }
     };
@@ -262,7 +285,7 @@ async function main(): Promise<void> {
   const gcPauses: PerformanceEntry[] = [];
   new PerformanceObserver((list) => gcPauses.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
 
-  const runBatch = async ({ scenario, concurrency, blockCalls, pairs, seed }: BatchRequest): Promise<BatchResult> => {
+  const runBatch = async ({ scenario, inRequest, concurrency, blockCalls, pairs, seed }: BatchRequest): Promise<BatchResult> => {
     const sides = [true, false].map(() => ({ user: 0, system: 0, ms: 0, calls: 0, latencies: [] as number[] }));
     const blocks: Array<Omit<Block, 'gcMs'> & { from: number; to: number }> = [];
     const random = mulberry32(seed);
@@ -277,7 +300,7 @@ async function main(): Promise<void> {
         const heapBefore = getHeapStatistics().used_heap_size;
         const from = performance.now();
         const cpu = process.cpuUsage();
-        await runBlock(scenario, blockCalls, concurrency, side.latencies);
+        await runBlock(scenario, inRequest, blockCalls, concurrency, side.latencies);
         const delta = process.cpuUsage(cpu);
         const to = performance.now();
         const heapAfter = getHeapStatistics().used_heap_size;
@@ -320,7 +343,7 @@ async function main(): Promise<void> {
     await session.post('Profiler.start');
     const result = await runBatch(request);
     const { profile } = await session.post('Profiler.stop');
-    const file = `${mode}-${request.scenario}-c${request.concurrency}-${++batchNumber}.cpuprofile`;
+    const file = `${mode}-${request.scenario}${request.inRequest ? '-request' : ''}-c${request.concurrency}-${++batchNumber}.cpuprofile`;
     writeFileSync(path.join(profileDir, file), JSON.stringify(profile));
     session.disconnect();
     return result;

@@ -28,6 +28,8 @@ export const MODES: readonly Mode[] = ['plain', 'contrib', 'aimeter'];
 
 export interface OverheadCell {
   readonly scenario: Scenario;
+  /** Calls made inside a server request's context (true) or outside any context (false). */
+  readonly inRequest: boolean;
   readonly concurrency: number;
   readonly mode: Mode;
   /** The "on" side of the batches, median over rounds. */
@@ -109,12 +111,17 @@ export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES
     const pairs = quick ? 12 : 24;
     // Blocks well under the ~100 calls between two young-generation collections, so that most
     // blocks have none (estimate.ts); at concurrency 16, two or three calls per worker.
-    const cases = [
+    // Each shape twice: calls outside any context (a script, a queue consumer), and inside a
+    // server request's context (AsyncLocalStorage's hooks on whatever the instrumentation does).
+    const shapes = [
       { scenario: 'chat', concurrency: 1, blockCalls: 25 },
       { scenario: 'chat', concurrency: 16, blockCalls: 32 },
       { scenario: 'stream', concurrency: 1, blockCalls: 16 },
       { scenario: 'stream', concurrency: 16, blockCalls: 32 },
-    ].map((c) => ({ ...c, scenario: c.scenario as Scenario, blockCalls: Math.max(1, Math.round(c.blockCalls * scale)), pairs }));
+    ] as const;
+    const cases = [false, true].flatMap((inRequest) =>
+      shapes.map((c) => ({ ...c, inRequest, blockCalls: Math.max(1, Math.round(c.blockCalls * scale)), pairs })),
+    );
 
     // Warm-up: JIT, connection pools, lazily loaded SDK modules. Per-call CPU keeps falling over
     // the first few thousand calls of a process, so this is not short.
@@ -123,7 +130,8 @@ export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES
     }
 
     const results = new Map<string, BatchResult[]>();
-    const key = (c: { scenario: Scenario; concurrency: number }, mode: Mode) => `${c.scenario}/${c.concurrency}/${mode}`;
+    const key = (c: { scenario: Scenario; concurrency: number; inRequest: boolean }, mode: Mode) =>
+      `${c.scenario}/${c.concurrency}/${c.inRequest}/${mode}`;
     for (let r = 0; r < rounds; r++) {
       for (const c of cases) {
         const order = modes.map((_, i) => modes[(i + r) % modes.length]!);
@@ -144,6 +152,7 @@ export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES
         const overRounds = (f: (e: Estimate) => number) => median(estimates.map(f));
         cells.push({
           scenario: c.scenario,
+          inRequest: c.inRequest,
           concurrency: c.concurrency,
           mode,
           cpuUsPerCall: on((s) => s.cpuUsPerCall),
@@ -165,7 +174,7 @@ export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES
     return {
       transport,
       rounds,
-      batchShape: Object.fromEntries(cases.map((c) => [`${c.scenario}/${c.concurrency}`, `${c.blockCalls} x ${2 * c.pairs}`])),
+      batchShape: Object.fromEntries(shapes.map((c) => [`${c.scenario}/${c.concurrency}`, `${Math.max(1, Math.round(c.blockCalls * scale))} x ${2 * pairs}`])),
       cells,
     };
   } finally {

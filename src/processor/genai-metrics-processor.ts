@@ -98,7 +98,7 @@ export class GenAiMetricsProcessor {
     const agent = clip(op === Operation.InvokeAgent ? call.agentName || agentNameOf(entry?.agent) : agentNameOf(entry?.agent) || call.agentName);
     const tool = clip(op === Operation.ExecuteTool ? call.toolName || toolNameOf(entry?.tool) : toolNameOf(entry?.tool));
     const values = [clip(op), clip(call.provider), clip(call.requestModel), clip(call.responseModel), agent, tool];
-    const labels = this.labelSets.get(labelKey(values), values);
+    const labels = this.labelSets.get(values);
 
     if (call.errorType === '') labels.observe('duration', call.durationSeconds);
     else this.metrics.observe('operationDuration', extendedKey(labels.key, call.errorType), [...values, call.errorType], call.durationSeconds);

@@ -13,7 +13,7 @@
  * them into the overflow series and count them, exactly as before.
  */
 import type { GenAiMetrics, CounterKey, HistogramKey } from '../metrics/genai-metrics';
-import type { HistogramSeries, LabelValues, ScalarSeries } from '../metrics/series-store';
+import { labelKey, type HistogramSeries, type LabelValues, type ScalarSeries } from '../metrics/series-store';
 import type { ModelPrice } from '../prices/types';
 
 /** Where a model call records with its label set: the metric, and the value of its one extra label, if any. */
@@ -110,21 +110,45 @@ export class LabelSet {
   }
 }
 
-/** Label sets by key, at most `limit` of them (the series cap: more could not get series anyway). */
+/** How many recently used label sets are checked by value before building a key. */
+const RECENT = 8;
+
+/**
+ * Label sets by key, at most `limit` of them (the series cap: more could not get series anyway).
+ * The few most recently used are found by comparing their values, without building and hashing
+ * the key string: an application's calls mostly repeat a handful of label sets.
+ */
 export class LabelSets {
   private readonly sets = new Map<string, LabelSet>();
+  private readonly recent: LabelSet[] = [];
+  private next = 0;
 
   constructor(
     private readonly metrics: GenAiMetrics,
     private readonly limit: number,
   ) {}
 
-  get(key: string, values: LabelValues): LabelSet {
-    const found = this.sets.get(key);
-    if (found !== undefined) return found;
-    const remember = this.sets.size < this.limit;
-    const set = new LabelSet(this.metrics, key, values, remember);
-    if (remember) this.sets.set(key, set);
+  get(values: LabelValues): LabelSet {
+    for (let i = 0; i < this.recent.length; i++) {
+      const set = this.recent[i]!;
+      if (sameValues(set.values, values)) return set;
+    }
+    const key = labelKey(values);
+    let set = this.sets.get(key);
+    if (set === undefined) {
+      const remember = this.sets.size < this.limit;
+      set = new LabelSet(this.metrics, key, values, remember);
+      if (!remember) return set;
+      this.sets.set(key, set);
+    }
+    this.recent[this.next] = set;
+    this.next = (this.next + 1) % RECENT;
     return set;
   }
+}
+
+function sameValues(a: LabelValues, b: LabelValues): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
