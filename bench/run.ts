@@ -4,7 +4,7 @@
  * limit, PASS or GAP) and the detailed figures beneath. Benchmarks, not tests: nothing here fails
  * `npm test`, and a GAP does not change the exit code.
  *
- *   npm run bench                     # the full run (about 3.5 minutes on 2 cores)
+ *   npm run bench                     # the full run (about 4.5 minutes on 2 cores)
  *   npm run bench -- --quick          # fewer rounds, for trying changes
  *   npm run bench -- --only=scrape    # one part: overhead, processor, scrape, memory
  *   npm run bench -- --json=FILE      # also write every figure as JSON
@@ -49,32 +49,53 @@ function table(rows: readonly (readonly string[])[]): string {
 }
 
 const where = (inRequest: boolean): string => (inRequest ? 'in a request' : 'no context');
+const SHAPES = [
+  ['chat', 1],
+  ['chat', 16],
+  ['stream', 1],
+  ['stream', 16],
+] as const;
+const shapeName = (scenario: string, concurrency: number): string =>
+  `${scenario === 'chat' ? 'plain' : 'streaming'}, ${concurrency === 1 ? 'sequential' : 'concurrency 16'}`;
 
+function overheadCell(result: OverheadResult, scenario: string, concurrency: number, inRequest: boolean, mode: string): OverheadCell {
+  return result.cells.find((x) => x.scenario === scenario && x.concurrency === concurrency && x.inRequest === inRequest && x.mode === mode)!;
+}
+
+/** Target 1 as the issue sets it: calls made by a client outside any context, over the uninstrumented run. */
 function overheadRows(result: OverheadResult): Row[] {
-  const rows: Row[] = [];
-  const cell = (s: string, c: number, inRequest: boolean, mode: string) =>
-    result.cells.find((x) => x.scenario === s && x.concurrency === c && x.inRequest === inRequest && x.mode === mode)!;
-  for (const inRequest of [false, true]) {
-    for (const [scenario, concurrency] of [
-      ['chat', 1],
-      ['chat', 16],
-      ['stream', 1],
-      ['stream', 16],
-    ] as const) {
-      const ours = cell(scenario, concurrency, inRequest, 'aimeter');
-      const contrib = cell(scenario, concurrency, inRequest, 'contrib');
-      const ratio = ours.addedCpuUs / contrib.addedCpuUs;
-      rows.push({
-        target: `1 added CPU/call, ${scenario === 'chat' ? 'plain' : 'streaming'}, ${concurrency === 1 ? 'sequential' : 'concurrency 16'}, ${where(inRequest)}`,
-        figure: `aimeter +${fmt(ours.addedCpuUs)} us`,
-        against: `contrib +${fmt(contrib.addedCpuUs)} us`,
-        ratio: `${fmt(ratio, 2)}x`,
-        limit: `<= ${LIMITS.overheadRatio}x`,
-        pass: contrib.addedCpuUs > 0 && ratio <= LIMITS.overheadRatio,
-      });
-    }
-  }
-  return rows;
+  return SHAPES.map(([scenario, concurrency]) => {
+    const ours = overheadCell(result, scenario, concurrency, false, 'aimeter');
+    const contrib = overheadCell(result, scenario, concurrency, false, 'contrib');
+    const ratio = ours.addedCpuUs / contrib.addedCpuUs;
+    return {
+      target: `1 added CPU/call, ${shapeName(scenario, concurrency)}`,
+      figure: `aimeter +${fmt(ours.addedCpuUs)} us`,
+      against: `contrib +${fmt(contrib.addedCpuUs)} us`,
+      ratio: `${fmt(ratio, 2)}x`,
+      limit: `<= ${LIMITS.overheadRatio}x`,
+      pass: contrib.addedCpuUs > 0 && ratio <= LIMITS.overheadRatio,
+    };
+  });
+}
+
+/**
+ * Beyond target 1's scenario: the same calls inside a server request's context, where the
+ * application's HTTP instrumentation has AsyncLocalStorage's hooks on already, so each figure is
+ * the instrumentation's own work. Printed beside the targets, with its ratio, not as one of them.
+ */
+function inRequestComparison(result: OverheadResult): string {
+  const rows = SHAPES.map(([scenario, concurrency]) => {
+    const ours = overheadCell(result, scenario, concurrency, true, 'aimeter');
+    const contrib = overheadCell(result, scenario, concurrency, true, 'contrib');
+    return [shapeName(scenario, concurrency), `+${fmt(ours.addedCpuUs)} us`, `+${fmt(contrib.addedCpuUs)} us`, `${fmt(ours.addedCpuUs / contrib.addedCpuUs, 2)}x`];
+  });
+  const ratios = rows.map((r) => Number(r[3]!.slice(0, -1)));
+  return (
+    `Inside a server request's context (beyond target 1: the app's own HTTP instrumentation has AsyncLocalStorage on, so this is each instrumentation's own work per call)\n` +
+    table([['calls', 'aimeter', 'contrib', 'ratio'], ...rows]) +
+    `\nHere aimeter's own work per call is ${fmt(Math.min(...ratios), 2)}x to ${fmt(Math.max(...ratios), 2)}x contrib's (aimeter's includes deriving every metric, cost and streaming timings).`
+  );
 }
 
 function overheadDetail(result: OverheadResult): string {
@@ -248,7 +269,7 @@ async function main(): Promise<void> {
     const r = await runChild<OverheadResult>(path.join(__dirname, 'overhead/index.js'), overheadArgs, { timeoutMs });
     results.overhead = r;
     rows.push(...overheadRows(r));
-    details.push(overheadDetail(r));
+    details.push(inRequestComparison(r), overheadDetail(r));
     console.log(' done');
   }
   if (want('processor')) {
