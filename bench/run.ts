@@ -4,7 +4,7 @@
  * limit, PASS or GAP) and the detailed figures beneath. Benchmarks, not tests: nothing here fails
  * `npm test`, and a GAP does not change the exit code.
  *
- *   npm run bench                     # the full run (about 4.5 minutes on 2 cores)
+ *   npm run bench                     # the full run (about 5 minutes on 2 cores)
  *   npm run bench -- --quick          # fewer rounds, for trying changes
  *   npm run bench -- --only=scrape    # one part: overhead, processor, scrape, memory
  *   npm run bench -- --json=FILE      # also write every figure as JSON

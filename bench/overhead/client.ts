@@ -81,8 +81,6 @@ export interface BatchRequest {
 export interface SideResult {
   /** Client CPU (user + system) per call, microseconds. */
   readonly cpuUsPerCall: number;
-  /** The user-space part of it. */
-  readonly userUsPerCall: number;
   readonly callsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -106,8 +104,8 @@ class NoopSpanProcessor implements SpanProcessor {
   }
 }
 
-/** Turns a mode's instrumentation on and off between batches (see the header). */
-export interface Switch {
+/** Turns a mode's instrumentation on and off between blocks of calls (see the header). */
+interface Switch {
   set(on: boolean): void;
 }
 
@@ -136,7 +134,7 @@ function switchFor(instrumentations: ReadonlyArray<object>, manager: { enable():
 
 let enterContextPerCall = false;
 
-export function setUp(mode: Mode): Switch {
+function setUp(mode: Mode): Switch {
   if (mode === 'contrib') {
     const manager = contextManager();
     const provider = new NodeTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
@@ -206,7 +204,7 @@ const MESSAGES = [{ role: 'user' as const, content: 'Say hello to the benchmark 
  * layer (request building, headers, Response parsing, SSE decoding) still runs; only the socket
  * and the kernel are gone, and with them most of the noise, so small differences show.
  */
-export async function cannedFetch(baseURL: string): Promise<typeof fetch> {
+async function cannedFetch(baseURL: string): Promise<typeof fetch> {
   const answer = async (body: object): Promise<{ text: string; type: string }> => {
     const response = await fetch(`${baseURL}/chat/completions`, {
       method: 'POST',
@@ -286,7 +284,7 @@ async function main(): Promise<void> {
   new PerformanceObserver((list) => gcPauses.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
 
   const runBatch = async ({ scenario, inRequest, concurrency, blockCalls, pairs, seed }: BatchRequest): Promise<BatchResult> => {
-    const sides = [true, false].map(() => ({ user: 0, system: 0, ms: 0, calls: 0, latencies: [] as number[] }));
+    const sides = [true, false].map(() => ({ cpuUs: 0, ms: 0, calls: 0, latencies: [] as number[] }));
     const blocks: Array<Omit<Block, 'gcMs'> & { from: number; to: number }> = [];
     const random = mulberry32(seed);
     for (let p = 0; p < pairs; p++) {
@@ -305,18 +303,17 @@ async function main(): Promise<void> {
         const to = performance.now();
         const heapAfter = getHeapStatistics().used_heap_size;
         side.ms += to - from;
-        side.user += delta.user;
-        side.system += delta.system;
+        const cpuUs = delta.user + delta.system;
+        side.cpuUs += cpuUs;
         side.calls += blockCalls;
-        blocks.push({ on, cpuUs: (delta.user + delta.system) / blockCalls, heapBytes: (heapAfter - heapBefore) / blockCalls, from, to });
+        blocks.push({ on, cpuUs: cpuUs / blockCalls, heapBytes: (heapAfter - heapBefore) / blockCalls, from, to });
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 10)); // the observer's entries arrive asynchronously
     const pauses = gcPauses.splice(0);
     const [on, off] = sides.map(
       (s): SideResult => ({
-        cpuUsPerCall: (s.user + s.system) / s.calls,
-        userUsPerCall: s.user / s.calls,
+        cpuUsPerCall: s.cpuUs / s.calls,
         callsPerSecond: s.calls / (s.ms / 1000),
         p50Ms: percentile(s.latencies, 50),
         p99Ms: percentile(s.latencies, 99),
