@@ -85,12 +85,13 @@ function overheadRows(result: OverheadResult): Row[] {
  * the instrumentation's own work. Printed beside the targets, with its ratio, not as one of them.
  */
 function inRequestComparison(result: OverheadResult): string {
-  const rows = SHAPES.map(([scenario, concurrency]) => {
-    const ours = overheadCell(result, scenario, concurrency, true, 'aimeter');
-    const contrib = overheadCell(result, scenario, concurrency, true, 'contrib');
-    return [shapeName(scenario, concurrency), `+${fmt(ours.addedCpuUs)} us`, `+${fmt(contrib.addedCpuUs)} us`, `${fmt(ours.addedCpuUs / contrib.addedCpuUs, 2)}x`];
+  const pairs = SHAPES.map(([scenario, concurrency]) => {
+    const ours = overheadCell(result, scenario, concurrency, true, 'aimeter').addedCpuUs;
+    const contrib = overheadCell(result, scenario, concurrency, true, 'contrib').addedCpuUs;
+    return { name: shapeName(scenario, concurrency), ours, contrib, ratio: ours / contrib };
   });
-  const ratios = rows.map((r) => Number(r[3]!.slice(0, -1)));
+  const rows = pairs.map((p) => [p.name, `+${fmt(p.ours)} us`, `+${fmt(p.contrib)} us`, `${fmt(p.ratio, 2)}x`]);
+  const ratios = pairs.map((p) => p.ratio);
   return (
     `Inside a server request's context (beyond target 1: the app's own HTTP instrumentation has AsyncLocalStorage on, so this is each instrumentation's own work per call)\n` +
     table([['calls', 'aimeter', 'contrib', 'ratio'], ...rows]) +

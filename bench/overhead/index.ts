@@ -174,7 +174,7 @@ export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES
     return {
       transport,
       rounds,
-      batchShape: Object.fromEntries(shapes.map((c) => [`${c.scenario}/${c.concurrency}`, `${Math.max(1, Math.round(c.blockCalls * scale))} x ${2 * pairs}`])),
+      batchShape: Object.fromEntries(cases.filter((c) => !c.inRequest).map((c) => [`${c.scenario}/${c.concurrency}`, `${c.blockCalls} x ${2 * c.pairs}`])),
       cells,
     };
   } finally {
