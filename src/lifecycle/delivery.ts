@@ -70,7 +70,24 @@ export class DetachedExporter<T> {
 
   async shutdown(): Promise<void> {
     await this.forceFlush();
-    await this.inner.shutdown();
+    await this.closeInner();
+  }
+
+  /**
+   * Gives up on what is queued or in flight (shutdown ran out of time): the real exporter is
+   * shut down, which cancels what it can (the gRPC exporter's client holds the loop until its
+   * deadline otherwise).
+   */
+  abandon(): void {
+    this.queue.length = 0;
+    this.queuedItems = 0;
+    for (const resolve of this.idle.splice(0)) resolve();
+    void this.closeInner().catch((error: unknown) => recordInternalError(this.component, error));
+  }
+
+  private closed: Promise<void> | undefined;
+  private closeInner(): Promise<void> {
+    return (this.closed ??= this.inner.shutdown());
   }
 
   private pump(): void {
@@ -142,6 +159,11 @@ export class DeliveryLedger {
   failures(): string | undefined {
     const all = [...new Set([...this.spans, ...this.metrics].map((e) => e.lastFailure).filter((f): f is string => f !== undefined))];
     return all.length > 0 ? all.join('; ') : undefined;
+  }
+
+  /** Shutdown ran out of time: let go of everything still queued or in flight. */
+  abandon(): void {
+    for (const exporter of [...this.spans, ...this.metrics]) exporter.abandon();
   }
 
   describe(): string | undefined {

@@ -14,8 +14,10 @@ export interface ShutdownStep {
   detail?(): string | undefined;
 }
 
+export type ShutdownOutcome = 'done' | 'timeout';
+
 /** Runs the steps side by side; resolves when all are done or after `timeoutMs`, never rejects. */
-export async function boundedShutdown(steps: readonly ShutdownStep[], timeoutMs: number): Promise<void> {
+export async function boundedShutdown(steps: readonly ShutdownStep[], timeoutMs: number, onTimeout: () => void = () => undefined): Promise<ShutdownOutcome> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     // Ref'd on purpose: this timer is what keeps a finishing process alive for the flush.
@@ -37,12 +39,14 @@ export async function boundedShutdown(steps: readonly ShutdownStep[], timeoutMs:
   clearTimeout(timer);
   if (failures.length > 0) warn(`aimeter: at shutdown, could not deliver ${failures.join('; ')}.`);
   if (outcome === 'timeout') {
+    onTimeout();
     const what = [...pending].map((step) => step.what + withDetail(step)).join(', ');
     warn(
       `aimeter: at shutdown, ${what} still not delivered after ${timeoutMs} ms; giving up so that the application can exit ` +
         '(AIMETER_SHUTDOWN_TIMEOUT sets the wait).',
     );
   }
+  return outcome;
 }
 
 function withDetail(step: ShutdownStep): string {

@@ -27,7 +27,7 @@ import { GenAiRecordingSampler, samplerFromEnv } from './sampler';
 import { warnAboutSdksLoadedEarly } from './late-load';
 import { DeliveryLedger } from '../lifecycle/delivery';
 import { installExitHooks } from '../lifecycle/exit-hooks';
-import { boundedShutdown } from '../lifecycle/shutdown';
+import { boundedShutdown, type ShutdownOutcome } from '../lifecycle/shutdown';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -152,12 +152,12 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const serve = options.serveMetrics ?? config.metricsExporters.has('prometheus');
   const server = serve ? startMetricsServer({ host: config.prometheusHost, port: config.prometheusPort, render: metricsText }) : undefined;
 
-  let stopped: Promise<void> | undefined;
+  let stopped: Promise<ShutdownOutcome> | undefined;
   let done = false;
-  const shutdown = () =>
+  const flush = () =>
     (stopped ??= (async () => {
       hooks.uninstall();
-      await boundedShutdown(
+      const outcome = await boundedShutdown(
         [
           { what: 'the /metrics endpoint', run: async () => server?.close() },
           {
@@ -170,13 +170,16 @@ function startOnce(options: StartOptions): Aimeter | undefined {
           },
         ],
         config.shutdownTimeoutMs,
+        () => ledger.abandon(),
       );
       done = true;
       (globalThis as GlobalWithInstance)[INSTANCE] = undefined;
+      return outcome;
     })());
+  const shutdown = async (): Promise<void> => void (await flush());
   // The exits aimeter can see coming flush on their own (a script that runs to its end, a
   // SIGTERM/SIGINT the app does not handle); see lifecycle/exit-hooks.ts for the others.
-  const hooks = installExitHooks(shutdown, () => ledger.describe(), () => done);
+  const hooks = installExitHooks(flush, () => ledger.describe(), () => done);
 
   return { config, processor, metrics, server, metricsText, shutdown };
 }

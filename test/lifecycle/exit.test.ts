@@ -85,6 +85,18 @@ describe('a collector that is down or black-holed adds at most AIMETER_SHUTDOWN_
     }
   }
 
+  test('black-holed collector over gRPC (the client holds the loop until its deadline): still bounded', async () => {
+    const hole = await blackHoleCollector();
+    try {
+      const run = await runApp({ OTEL_EXPORTER_OTLP_ENDPOINT: hole.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', EXIT_MODE: 'end' });
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(run.addedMs < 1000 + SLACK_MS, `exit took ${run.addedMs} ms`);
+      assertOneLineNoStack(run);
+    } finally {
+      await hole.close();
+    }
+  });
+
   test('AIMETER_SHUTDOWN_TIMEOUT sets the bound', async () => {
     const hole = await blackHoleCollector();
     try {
