@@ -3,7 +3,7 @@
  * (or `--import` for ESM) does everything. Use this module to start in code, to add the
  * metrics processor to your own OpenTelemetry SDK, or to trace calls no SDK patch covers.
  */
-export { start, current, type Aimeter, type StartOptions } from './sdk/start';
+export { start, current, shutdown, type Aimeter, type StartOptions } from './sdk/start';
 export { GenAiMetricsProcessor, type GenAiMetricsProcessorOptions, type PriceLookup } from './processor/genai-metrics-processor';
 export { GenAiMetrics, type GenAiMetricsOptions } from './metrics/genai-metrics';
 export { METRICS, type MetricDefinition } from './metrics/catalog';

@@ -27,6 +27,8 @@ export interface AimeterConfig {
   readonly openaiStreamUsage: boolean;
   /** OTEL_NODE_DISABLED_INSTRUMENTATIONS: comma list of instrumentation short names to skip. */
   readonly disabledInstrumentations: ReadonlySet<string>;
+  /** AIMETER_SHUTDOWN_TIMEOUT (ms, default 1000): how long shutdown waits for the last exports. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export interface ParsedConfig {
@@ -52,6 +54,7 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
     maxSeriesPerMetric: p.int('AIMETER_MAX_SERIES_PER_METRIC', 2000, 1, 1_000_000),
     openaiStreamUsage: p.bool('AIMETER_OPENAI_STREAM_USAGE', false),
     disabledInstrumentations: new Set(p.rawList('OTEL_NODE_DISABLED_INSTRUMENTATIONS')),
+    shutdownTimeoutMs: p.int('AIMETER_SHUTDOWN_TIMEOUT', 1000, 0, 600_000),
   };
   return { config, problems };
 }

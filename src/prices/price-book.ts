@@ -262,13 +262,29 @@ export function bundledPriceFilePath(): string {
   return file;
 }
 
+const MAX_PRICE_FILE_BYTES = 16 * 1024 * 1024;
+
+function fileKind(stat: fs.Stats): string {
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
 /** Read, parse (YAML, or JSON for *.json) and validate a price file. Throws PriceFileError. */
 export function readPriceFile(file: string): PriceFileEntry[] {
   const prefix = `aimeter: price file ${file}: `;
   let text: string;
   try {
+    // A FIFO, a device or a socket would block start-up (or never end): only regular files
+    // (symlinks followed) of a sane size are read.
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new PriceFileError(`${prefix}is not a regular file (${fileKind(stat)}); name a YAML or JSON file`);
+    if (stat.size > MAX_PRICE_FILE_BYTES) throw new PriceFileError(`${prefix}is ${stat.size} bytes, over the ${MAX_PRICE_FILE_BYTES}-byte limit for a price file`);
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof PriceFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new PriceFileError(`${prefix}cannot be read (${code ?? errorMessage(error)})`);
   }

@@ -6,6 +6,8 @@
 import { PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TracesExporter } from '../config/env';
+import { DetachedExporter, type DeliveryLedger } from '../lifecycle/delivery';
+import { detachRetryTimers, detachedAgentFactory } from '../lifecycle/detached-export';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Protocol = 'http/protobuf' | 'http/json' | 'grpc';
@@ -19,11 +21,54 @@ function protocol(env: Env, signalVariable: string, problems: string[]): Protoco
   return 'http/protobuf';
 }
 
-export function traceProcessorsFor(exporters: ReadonlySet<TracesExporter>, env: Env, problems: string[]): SpanProcessor[] {
+export function traceProcessorsFor(exporters: ReadonlySet<TracesExporter>, env: Env, problems: string[], ledger: DeliveryLedger): SpanProcessor[] {
   const processors: SpanProcessor[] = [];
   if (exporters.has('console')) processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
-  if (exporters.has('otlp')) processors.push(new BatchSpanProcessor(otlpSpanExporter(protocol(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', problems))));
+  if (exporters.has('otlp')) {
+    const exporter = new DetachedExporter(otlpSpanExporter(protocol(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', problems)), (spans) => spans.length, MAX_QUEUED_SPANS, 'span-export');
+    processors.push(ledger.trackSpans(new BatchSpanProcessor(exporter), exporter as DetachedExporter<unknown>));
+  }
   return processors;
+}
+
+/** The batch processor's default queue (OTEL_BSP_MAX_QUEUE_SIZE) again: one more queue's worth at most. */
+const MAX_QUEUED_SPANS = 2048;
+/** Metric collections waiting for a collector that is down (cumulative: the newest carries the totals). */
+const MAX_QUEUED_COLLECTIONS = 5;
+
+/** Notes span ends for the ledger: what a push exporter has not seen yet. */
+export function spanEndMarker(ledger: DeliveryLedger): SpanProcessor {
+  return {
+    onStart: () => undefined,
+    onEnd: () => ledger.spanEnded(),
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+}
+
+/** The push exporter the metric reader sees: detached (see lifecycle/delivery.ts), temporality choices forwarded. */
+export function detachedMetricExporter(inner: PushMetricExporter, ledger: DeliveryLedger): PushMetricExporter {
+  const detached = new DetachedExporter(inner, () => 1, MAX_QUEUED_COLLECTIONS, 'metric-export');
+  ledger.trackMetrics(detached as DetachedExporter<unknown>);
+  return {
+    export: (metrics, done) => {
+      ledger.collected();
+      detached.export(metrics, done);
+    },
+    forceFlush: () => detached.forceFlush(),
+    shutdown: () => detached.shutdown(),
+    ...(inner.selectAggregationTemporality ? { selectAggregationTemporality: inner.selectAggregationTemporality.bind(inner) } : {}),
+    ...(inner.selectAggregation ? { selectAggregation: inner.selectAggregation.bind(inner) } : {}),
+  };
+}
+
+// The HTTP exporters' sockets and retry timers must not keep a finished app alive (see
+// lifecycle/detached-export.ts); the gRPC exporter is bounded by shutdown() alone.
+const httpOptions = () => ({ httpAgentOptions: detachedAgentFactory() });
+
+function detached<E extends object>(exporter: E): E {
+  detachRetryTimers(exporter);
+  return exporter;
 }
 
 function otlpSpanExporter(p: Protocol): SpanExporter {
@@ -31,9 +76,9 @@ function otlpSpanExporter(p: Protocol): SpanExporter {
     case 'grpc':
       return new (require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter();
     case 'http/json':
-      return new (require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
+      return detached(new (require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(httpOptions()));
     default:
-      return new (require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
+      return detached(new (require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(httpOptions()));
   }
 }
 
@@ -42,9 +87,9 @@ export function otlpMetricExporter(env: Env, problems: string[]): PushMetricExpo
     case 'grpc':
       return new (require('@opentelemetry/exporter-metrics-otlp-grpc') as typeof import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter();
     case 'http/json':
-      return new (require('@opentelemetry/exporter-metrics-otlp-http') as typeof import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter();
+      return detached(new (require('@opentelemetry/exporter-metrics-otlp-http') as typeof import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(httpOptions()));
     default:
-      return new (require('@opentelemetry/exporter-metrics-otlp-proto') as typeof import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter();
+      return detached(new (require('@opentelemetry/exporter-metrics-otlp-proto') as typeof import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(httpOptions()));
   }
 }
 

@@ -22,9 +22,12 @@ import { PriceBook } from '../prices/price-book';
 import { GenAiMetricsProcessor } from '../processor/genai-metrics-processor';
 import { createExposition } from '../server/exposition';
 import { startMetricsServer, type MetricsServer } from '../server/metrics-server';
-import { otlpMetricExporter, periodicReader, traceProcessorsFor } from './exporters';
+import { detachedMetricExporter, otlpMetricExporter, periodicReader, spanEndMarker, traceProcessorsFor } from './exporters';
 import { GenAiRecordingSampler, samplerFromEnv } from './sampler';
 import { warnAboutSdksLoadedEarly } from './late-load';
+import { DeliveryLedger } from '../lifecycle/delivery';
+import { installExitHooks } from '../lifecycle/exit-hooks';
+import { boundedShutdown, type ShutdownOutcome } from '../lifecycle/shutdown';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -68,6 +71,15 @@ export function current(): Aimeter | undefined {
 }
 
 /**
+ * Flushes the last spans and metric pushes (bounded by AIMETER_SHUTDOWN_TIMEOUT) and stops
+ * aimeter. The one call a preload user adds before their own process.exit(): it finds the
+ * instance the preload started. Never rejects; a no-op when aimeter is not running.
+ */
+export async function shutdown(): Promise<void> {
+  await current()?.shutdown();
+}
+
+/**
  * Starts aimeter once per process (later calls return the running instance). Returns undefined
  * when disabled (OTEL_SDK_DISABLED=true) or when start-up failed; it never throws.
  */
@@ -108,9 +120,10 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const prices = PriceBook.load({ userFile: config.pricesFile, onWarning: warn });
   const processor = new GenAiMetricsProcessor({ metrics, prices });
 
+  const ledger = new DeliveryLedger();
   const metricReaders: MetricReader[] = [];
   if (config.metricsExporters.has('otlp')) {
-    metricReaders.push(periodicReader(otlpMetricExporter(env, problems), env, problems));
+    metricReaders.push(periodicReader(detachedMetricExporter(otlpMetricExporter(env, problems), ledger), env, problems));
   }
   if (config.metricsExporters.has('console')) {
     metricReaders.push(periodicReader(new ConsoleMetricExporter(), env, problems));
@@ -119,7 +132,12 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const sdk = new NodeSDK({
     ...(options.serviceName ? { serviceName: options.serviceName } : {}),
     instrumentations: [new HttpInstrumentation(), ...createInstrumentations(config.disabledInstrumentations), ...(options.instrumentations ?? [])],
-    spanProcessors: [processor, ...traceProcessorsFor(config.tracesExporters, env, problems), ...(options.spanProcessors ?? [])],
+    spanProcessors: [
+      processor,
+      ...(config.metricsExporters.has('otlp') ? [spanEndMarker(ledger)] : []),
+      ...traceProcessorsFor(config.tracesExporters, env, problems, ledger),
+      ...(options.spanProcessors ?? []),
+    ],
     sampler: new GenAiRecordingSampler(samplerFromEnv(env, problems)),
     metricReaders,
     // Logs are not aimeter's business; without this the SDK would default to an OTLP log exporter.
@@ -134,17 +152,34 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const serve = options.serveMetrics ?? config.metricsExporters.has('prometheus');
   const server = serve ? startMetricsServer({ host: config.prometheusHost, port: config.prometheusPort, render: metricsText }) : undefined;
 
-  let stopped: Promise<void> | undefined;
-  const shutdown = () =>
+  let stopped: Promise<ShutdownOutcome> | undefined;
+  let done = false;
+  const flush = () =>
     (stopped ??= (async () => {
-      process.off('beforeExit', shutdown);
-      await server?.close();
-      await sdk.shutdown().catch((error: unknown) => recordInternalError('shutdown', error));
+      hooks.uninstall();
+      const outcome = await boundedShutdown(
+        [
+          { what: 'the /metrics endpoint', run: async () => server?.close() },
+          {
+            what: 'the last spans and metrics to the configured exporters',
+            run: () => sdk.shutdown(),
+            detail: () => {
+              const failures = ledger.failures();
+              return failures && `last error: ${failures}`;
+            },
+          },
+        ],
+        config.shutdownTimeoutMs,
+        () => ledger.abandon(),
+      );
+      done = true;
       (globalThis as GlobalWithInstance)[INSTANCE] = undefined;
+      return outcome;
     })());
-  // A script that simply runs to its end still gets its last spans and metrics exported.
-  // (Signals stay the application's business: call shutdown() from your own handler.)
-  process.once('beforeExit', shutdown);
+  const shutdown = async (): Promise<void> => void (await flush());
+  // The exits aimeter can see coming flush on their own (a script that runs to its end, a
+  // SIGTERM/SIGINT the app does not handle); see lifecycle/exit-hooks.ts for the others.
+  const hooks = installExitHooks(flush, () => ledger.describe(), () => done);
 
   return { config, processor, metrics, server, metricsText, shutdown };
 }

@@ -52,7 +52,10 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
   const ready = new Promise<AddressInfo | undefined>((resolve) => {
     try {
       server = app.listen(options.port, options.host);
+      // Neither the listening socket nor a scraper's connection (keep-alive, or half-open and
+      // never finished) may keep a finished application alive.
       server.unref();
+      server.on('connection', (socket) => socket.unref());
       server.once('listening', () => resolve(server!.address() as AddressInfo));
       server.once('error', (error: NodeJS.ErrnoException) => {
         warn(

@@ -1,0 +1,74 @@
+/** Loopback OTLP/HTTP (JSON) receivers: a working one that keeps what it gets, and broken ones. */
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  readonly metrics: any[];
+  readonly traces: any[];
+}
+
+export interface OtlpReceiver {
+  readonly url: string;
+  readonly received: Received;
+  close(): Promise<void>;
+}
+
+/** Accepts OTLP/HTTP JSON on /v1/metrics and /v1/traces and keeps every payload. */
+export async function otlpReceiver(): Promise<OtlpReceiver> {
+  const received: Received = { metrics: [], traces: [] };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.url === '/v1/metrics') received.metrics.push(JSON.parse(body));
+      if (req.url === '/v1/traces') received.traces.push(JSON.parse(body));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** A collector that accepts connections and never answers (a black hole). */
+export async function blackHoleCollector(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', () => undefined);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Names of the metrics in every push received. */
+export function pushedMetricNames(received: Received): Set<string> {
+  const out = new Set<string>();
+  for (const payload of received.metrics)
+    for (const rm of payload.resourceMetrics ?? []) for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) out.add(m.name);
+  return out;
+}
+
+/** Names of the spans in every trace payload received. */
+export function exportedSpanNames(received: Received): string[] {
+  const out: string[] = [];
+  for (const payload of received.traces)
+    for (const rs of payload.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) out.push(s.name);
+  return out;
+}
