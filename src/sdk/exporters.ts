@@ -1,11 +1,12 @@
 /**
  * Span and metric exporters chosen by OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER and the
- * OTLP protocol variables. Exporter packages are loaded only when selected. Each exporter
- * reads its own OTEL_EXPORTER_OTLP_* endpoint, header and timeout variables.
+ * OTLP protocol variables. Exporter packages, and the metrics SDK, are loaded only when
+ * selected (start-up cost, docs/performance.md). Each exporter reads its own
+ * OTEL_EXPORTER_OTLP_* endpoint, header and timeout variables.
  */
-import { PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { TracesExporter } from '../config/env';
+import type { MetricsExporter, TracesExporter } from '../config/env';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Protocol = 'http/protobuf' | 'http/json' | 'grpc';
@@ -37,7 +38,18 @@ function otlpSpanExporter(p: Protocol): SpanExporter {
   }
 }
 
-export function otlpMetricExporter(env: Env, problems: string[]): PushMetricExporter {
+/** The push readers OTEL_METRICS_EXPORTER asks for (prometheus is served, not pushed). */
+export function metricReadersFor(exporters: ReadonlySet<MetricsExporter>, env: Env, problems: string[]): MetricReader[] {
+  const readers: MetricReader[] = [];
+  if (exporters.has('otlp')) readers.push(periodicReader(otlpMetricExporter(env, problems), env, problems));
+  if (exporters.has('console')) {
+    const { ConsoleMetricExporter } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+    readers.push(periodicReader(new ConsoleMetricExporter(), env, problems));
+  }
+  return readers;
+}
+
+function otlpMetricExporter(env: Env, problems: string[]): PushMetricExporter {
   switch (protocol(env, 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', problems)) {
     case 'grpc':
       return new (require('@opentelemetry/exporter-metrics-otlp-grpc') as typeof import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter();
@@ -49,7 +61,7 @@ export function otlpMetricExporter(env: Env, problems: string[]): PushMetricExpo
 }
 
 /** A periodic reader honouring OTEL_METRIC_EXPORT_INTERVAL / OTEL_METRIC_EXPORT_TIMEOUT (ms). */
-export function periodicReader(exporter: PushMetricExporter, env: Env, problems: string[]): PeriodicExportingMetricReader {
+function periodicReader(exporter: PushMetricExporter, env: Env, problems: string[]): MetricReader {
   const ms = (name: string, fallback: number): number => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
@@ -59,6 +71,7 @@ export function periodicReader(exporter: PushMetricExporter, env: Env, problems:
     return fallback;
   };
   const interval = ms('OTEL_METRIC_EXPORT_INTERVAL', 60_000);
+  const { PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
   return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: interval,

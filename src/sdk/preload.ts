@@ -2,10 +2,14 @@
  * What `aimeter/register` runs, for both --require (CommonJS) and --import (ESM): the ESM
  * loader hook for import-in-the-middle (so `import OpenAI from 'openai'` is instrumented too),
  * then start(). Never throws: a preload that crashed the app would defeat its purpose.
+ *
+ * Cheap when it has nothing to do: the thread and OTEL_SDK_DISABLED are checked before anything
+ * else is loaded (start.ts loads the pipeline itself, instrumentations first).
  */
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
+import { configFromEnv } from '../config/env';
 import { recordInternalError } from '../internal/errors';
 import { start } from './start';
 
@@ -14,10 +18,15 @@ export interface PreloadResult {
   readonly ready: Promise<void>;
 }
 
+const NOTHING_TO_WAIT_FOR: PreloadResult = { ready: Promise.resolve() };
+
 export function preload(): PreloadResult {
-  // Node 20 runs --require preloads again inside the loader-hooks worker thread; telemetry
-  // belongs to the application's main thread only.
-  if (!isMainThread) return { ready: Promise.resolve() };
+  // Node 20 runs --require preloads again inside its loader-hooks worker thread (started by the
+  // module.register() below); telemetry belongs to the application's main thread only, and that
+  // thread must not load the module graph a second time.
+  if (!isMainThread) return NOTHING_TO_WAIT_FOR;
+  // Disabled: no SDK and no loader hook (problems in the settings are start()'s to report).
+  if (configFromEnv(process.env).config.disabled) return NOTHING_TO_WAIT_FOR;
   let ready: Promise<void> = Promise.resolve();
   try {
     ready = registerEsmHook();

@@ -9,7 +9,9 @@
  * event loop back every few milliseconds; the metrics server writes the pieces as they come.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+// Types only: prom-client is loaded when an exposition is created (it loads node:http for its
+// Pushgateway, which a preload must not load before the instrumentations' hooks are in place).
+import type { Registry } from 'prom-client';
 import type { GenAiMetrics } from '../metrics/genai-metrics';
 
 export interface ExpositionOptions {
@@ -33,8 +35,9 @@ const SLICE_MS = 5;
 export function createExposition(metrics: GenAiMetrics, options: ExpositionOptions = {}): Exposition {
   const registries: Registry[] = [];
   if (options.processMetrics ?? true) {
-    const runtime = new Registry();
-    collectDefaultMetrics({ register: runtime });
+    const promClient = require('prom-client') as typeof import('prom-client');
+    const runtime = new promClient.Registry();
+    promClient.collectDefaultMetrics({ register: runtime });
     registries.push(runtime);
   }
   registries.push(...(options.registries ?? []));

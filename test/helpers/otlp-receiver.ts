@@ -1,0 +1,77 @@
+/** A loopback OTLP/HTTP receiver (JSON protocol) for tests: keeps every payload pushed to it. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import assert from 'node:assert/strict';
+
+export interface Received {
+  metrics: any[];
+  traces: any[];
+}
+
+export interface OtlpReceiver {
+  readonly url: string;
+  readonly received: Received;
+  close(): Promise<void>;
+}
+
+export async function otlpReceiver(): Promise<OtlpReceiver> {
+  const received: Received = { metrics: [], traces: [] };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.url === '/v1/metrics') received.metrics.push(JSON.parse(body));
+      if (req.url === '/v1/traces') received.traces.push(JSON.parse(body));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** One exported span, flattened: its resource's attributes and its own, as plain records. */
+export interface ExportedSpan {
+  readonly name: string;
+  readonly kind: number;
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly traceId: string;
+  readonly attributes: Record<string, unknown>;
+  readonly resource: Record<string, unknown>;
+}
+
+function plain(attributes: any[] | undefined): Record<string, unknown> {
+  const value = (v: any): unknown =>
+    v.stringValue ?? v.boolValue ?? (v.intValue !== undefined ? Number(v.intValue) : undefined) ?? v.doubleValue ?? v.arrayValue?.values?.map(value);
+  return Object.fromEntries((attributes ?? []).map((a: any) => [a.key, value(a.value)]));
+}
+
+export function exportedSpans(received: Received): ExportedSpan[] {
+  const out: ExportedSpan[] = [];
+  for (const payload of received.traces)
+    for (const rs of payload.resourceSpans ?? [])
+      for (const ss of rs.scopeSpans ?? [])
+        for (const s of ss.spans ?? [])
+          out.push({
+            name: s.name,
+            kind: s.kind,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId || undefined,
+            traceId: s.traceId,
+            attributes: plain(s.attributes),
+            resource: plain(rs.resource?.attributes),
+          });
+  return out;
+}
+
+export async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
