@@ -5,7 +5,8 @@
  * OTEL_EXPORTER_OTLP_* endpoint, header and timeout variables.
  */
 import type { MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+// From sdk-trace-node, which re-exports them: the one copy of the trace SDK the provider uses.
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { MetricsExporter, TracesExporter } from '../config/env';
 
 type Env = Readonly<Record<string, string | undefined>>;

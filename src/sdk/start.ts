@@ -3,14 +3,14 @@
  * provider-SDK instrumentations, a lean OpenTelemetry tracer provider, the GenAI metrics
  * processor, the /metrics endpoint, and the exporters chosen by the standard OTEL_* variables.
  *
- * The ORDER matters (issue 16): the instrumentations go first, because a require hook patches
- * only modules loaded after it. Everything else (the SDK, prom-client, exporters, the server,
- * all of which load `http`/`https`) is required inside startOnce(), after them; this module's
- * own imports are types and configuration only. Nothing that is not configured is loaded (issue
+ * The ORDER matters (issue 16): a require hook patches only modules loaded after it, so
+ * whatever loads `http`/`https` (exporters, prom-client, the server) is required inside
+ * startOnce() after the instrumentations are constructed; this module's own imports are types
+ * and configuration only. Nothing that is not configured is loaded (issue
  * 10, start-up).
  */
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Registry } from 'prom-client';
 import { configFromEnv, type AimeterConfig } from '../config/env';
 import { recordInternalError } from '../internal/errors';
@@ -96,11 +96,8 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const { warnAboutSdksLoadedEarly } = require('./late-load') as typeof import('./late-load');
   warnAboutSdksLoadedEarly();
 
-  // 1. The hooks, before anything below is loaded.
-  const { installInstrumentations } = require('./instrumentations') as typeof import('./instrumentations');
-  const instrumentations = installInstrumentations(config.disabledInstrumentations, options.instrumentations);
-
-  // 2. The rest of the pipeline.
+  // 1. The parts that load nothing an instrumentation patches (no http, https, SDKs, undici),
+  //    before the hooks: a module loaded after them pays the require hook's look-up too.
   const { setRuntimeSettings } = require('../config/runtime') as typeof import('../config/runtime');
   const { packageVersion } = require('../internal/package-info') as typeof import('../internal/package-info');
   const { GenAiMetrics } = require('../metrics/genai-metrics') as typeof import('../metrics/genai-metrics');
@@ -108,8 +105,14 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const { GenAiMetricsProcessor } = require('../processor/genai-metrics-processor') as typeof import('../processor/genai-metrics-processor');
   const { createResource } = require('./resource') as typeof import('./resource');
   const { GenAiRecordingSampler, samplerFromEnv } = require('./sampler') as typeof import('./sampler');
-  const { metricReadersFor, traceProcessorsFor } = require('./exporters') as typeof import('./exporters');
   const { startTracing } = require('./tracer-provider') as typeof import('./tracer-provider');
+
+  // 2. The hooks.
+  const { installInstrumentations } = require('./instrumentations') as typeof import('./instrumentations');
+  const instrumentations = installInstrumentations(config.disabledInstrumentations, options.instrumentations);
+
+  // 3. What loads http/https (exporters, prom-client, the server): only after the hooks.
+  const { metricReadersFor, traceProcessorsFor } = require('./exporters') as typeof import('./exporters');
 
   setRuntimeSettings({ captureMessageContent: config.captureMessageContent, openaiStreamUsage: config.openaiStreamUsage });
   const version = packageVersion();

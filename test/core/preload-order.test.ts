@@ -46,18 +46,22 @@ function assertAllHooked(report: ProbeReport, mustSee: readonly string[]): void 
   assert.deepEqual(early, [], `loaded before the instrumentations' require hook was in place: ${early.join(', ')}`);
 }
 
-// The probe sees CommonJS loads: the ESM app's `import OpenAI from 'openai'` is import-in-the-middle's to hook.
-for (const [kind, flag, app, appLoads] of [
-  ['CommonJS', '--require', 'openai-app.js', ['openai']],
-  ['ESM', '--import', 'openai-app.mjs', []],
+// The probe sees CommonJS loads: an ESM app's `import OpenAI from 'openai'` is import-in-the-middle's to hook.
+// loaderThread: is the ESM loader hook (a thread of its own in Node 20) registered?
+for (const { kind, flag, app, appLoads, loaderThread } of [
+  { kind: 'CommonJS app', flag: '--require', app: 'openai-app.js', appLoads: ['openai'], loaderThread: false },
+  { kind: 'ESM app', flag: '--import', app: 'openai-app.mjs', appLoads: [], loaderThread: true },
+  { kind: 'ESM app (as under NODE_OPTIONS)', flag: '--require', app: 'openai-app.mjs', appLoads: [], loaderThread: true },
 ] as const) {
-  test(`${kind}: nothing that must be patched is loaded before the hooks (${flag})`, async () => {
+  test(`${kind}, ${flag}: nothing that must be patched is loaded before the hooks; the loader thread loads nothing`, async () => {
     const { main, loader } = await runProbed([flag, 'aimeter/register', path.join(APPS, app)]);
     // http (the metrics server, prom-client, the app's fake provider) and openai (the app) are loaded, all after the hooks.
-    assertAllHooked(main, ['http', 'https', 'prom-client', ...appLoads]);
+    assertAllHooked(main, ['http', 'https', ...appLoads]);
     assert.equal(main.firstLoads.express, undefined, 'aimeter does not load express for itself');
+    assert.equal('import-in-the-middle' in main.firstLoads, loaderThread, 'the ESM loader hook is registered for an ESM app only');
     // Node 20 runs --require preloads again in its loader-hooks thread (later versions may not).
-    if (flag === '--require' && process.versions.node.startsWith('20.')) assert.ok(loader, 'the probe ran in the loader-hooks thread');
+    if (flag === '--require' && loaderThread && process.versions.node.startsWith('20.')) assert.ok(loader, 'the probe ran in the loader-hooks thread');
+    if (!loaderThread) assert.equal(loader, undefined, 'no loader-hooks thread for a CommonJS app');
     if (loader !== undefined) {
       assert.equal(loader.otelLoaded, false, 'the loader-hooks thread loads no OpenTelemetry module');
       assert.ok(loader.modules < 25, `the loader-hooks thread holds ${loader.modules} modules (it must not load the graph)`);
