@@ -153,14 +153,24 @@ function startupRows(r: StartupResult): Row[] {
     ] as const) {
       const overFloor = added(ours) / added(floor);
       const overNodeSdk = added(ours) / added(nodeSdk);
-      rows.push({
-        target: `10 start-up added ${what}, ${flag}`,
-        figure: `aimeter +${fmt(added(ours), 0)} ${unit}`,
-        against: `floor +${fmt(added(floor), 0)}, NodeSDK+contrib +${fmt(added(nodeSdk), 0)}`,
-        ratio: `${fmt(overFloor, 2)}x, ${fmt(overNodeSdk, 2)}x`,
-        limit: `<= ${LIMITS.startupOverFloor}x, < ${fmt(LIMITS.startupOverNodeSdk, 2)}x`,
-        pass: overFloor <= LIMITS.startupOverFloor && overNodeSdk < LIMITS.startupOverNodeSdk,
-      });
+      rows.push(
+        {
+          target: `10 start-up added ${what}, ${flag}, vs the floor`,
+          figure: `aimeter +${fmt(added(ours), 0)} ${unit}`,
+          against: `floor +${fmt(added(floor), 0)} ${unit}`,
+          ratio: `${fmt(overFloor, 2)}x`,
+          limit: `<= ${LIMITS.startupOverFloor}x`,
+          pass: overFloor <= LIMITS.startupOverFloor,
+        },
+        {
+          target: `10 start-up added ${what}, ${flag}, vs NodeSDK`,
+          figure: `aimeter +${fmt(added(ours), 0)} ${unit}`,
+          against: `NodeSDK+contrib +${fmt(added(nodeSdk), 0)} ${unit}`,
+          ratio: `${fmt(overNodeSdk, 2)}x`,
+          limit: `< ${fmt(LIMITS.startupOverNodeSdk, 2)}x`,
+          pass: overNodeSdk < LIMITS.startupOverNodeSdk,
+        },
+      );
     }
   }
   // CPU rather than wall: a few milliseconds of wall time are lost in this machine's noise.
