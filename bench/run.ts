@@ -6,14 +6,15 @@
  *
  *   npm run bench                     # the full run (about 5 minutes on 2 cores)
  *   npm run bench -- --quick          # fewer rounds, for trying changes
- *   npm run bench -- --only=scrape    # one part: overhead, processor, scrape, memory
+ *   npm run bench -- --only=scrape    # one part: startup, overhead, processor, scrape, memory
  *   npm run bench -- --json=FILE      # also write every figure as JSON
  *   npm run bench -- --only=overhead --in-process
  *                                     # target 1 with canned answers instead of loopback HTTP:
  *                                     # the same SDK work without the socket, far less noise
  *
- * The parts: bench/overhead/ (target 1), bench/processor.ts (2), bench/scrape.ts (3),
- * bench/memory.ts (4). See docs/performance.md for how each is measured.
+ * The parts: bench/startup/ (start-up, issue 10), bench/overhead/ (target 1),
+ * bench/processor.ts (2), bench/scrape.ts (3), bench/memory.ts (4). See docs/performance.md for
+ * how each is measured.
  */
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -23,8 +24,15 @@ import type { MemoryResult } from './memory';
 import type { OverheadCell, OverheadResult } from './overhead/index';
 import type { ProcessorResult } from './processor';
 import type { ScrapeResult } from './scrape';
+import type { StartupFigures, StartupResult } from './startup/index';
 
 const LIMITS = {
+  /** aimeter's added start-up over the floor's (sdk-trace-node + instrumentation-http). */
+  startupOverFloor: 1.5,
+  /** ... and over NodeSDK + the contrib OpenAI instrumentation's. */
+  startupOverNodeSdk: 1 / 3,
+  /** OTEL_SDK_DISABLED=true: added start-up (CPU, RSS) as a share of the floor's. */
+  disabledOverFloor: 0.1,
   overheadRatio: 0.75,
   processorUs: 4,
   scrapeMs: 75,
@@ -127,6 +135,74 @@ function overheadDetail(result: OverheadResult): string {
     `plain's "added" is the same split with nothing switched: the noise floor. ` +
     `"no context": calls made outside any context; "in a request": inside a server request's context, AsyncLocalStorage's hooks on in both halves)\n` +
     table([header, ...rows])
+  );
+}
+
+function startupRows(r: StartupResult): Row[] {
+  const find = (prefix: string): StartupFigures => r.variants.find((v) => v.name.startsWith(prefix))!;
+  const floor = find('floor');
+  const nodeSdk = find('NodeSDK');
+  const disabled = find('aimeter --require, OTEL_SDK_DISABLED');
+  const rows: Row[] = [];
+  for (const flag of ['--require', '--import']) {
+    const ours = r.variants.find((v) => v.name === `aimeter ${flag}`)!;
+    for (const [what, added, unit] of [
+      ['wall', (v: StartupFigures) => v.addedWallMs, 'ms'],
+      ['CPU', (v: StartupFigures) => v.addedCpuMs, 'ms'],
+      ['RSS', (v: StartupFigures) => v.addedRssMB, 'MB'],
+    ] as const) {
+      const overFloor = added(ours) / added(floor);
+      const overNodeSdk = added(ours) / added(nodeSdk);
+      rows.push(
+        {
+          target: `10 start-up added ${what}, ${flag}, vs the floor`,
+          figure: `aimeter +${fmt(added(ours), 0)} ${unit}`,
+          against: `floor +${fmt(added(floor), 0)} ${unit}`,
+          ratio: `${fmt(overFloor, 2)}x`,
+          limit: `<= ${LIMITS.startupOverFloor}x`,
+          pass: overFloor <= LIMITS.startupOverFloor,
+        },
+        {
+          target: `10 start-up added ${what}, ${flag}, vs NodeSDK`,
+          figure: `aimeter +${fmt(added(ours), 0)} ${unit}`,
+          against: `NodeSDK+contrib +${fmt(added(nodeSdk), 0)} ${unit}`,
+          ratio: `${fmt(overNodeSdk, 2)}x`,
+          limit: `< ${fmt(LIMITS.startupOverNodeSdk, 2)}x`,
+          pass: overNodeSdk < LIMITS.startupOverNodeSdk,
+        },
+      );
+    }
+  }
+  // CPU rather than wall: a few milliseconds of wall time are lost in this machine's noise.
+  for (const [what, added, unit] of [
+    ['CPU', (v: StartupFigures) => v.addedCpuMs, 'ms'],
+    ['RSS', (v: StartupFigures) => v.addedRssMB, 'MB'],
+  ] as const) {
+    rows.push({
+      target: `10 start-up added ${what}, OTEL_SDK_DISABLED=true`,
+      figure: `+${fmt(added(disabled), 1)} ${unit}`,
+      against: `floor +${fmt(added(floor), 0)}`,
+      ratio: `${fmt(added(disabled) / added(floor), 2)}x`,
+      limit: `<= ${LIMITS.disabledOverFloor}x`,
+      pass: added(disabled) / added(floor) <= LIMITS.disabledOverFloor,
+    });
+  }
+  return rows;
+}
+
+function startupDetail(r: StartupResult): string {
+  const rows = r.variants.map((v) => [
+    v.name,
+    fmt(v.wallMs, 0),
+    fmt(v.cpuMs, 0),
+    fmt(v.rssMB, 1),
+    `+${fmt(v.addedWallMs, 0)}`,
+    `+${fmt(v.addedCpuMs, 0)}`,
+    `+${fmt(v.addedRssMB, 1)}`,
+  ]);
+  return (
+    `Start-up (a process that does nothing, medians of ${r.rounds} rounds, variants in rotating order; CPU = all threads; added = over bare node)\n` +
+    table([['variant', 'wall ms', 'CPU ms', 'peak RSS MB', 'added wall', 'added CPU', 'added RSS'], ...rows])
   );
 }
 
@@ -264,6 +340,14 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   const rows: Row[] = [];
   const details: string[] = [];
+  if (want('startup')) {
+    process.stdout.write('  start-up ...');
+    const r = await runChild<StartupResult>(path.join(__dirname, 'startup/index.js'), extra, { timeoutMs });
+    results.startup = r;
+    rows.push(...startupRows(r));
+    details.push(startupDetail(r));
+    console.log(' done');
+  }
   if (want('overhead')) {
     process.stdout.write('  per-call overhead ...');
     const overheadArgs = process.argv.includes('--in-process') ? [...extra, '--in-process'] : extra;

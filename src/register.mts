@@ -7,4 +7,4 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { preload } = require('./sdk/preload.js') as typeof import('./sdk/preload.js');
-await preload().ready.catch(() => undefined);
+await preload({ esmHook: 'always' }).ready.catch(() => undefined);

@@ -14,7 +14,7 @@
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { TraceFlags } from '@opentelemetry/api';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { recordInternalError } from '../internal/errors';
 
 /** The part of SpanExporter / PushMetricExporter this needs. */

@@ -5,10 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../internal/package-info';
-import { parse as parseYaml } from 'yaml';
 import { Provider } from '../semconv/providers';
-import { parsePriceFile, PriceFileError, type PriceFileEntry } from './schema';
+import { readBundled } from './bundled';
+// Types only: the YAML parser and the schema (zod) are loaded when a file has to be parsed or
+// validated, not for the bundled list (bundled.ts).
+import type { PriceFileEntry } from './schema';
 import type { ModelPrice } from './types';
+
+const schema = () => require('./schema') as typeof import('./schema');
 
 export interface PriceBookLoadOptions {
   /**
@@ -157,7 +161,7 @@ export class PriceBook {
     const warn = options.onWarning ?? (() => undefined);
     let bundled: PriceFileEntry[] = [];
     try {
-      bundled = readPriceFile(bundledPriceFilePath());
+      bundled = readBundled(bundledPriceFilePath(), readPriceFile);
     } catch (error) {
       warn(`${errorMessage(error)}; no bundled prices are available`);
     }
@@ -178,6 +182,7 @@ export class PriceBook {
    * `entries` as a user file would be. Throws PriceFileError when an entry is invalid.
    */
   static fromEntries(entries: readonly unknown[], overrides: readonly unknown[] = []): PriceBook {
+    const { parsePriceFile } = schema();
     const base = parsePriceFile({ version: 1, models: entries }, '<entries>').models;
     const extra = parsePriceFile({ version: 1, models: overrides }, '<overrides>').models;
     return PriceBook.build(base, extra);
@@ -258,7 +263,7 @@ export class PriceBook {
 /** Absolute path of the bundled `prices/prices.yaml`, in the aimeter package root. */
 export function bundledPriceFilePath(): string {
   const file = path.join(packageRoot(), 'prices', 'prices.yaml');
-  if (!fs.existsSync(file)) throw new PriceFileError(`aimeter: price file prices/prices.yaml: not found in the aimeter package at ${packageRoot()}`);
+  if (!fs.existsSync(file)) throw new (schema().PriceFileError)(`aimeter: price file prices/prices.yaml: not found in the aimeter package at ${packageRoot()}`);
   return file;
 }
 
@@ -274,6 +279,7 @@ function fileKind(stat: fs.Stats): string {
 
 /** Read, parse (YAML, or JSON for *.json) and validate a price file. Throws PriceFileError. */
 export function readPriceFile(file: string): PriceFileEntry[] {
+  const { parsePriceFile, PriceFileError } = schema();
   const prefix = `aimeter: price file ${file}: `;
   let text: string;
   try {
@@ -290,7 +296,7 @@ export function readPriceFile(file: string): PriceFileEntry[] {
   }
   let data: unknown;
   try {
-    data = file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    data = file.toLowerCase().endsWith('.json') ? JSON.parse(text) : (require('yaml') as typeof import('yaml')).parse(text);
   } catch (error) {
     const kind = file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML';
     throw new PriceFileError(`${prefix}not valid ${kind}: ${errorMessage(error).split('\n')[0]}`);

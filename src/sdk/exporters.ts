@@ -1,11 +1,13 @@
 /**
  * Span and metric exporters chosen by OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER and the
- * OTLP protocol variables. Exporter packages are loaded only when selected. Each exporter
- * reads its own OTEL_EXPORTER_OTLP_* endpoint, header and timeout variables.
+ * OTLP protocol variables. Exporter packages, and the metrics SDK, are loaded only when
+ * selected (start-up cost, docs/performance.md). Each exporter reads its own
+ * OTEL_EXPORTER_OTLP_* endpoint, header and timeout variables.
  */
-import { PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { TracesExporter } from '../config/env';
+import type { MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
+// From sdk-trace-node, which re-exports them: the one copy of the trace SDK the provider uses.
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import type { MetricsExporter, TracesExporter } from '../config/env';
 import { DetachedExporter, type DeliveryLedger } from '../lifecycle/delivery';
 import { detachRetryTimers, detachedAgentFactory } from '../lifecycle/detached-export';
 
@@ -36,32 +38,6 @@ const MAX_QUEUED_SPANS = 2048;
 /** Metric collections waiting for a collector that is down (cumulative: the newest carries the totals). */
 const MAX_QUEUED_COLLECTIONS = 5;
 
-/** Notes span ends for the ledger: what a push exporter has not seen yet. */
-export function spanEndMarker(ledger: DeliveryLedger): SpanProcessor {
-  return {
-    onStart: () => undefined,
-    onEnd: () => ledger.spanEnded(),
-    forceFlush: () => Promise.resolve(),
-    shutdown: () => Promise.resolve(),
-  };
-}
-
-/** The push exporter the metric reader sees: detached (see lifecycle/delivery.ts), temporality choices forwarded. */
-export function detachedMetricExporter(inner: PushMetricExporter, ledger: DeliveryLedger): PushMetricExporter {
-  const detached = new DetachedExporter(inner, () => 1, MAX_QUEUED_COLLECTIONS, 'metric-export');
-  ledger.trackMetrics(detached as DetachedExporter<unknown>);
-  return {
-    export: (metrics, done) => {
-      ledger.collected();
-      detached.export(metrics, done);
-    },
-    forceFlush: () => detached.forceFlush(),
-    shutdown: () => detached.shutdown(),
-    ...(inner.selectAggregationTemporality ? { selectAggregationTemporality: inner.selectAggregationTemporality.bind(inner) } : {}),
-    ...(inner.selectAggregation ? { selectAggregation: inner.selectAggregation.bind(inner) } : {}),
-  };
-}
-
 // The HTTP exporters' sockets and retry timers must not keep a finished app alive (see
 // lifecycle/detached-export.ts); the gRPC exporter is bounded by shutdown() alone.
 const httpOptions = () => ({ httpAgentOptions: detachedAgentFactory() });
@@ -82,7 +58,44 @@ function otlpSpanExporter(p: Protocol): SpanExporter {
   }
 }
 
-export function otlpMetricExporter(env: Env, problems: string[]): PushMetricExporter {
+/** Notes span ends for the ledger: what a push exporter has not seen yet. */
+export function spanEndMarker(ledger: DeliveryLedger): SpanProcessor {
+  return {
+    onStart: () => undefined,
+    onEnd: () => ledger.spanEnded(),
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+}
+
+/** The push exporter the metric reader sees: detached (see lifecycle/delivery.ts), temporality choices forwarded. */
+function detachedMetricExporter(inner: PushMetricExporter, ledger: DeliveryLedger): PushMetricExporter {
+  const detachedExporter = new DetachedExporter(inner, () => 1, MAX_QUEUED_COLLECTIONS, 'metric-export');
+  ledger.trackMetrics(detachedExporter as DetachedExporter<unknown>);
+  return {
+    export: (metrics, done) => {
+      ledger.collected();
+      detachedExporter.export(metrics, done);
+    },
+    forceFlush: () => detachedExporter.forceFlush(),
+    shutdown: () => detachedExporter.shutdown(),
+    ...(inner.selectAggregationTemporality ? { selectAggregationTemporality: inner.selectAggregationTemporality.bind(inner) } : {}),
+    ...(inner.selectAggregation ? { selectAggregation: inner.selectAggregation.bind(inner) } : {}),
+  };
+}
+
+/** The push readers OTEL_METRICS_EXPORTER asks for (prometheus is served, not pushed). */
+export function metricReadersFor(exporters: ReadonlySet<MetricsExporter>, env: Env, problems: string[], ledger: DeliveryLedger): MetricReader[] {
+  const readers: MetricReader[] = [];
+  if (exporters.has('otlp')) readers.push(periodicReader(detachedMetricExporter(otlpMetricExporter(env, problems), ledger), env, problems));
+  if (exporters.has('console')) {
+    const { ConsoleMetricExporter } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+    readers.push(periodicReader(new ConsoleMetricExporter(), env, problems));
+  }
+  return readers;
+}
+
+function otlpMetricExporter(env: Env, problems: string[]): PushMetricExporter {
   switch (protocol(env, 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', problems)) {
     case 'grpc':
       return new (require('@opentelemetry/exporter-metrics-otlp-grpc') as typeof import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter();
@@ -94,7 +107,7 @@ export function otlpMetricExporter(env: Env, problems: string[]): PushMetricExpo
 }
 
 /** A periodic reader honouring OTEL_METRIC_EXPORT_INTERVAL / OTEL_METRIC_EXPORT_TIMEOUT (ms). */
-export function periodicReader(exporter: PushMetricExporter, env: Env, problems: string[]): PeriodicExportingMetricReader {
+function periodicReader(exporter: PushMetricExporter, env: Env, problems: string[]): MetricReader {
   const ms = (name: string, fallback: number): number => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
@@ -104,6 +117,7 @@ export function periodicReader(exporter: PushMetricExporter, env: Env, problems:
     return fallback;
   };
   const interval = ms('OTEL_METRIC_EXPORT_INTERVAL', 60_000);
+  const { PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
   return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: interval,

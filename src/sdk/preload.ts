@@ -2,11 +2,13 @@
  * What `aimeter/register` runs, for both --require (CommonJS) and --import (ESM): the ESM
  * loader hook for import-in-the-middle (so `import OpenAI from 'openai'` is instrumented too),
  * then start(). Never throws: a preload that crashed the app would defeat its purpose.
+ *
+ * Cheap when it has nothing to do: the thread and OTEL_SDK_DISABLED are checked before anything
+ * else is loaded (start.ts loads the pipeline itself, instrumentations first).
  */
-import * as nodeModule from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
+import { configFromEnv } from '../config/env';
 import { recordInternalError } from '../internal/errors';
+import { entryIsEsm } from './entry-format';
 import { start } from './start';
 
 export interface PreloadResult {
@@ -14,13 +16,27 @@ export interface PreloadResult {
   readonly ready: Promise<void>;
 }
 
-export function preload(): PreloadResult {
-  // Node 20 runs --require preloads again inside the loader-hooks worker thread; telemetry
-  // belongs to the application's main thread only.
-  if (!isMainThread) return { ready: Promise.resolve() };
+const NOTHING_TO_WAIT_FOR: PreloadResult = { ready: Promise.resolve() };
+
+export interface PreloadOptions {
+  /**
+   * 'always' (--import: the app is an ES module) or 'esm-entry' (--require: only when the entry
+   * point is an ES module, see entry-format.ts).
+   */
+  readonly esmHook: 'always' | 'esm-entry';
+}
+
+export function preload(options: PreloadOptions): PreloadResult {
+  // Disabled: no SDK and no loader hook (problems in the settings are start()'s to report).
+  // Checked first: even node:worker_threads costs a megabyte and a half.
+  if (configFromEnv(process.env).config.disabled) return NOTHING_TO_WAIT_FOR;
+  // Node 20 runs --require preloads again inside its loader-hooks worker thread (started by the
+  // module.register() below); telemetry belongs to the application's main thread only, and that
+  // thread must not load the module graph a second time.
+  if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return NOTHING_TO_WAIT_FOR;
   let ready: Promise<void> = Promise.resolve();
   try {
-    ready = registerEsmHook();
+    if (options.esmHook === 'always' || entryIsEsm()) ready = registerEsmHook();
   } catch (error) {
     recordInternalError('esm-hook', error);
   }
@@ -29,6 +45,8 @@ export function preload(): PreloadResult {
 }
 
 function registerEsmHook(): Promise<void> {
+  const nodeModule = require('node:module') as typeof import('node:module');
+  const { pathToFileURL } = require('node:url') as typeof import('node:url');
   const register = (nodeModule as { register?: (specifier: string, parentURL: string, options?: unknown) => void }).register;
   if (typeof register !== 'function') return Promise.resolve(); // Node < 20.6: CommonJS only.
   const iitm = require('import-in-the-middle') as typeof import('import-in-the-middle');

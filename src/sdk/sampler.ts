@@ -13,7 +13,7 @@ import {
   SamplingDecision,
   type SamplingResult,
   TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace-node';
 import { looksLikeGenAi } from '../processor/read-span';
 
 export class GenAiRecordingSampler implements Sampler {

@@ -1,33 +1,24 @@
 /**
- * start(): the whole pipeline in one call (what `aimeter/register` runs): the OpenTelemetry
- * Node SDK with the HTTP and provider-SDK instrumentations, the GenAI metrics processor, the
- * /metrics endpoint, and the exporters chosen by the standard OTEL_* variables.
+ * start(): the whole pipeline in one call (what `aimeter/register` runs): the HTTP and
+ * provider-SDK instrumentations, a lean OpenTelemetry tracer provider, the GenAI metrics
+ * processor, the /metrics endpoint, and the exporters chosen by the standard OTEL_* variables.
+ *
+ * The ORDER matters (issue 16): a require hook patches only modules loaded after it, so
+ * whatever loads `http`/`https` (exporters, prom-client, the server) is required inside
+ * startOnce() after the instrumentations are constructed; this module's own imports are types
+ * and configuration only. Nothing that is not configured is loaded (issue
+ * 10, start-up).
  */
-import { metrics as otelMetrics } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { ConsoleMetricExporter, type MetricReader } from '@opentelemetry/sdk-metrics';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Registry } from 'prom-client';
-import { createInstrumentations } from '../../instrumentations';
 import { configFromEnv, type AimeterConfig } from '../config/env';
-import { setRuntimeSettings } from '../config/runtime';
 import { recordInternalError } from '../internal/errors';
 import { warn } from '../internal/log';
-import { packageVersion } from '../internal/package-info';
-import { GenAiMetrics } from '../metrics/genai-metrics';
-import { OtelMirror } from '../metrics/otel-mirror';
-import { PriceBook } from '../prices/price-book';
-import { GenAiMetricsProcessor } from '../processor/genai-metrics-processor';
-import { createExposition } from '../server/exposition';
-import { startMetricsServer, type MetricsServer } from '../server/metrics-server';
-import { detachedMetricExporter, otlpMetricExporter, periodicReader, spanEndMarker, traceProcessorsFor } from './exporters';
-import { GenAiRecordingSampler, samplerFromEnv } from './sampler';
-import { warnAboutSdksLoadedEarly } from './late-load';
-import { DeliveryLedger } from '../lifecycle/delivery';
-import { installExitHooks } from '../lifecycle/exit-hooks';
-import { boundedShutdown, type ShutdownOutcome } from '../lifecycle/shutdown';
+import type { GenAiMetrics } from '../metrics/genai-metrics';
+import type { GenAiMetricsProcessor } from '../processor/genai-metrics-processor';
+import type { MetricsServer } from '../server/metrics-server';
+import type { ShutdownOutcome } from '../lifecycle/shutdown';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -112,46 +103,69 @@ function startOnce(options: StartOptions): Aimeter | undefined {
     captureMessageContent: options.captureMessageContent ?? fromEnv.captureMessageContent,
   };
   if (config.disabled) return undefined;
+  const { warnAboutSdksLoadedEarly } = require('./late-load') as typeof import('./late-load');
   warnAboutSdksLoadedEarly();
+
+  // 1. The parts that load nothing an instrumentation patches (no http, https, SDKs, undici),
+  //    before the hooks: a module loaded after them pays the require hook's look-up too.
+  const { setRuntimeSettings } = require('../config/runtime') as typeof import('../config/runtime');
+  const { packageVersion } = require('../internal/package-info') as typeof import('../internal/package-info');
+  const { GenAiMetrics } = require('../metrics/genai-metrics') as typeof import('../metrics/genai-metrics');
+  const { PriceBook } = require('../prices/price-book') as typeof import('../prices/price-book');
+  const { GenAiMetricsProcessor } = require('../processor/genai-metrics-processor') as typeof import('../processor/genai-metrics-processor');
+  const { createResource } = require('./resource') as typeof import('./resource');
+  const { GenAiRecordingSampler, samplerFromEnv } = require('./sampler') as typeof import('./sampler');
+  const { startTracing } = require('./tracer-provider') as typeof import('./tracer-provider');
+
+  // 2. The hooks.
+  const { installInstrumentations } = require('./instrumentations') as typeof import('./instrumentations');
+  const instrumentations = installInstrumentations(config.disabledInstrumentations, options.instrumentations);
+
+  // 3. What loads http/https (exporters, prom-client, the server): only after the hooks.
+  const { metricReadersFor, spanEndMarker, traceProcessorsFor } = require('./exporters') as typeof import('./exporters');
 
   setRuntimeSettings({ captureMessageContent: config.captureMessageContent, openaiStreamUsage: config.openaiStreamUsage });
   const version = packageVersion();
   const metrics = new GenAiMetrics({ maxSeriesPerMetric: config.maxSeriesPerMetric, version });
   const prices = PriceBook.load({ userFile: config.pricesFile, onWarning: warn });
   const processor = new GenAiMetricsProcessor({ metrics, prices });
+  const resource = createResource(options.serviceName);
 
+  const { DeliveryLedger } = require('../lifecycle/delivery') as typeof import('../lifecycle/delivery');
   const ledger = new DeliveryLedger();
-  const metricReaders: MetricReader[] = [];
-  if (config.metricsExporters.has('otlp')) {
-    metricReaders.push(periodicReader(detachedMetricExporter(otlpMetricExporter(env, problems), ledger), env, problems));
-  }
-  if (config.metricsExporters.has('console')) {
-    metricReaders.push(periodicReader(new ConsoleMetricExporter(), env, problems));
-  }
-
-  const sdk = new NodeSDK({
-    ...(options.serviceName ? { serviceName: options.serviceName } : {}),
-    instrumentations: [new HttpInstrumentation(), ...createInstrumentations(config.disabledInstrumentations), ...(options.instrumentations ?? [])],
+  const tracing = startTracing({
+    resource,
+    sampler: new GenAiRecordingSampler(samplerFromEnv(env, problems)),
     spanProcessors: [
       processor,
       ...(config.metricsExporters.has('otlp') ? [spanEndMarker(ledger)] : []),
       ...traceProcessorsFor(config.tracesExporters, env, problems, ledger),
       ...(options.spanProcessors ?? []),
     ],
-    sampler: new GenAiRecordingSampler(samplerFromEnv(env, problems)),
-    metricReaders,
-    // Logs are not aimeter's business; without this the SDK would default to an OTLP log exporter.
-    logRecordProcessors: [],
+    instrumentations,
   });
-  sdk.start();
-  if (metricReaders.length > 0) metrics.attachMirror(new OtelMirror(otelMetrics.getMeter('aimeter', version)));
+  const metricReaders = metricReadersFor(config.metricsExporters, env, problems, ledger);
+  let push: { shutdown(): Promise<void> } | undefined;
+  if (metricReaders.length > 0) {
+    const { startMetricsPush } = require('./meter-provider') as typeof import('./meter-provider');
+    const started = startMetricsPush(metricReaders, resource, version);
+    metrics.attachMirror(started.mirror);
+    push = started;
+  }
 
   for (const problem of problems) warn(`aimeter: ${problem}`);
 
+  const { createExposition } = require('../server/exposition') as typeof import('../server/exposition');
   const metricsText = createExposition(metrics, { registries: options.registries });
   const serve = options.serveMetrics ?? config.metricsExporters.has('prometheus');
-  const server = serve ? startMetricsServer({ host: config.prometheusHost, port: config.prometheusPort, render: metricsText }) : undefined;
+  let server: MetricsServer | undefined;
+  if (serve) {
+    const { startMetricsServer } = require('../server/metrics-server') as typeof import('../server/metrics-server');
+    server = startMetricsServer({ host: config.prometheusHost, port: config.prometheusPort, render: metricsText });
+  }
 
+  const { boundedShutdown } = require('../lifecycle/shutdown') as typeof import('../lifecycle/shutdown');
+  const { installExitHooks } = require('../lifecycle/exit-hooks') as typeof import('../lifecycle/exit-hooks');
   let stopped: Promise<ShutdownOutcome> | undefined;
   let done = false;
   const flush = () =>
@@ -162,7 +176,7 @@ function startOnce(options: StartOptions): Aimeter | undefined {
           { what: 'the /metrics endpoint', run: async () => server?.close() },
           {
             what: 'the last spans and metrics to the configured exporters',
-            run: () => sdk.shutdown(),
+            run: async () => void (await Promise.all([tracing.shutdown(), push?.shutdown()])),
             detail: () => {
               const failures = ledger.failures();
               return failures && `last error: ${failures}`;

@@ -46,6 +46,8 @@ export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
 export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+/** The matched route template of an incoming request (on instrumentation-http's SERVER spans). */
+export const ATTR_HTTP_ROUTE = 'http.route';
 
 // --- Other libraries' spellings we read (never write) ----------------------------------------
 /** OpenLLMetry and older contrib instrumentations. */

@@ -9,7 +9,9 @@
  * event loop back every few milliseconds; the metrics server writes the pieces as they come.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+// Types only: prom-client is loaded at the first scrape (it loads node:http for its Pushgateway,
+// which a preload must not load before the instrumentations' hooks are in place).
+import type { Registry } from 'prom-client';
 import type { GenAiMetrics } from '../metrics/genai-metrics';
 
 export interface ExpositionOptions {
@@ -31,13 +33,22 @@ const CHUNK_CHARS = 64 * 1024;
 const SLICE_MS = 5;
 
 export function createExposition(metrics: GenAiMetrics, options: ExpositionOptions = {}): Exposition {
-  const registries: Registry[] = [];
-  if (options.processMetrics ?? true) {
-    const runtime = new Registry();
-    collectDefaultMetrics({ register: runtime });
-    registries.push(runtime);
-  }
-  registries.push(...(options.registries ?? []));
+  // The process registry is made at the first scrape, not at start-up (prom-client is about 40
+  // modules): the process figures are read at scrape time anyway; only the GC and event-loop-lag
+  // histograms start counting at the first scrape instead of at start.
+  let registries: Registry[] | undefined;
+  const allRegistries = (): Registry[] => {
+    if (registries) return registries;
+    registries = [];
+    if (options.processMetrics ?? true) {
+      const promClient = require('prom-client') as typeof import('prom-client');
+      const runtime = new promClient.Registry();
+      promClient.collectDefaultMetrics({ register: runtime });
+      registries.push(runtime);
+    }
+    registries.push(...(options.registries ?? []));
+    return registries;
+  };
 
   async function* chunks(): AsyncGenerator<string> {
     let piece = '';
@@ -53,7 +64,7 @@ export function createExposition(metrics: GenAiMetrics, options: ExpositionOptio
       }
     }
     if (piece !== '') yield piece;
-    for (const registry of registries) yield await registry.metrics();
+    for (const registry of allRegistries()) yield await registry.metrics();
   }
 
   const text = async (): Promise<string> => {

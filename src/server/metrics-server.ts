@@ -2,10 +2,14 @@
  * The HTTP endpoint Prometheus scrapes: GET /metrics (text exposition 0.0.4) and GET /healthz.
  * It never keeps the process alive (the server is unref'd) and never takes the app down: a busy
  * port or any start-up failure prints one warning and the application runs on.
+ *
+ * Plain node:http, loaded only when the server starts: two fixed routes need no framework, and
+ * a preload must not load `http` (or a framework the app also uses) before the instrumentations'
+ * hooks are in place (issue 16). Its requests make no trace spans (src/http/own-servers.ts).
  */
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import { markOwnServer } from '../http/own-servers';
 import { warn } from '../internal/log';
 import { recordInternalError } from '../internal/errors';
 
@@ -29,29 +33,13 @@ export interface MetricsServer {
 }
 
 export function startMetricsServer(options: MetricsServerOptions): MetricsServer {
-  const app = express();
-  app.disable('x-powered-by');
-  app.get('/metrics', (_req, res) => {
-    if (options.render.chunks) {
-      void writeChunks(res, options.render.chunks());
-      return;
-    }
-    options.render().then(
-      (text) => res.type(EXPOSITION_CONTENT_TYPE).send(text),
-      (error: unknown) => {
-        recordInternalError('metrics-endpoint', error);
-        res.status(500).type('text/plain').send('aimeter: failed to render metrics\n');
-      },
-    );
-  });
-  app.get('/healthz', (_req, res) => {
-    res.type('text/plain').send('ok\n');
-  });
-
   let server: Server | undefined;
   const ready = new Promise<AddressInfo | undefined>((resolve) => {
     try {
-      server = app.listen(options.port, options.host);
+      const { createServer } = require('node:http') as typeof import('node:http');
+      server = createServer((req, res) => handle(req, res, options.render));
+      markOwnServer(server);
+      server.listen(options.port, options.host);
       // Neither the listening socket nor a scraper's connection (keep-alive, or half-open and
       // never finished) may keep a finished application alive.
       server.unref();
@@ -79,6 +67,29 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
         server.closeAllConnections?.();
       }),
   };
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, render: MetricsServerOptions['render']): void {
+  const path = (req.url ?? '/').split('?', 1)[0];
+  if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
+  if (path === '/healthz') return reply(res, 200, 'text/plain; charset=utf-8', 'ok\n');
+  if (path !== '/metrics') return reply(res, 404, 'text/plain; charset=utf-8', 'not found: aimeter serves /metrics and /healthz\n');
+  if (render.chunks) {
+    void writeChunks(res, render.chunks());
+    return;
+  }
+  render().then(
+    (text) => reply(res, 200, EXPOSITION_CONTENT_TYPE, text),
+    (error: unknown) => {
+      recordInternalError('metrics-endpoint', error);
+      reply(res, 500, 'text/plain; charset=utf-8', 'aimeter: failed to render metrics\n');
+    },
+  );
+}
+
+function reply(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
 /** Streams the exposition, respecting back-pressure; stops if the scraper goes away. */

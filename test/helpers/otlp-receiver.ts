@@ -2,6 +2,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import assert from 'node:assert/strict';
 
 export interface Received {
   readonly metrics: any[];
@@ -71,4 +72,47 @@ export function exportedSpanNames(received: Received): string[] {
   for (const payload of received.traces)
     for (const rs of payload.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) out.push(s.name);
   return out;
+}
+
+/** One exported span, flattened: its resource's attributes and its own, as plain records. */
+export interface ExportedSpan {
+  readonly name: string;
+  readonly kind: number;
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly traceId: string;
+  readonly attributes: Record<string, unknown>;
+  readonly resource: Record<string, unknown>;
+}
+
+function plain(attributes: any[] | undefined): Record<string, unknown> {
+  const value = (v: any): unknown =>
+    v.stringValue ?? v.boolValue ?? (v.intValue !== undefined ? Number(v.intValue) : undefined) ?? v.doubleValue ?? v.arrayValue?.values?.map(value);
+  return Object.fromEntries((attributes ?? []).map((a: any) => [a.key, value(a.value)]));
+}
+
+export function exportedSpans(received: Received): ExportedSpan[] {
+  const out: ExportedSpan[] = [];
+  for (const payload of received.traces)
+    for (const rs of payload.resourceSpans ?? [])
+      for (const ss of rs.scopeSpans ?? [])
+        for (const s of ss.spans ?? [])
+          out.push({
+            name: s.name,
+            kind: s.kind,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId || undefined,
+            traceId: s.traceId,
+            attributes: plain(s.attributes),
+            resource: plain(rs.resource?.attributes),
+          });
+  return out;
+}
+
+export async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -1,0 +1,96 @@
+/**
+ * Start-up cost (issue 10): wall time, CPU (all threads) and peak RSS of a process that does
+ * nothing (`-e 0`-like, bench/startup/subject.ts), bare and with each set-up, side by side:
+ * the floor (sdk-trace-node + instrumentation-http), NodeSDK with the contrib OpenAI
+ * instrumentation, aimeter under --require and --import (defaults: /metrics served, on port 0
+ * here), and aimeter with OTEL_SDK_DISABLED=true. Each run is a fresh process; the variants run
+ * in rotating order, round after round, and each figure is the median over rounds. "Added" is
+ * the variant's median minus bare node's.
+ *
+ * Usage: node dist/bench/startup/index.js [--quick]
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { median, runPart } from '../lib/stats';
+
+const SUBJECT = path.join(__dirname, 'subject.js');
+const REPO_ROOT = path.join(__dirname, '..', '..', '..');
+
+export interface StartupVariant {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export const VARIANTS: readonly StartupVariant[] = [
+  { name: 'bare node', args: [SUBJECT, 'bare'] },
+  { name: 'floor: sdk-trace-node + instrumentation-http', args: [SUBJECT, 'floor'] },
+  { name: 'NodeSDK + contrib instrumentation-openai', args: [SUBJECT, 'nodesdk'] },
+  { name: 'aimeter --require', args: ['--require', 'aimeter/register', SUBJECT, 'bare'] },
+  { name: 'aimeter --import', args: ['--import', 'aimeter/register', SUBJECT, 'bare'] },
+  { name: 'aimeter --require, OTEL_SDK_DISABLED=true', args: ['--require', 'aimeter/register', SUBJECT, 'bare'], env: { OTEL_SDK_DISABLED: 'true' } },
+];
+
+export interface StartupFigures {
+  readonly name: string;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly rssMB: number;
+  readonly addedWallMs: number;
+  readonly addedCpuMs: number;
+  readonly addedRssMB: number;
+}
+
+export interface StartupResult {
+  readonly rounds: number;
+  readonly variants: StartupFigures[];
+}
+
+interface Run {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly rssMB: number;
+}
+
+function runOnce(variant: StartupVariant): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [...variant.args], {
+      cwd: REPO_ROOT, // `aimeter/register` resolves to this checkout (the package's self-reference)
+      env: { ...process.env, OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', ...variant.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - started;
+      if (code !== 0) return reject(new Error(`${variant.name} exited with ${code}`));
+      const figures = JSON.parse(out.trim().split('\n').at(-1)!) as { cpuMs: number; maxRssMB: number };
+      resolve({ wallMs, cpuMs: figures.cpuMs, rssMB: figures.maxRssMB });
+    });
+  });
+}
+
+export async function runStartup(quick: boolean): Promise<StartupResult> {
+  const rounds = quick ? 5 : 15;
+  const runs = new Map<string, Run[]>(VARIANTS.map((v) => [v.name, []]));
+  for (const variant of VARIANTS) await runOnce(variant); // warm the file cache
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < VARIANTS.length; i++) {
+      const variant = VARIANTS[(i + r) % VARIANTS.length]!;
+      runs.get(variant.name)!.push(await runOnce(variant));
+    }
+  }
+  const medians = VARIANTS.map((v) => {
+    const list = runs.get(v.name)!;
+    return { name: v.name, wallMs: median(list.map((x) => x.wallMs)), cpuMs: median(list.map((x) => x.cpuMs)), rssMB: median(list.map((x) => x.rssMB)) };
+  });
+  const bare = medians[0]!;
+  return {
+    rounds,
+    variants: medians.map((m) => ({ ...m, addedWallMs: m.wallMs - bare.wallMs, addedCpuMs: m.cpuMs - bare.cpuMs, addedRssMB: m.rssMB - bare.rssMB })),
+  };
+}
+
+if (require.main === module) runPart(() => runStartup(process.argv.includes('--quick')));

@@ -1,0 +1,33 @@
+/**
+ * What a start-up measurement runs (bench/startup/index.ts), in one of three set-ups, then
+ * nothing: the app is `-e 0`. At exit it prints its own CPU (all threads) and peak RSS as JSON.
+ *   bare     nothing (run alone, or under `--require/--import aimeter/register`)
+ *   floor    the least OpenTelemetry tracing of HTTP: a NodeTracerProvider from
+ *            @opentelemetry/sdk-trace-node and @opentelemetry/instrumentation-http
+ *   nodesdk  NodeSDK (@opentelemetry/sdk-node) with instrumentation-http and the contrib
+ *            @opentelemetry/instrumentation-openai, with NodeSDK's defaults (what its README
+ *            shows: `new NodeSDK({ instrumentations }).start()`)
+ *
+ * Usage: node [preload flags] dist/bench/startup/subject.js MODE
+ */
+process.on('exit', () => {
+  const usage = process.resourceUsage();
+  process.stdout.write(`${JSON.stringify({ cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssMB: usage.maxRSS / 1024 })}\n`);
+});
+
+const mode = process.argv[2] ?? 'bare';
+if (mode === 'floor') {
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const provider = new NodeTracerProvider();
+  provider.register();
+  registerInstrumentations({ instrumentations: [new HttpInstrumentation()], tracerProvider: provider });
+} else if (mode === 'nodesdk') {
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai') as typeof import('@opentelemetry/instrumentation-openai');
+  new NodeSDK({ instrumentations: [new HttpInstrumentation(), new OpenAIInstrumentation()] }).start();
+} else if (mode !== 'bare') {
+  throw new Error(`unknown mode ${mode}`);
+}

@@ -1,0 +1,21 @@
+/**
+ * Step one of start(): every instrumentation, constructed before anything else of the pipeline
+ * is loaded. Constructing an InstrumentationBase puts its require hook (and import-in-the-middle
+ * hook) in place, and only modules loaded AFTER that are patched: had aimeter loaded `http`,
+ * `https`, express, prom-client or an exporter first, an app whose framework is the one holding
+ * `http` would get no server span (issue 16). So this module loads only the instrumentations.
+ */
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { createInstrumentations } from '../../instrumentations';
+import { watchFastifyRoutes } from '../http/fastify-route';
+import { KoaRouteInstrumentation } from '../http/koa-route';
+import { serverSpanHooks } from '../http/server-span-hooks';
+
+export function installInstrumentations(disabled: ReadonlySet<string>, extra: readonly Instrumentation[] = []): Instrumentation[] {
+  // THE one place aimeter constructs HttpInstrumentation. Whatever else configures it (e.g. a
+  // factory for privacy options) must keep serverSpanHooks(): the route and the own-server filter.
+  const http = new HttpInstrumentation({ ...serverSpanHooks() });
+  watchFastifyRoutes();
+  return [http, new KoaRouteInstrumentation(), ...createInstrumentations(disabled), ...extra];
+}

@@ -1,0 +1,79 @@
+/**
+ * Issue 16 and issue 10 (cheap start): what the preload loads, and when. A probe preload placed
+ * before aimeter/register (test/apps/load-probe.ts) records whether a require hook was in place
+ * when `http`, `https`, the provider SDKs, undici, express or prom-client were first loaded; a
+ * module loaded before the hooks is never patched for a framework that holds it (no SERVER span).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { ProbeReport } from '../apps/load-probe';
+import { freePort, REPO_ROOT, scrape, startChildApp } from '../helpers/child-app';
+
+const APPS = path.join(REPO_ROOT, 'dist', 'test', 'apps');
+const PROBE = path.join(APPS, 'load-probe.js');
+
+async function runProbed(args: readonly string[], env: Record<string, string> = {}): Promise<{ main: ProbeReport; loader: ProbeReport | undefined }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aimeter-probe-'));
+  const report = path.join(dir, 'report.json');
+  try {
+    const port = await freePort();
+    const app = await startChildApp(['--require', PROBE, ...args], {
+      LOAD_PROBE_REPORT: report,
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      ...env,
+    });
+    if (env.OTEL_SDK_DISABLED !== 'true') assert.equal((await scrape(port)).status, 200, 'the metrics server is up');
+    assert.equal(await app.stop(), 0);
+    const read = (file: string) => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ProbeReport) : undefined);
+    return { main: read(report)!, loader: read(`${report}.loader`) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The ESM loader hook's own library, loaded to put the hooks in place. */
+const HOOK_LIBRARIES = new Set(['import-in-the-middle']);
+
+function assertAllHooked(report: ProbeReport, mustSee: readonly string[]): void {
+  for (const name of mustSee) assert.ok(name in report.firstLoads, `${name} was loaded (${JSON.stringify(report.firstLoads)})`);
+  const early = Object.entries(report.firstLoads)
+    .filter(([name, hooked]) => !hooked && !HOOK_LIBRARIES.has(name))
+    .map(([name]) => name);
+  assert.deepEqual(early, [], `loaded before the instrumentations' require hook was in place: ${early.join(', ')}`);
+}
+
+// The probe sees CommonJS loads: an ESM app's `import OpenAI from 'openai'` is import-in-the-middle's to hook.
+// loaderThread: is the ESM loader hook (a thread of its own in Node 20) registered?
+for (const { kind, flag, app, appLoads, loaderThread } of [
+  { kind: 'CommonJS app', flag: '--require', app: 'openai-app.js', appLoads: ['openai'], loaderThread: false },
+  { kind: 'ESM app', flag: '--import', app: 'openai-app.mjs', appLoads: [], loaderThread: true },
+  { kind: 'ESM app (as under NODE_OPTIONS)', flag: '--require', app: 'openai-app.mjs', appLoads: [], loaderThread: true },
+] as const) {
+  test(`${kind}, ${flag}: nothing that must be patched is loaded before the hooks; the loader thread loads nothing`, async () => {
+    const { main, loader } = await runProbed([flag, 'aimeter/register', path.join(APPS, app)]);
+    // http (the metrics server, prom-client, the app's fake provider) and openai (the app) are loaded, all after the hooks.
+    assertAllHooked(main, ['http', 'https', ...appLoads]);
+    assert.equal(main.firstLoads.express, undefined, 'aimeter does not load express for itself');
+    // Node 20 runs --require preloads again in its loader-hooks thread (later versions may not).
+    if (flag === '--require' && loaderThread && process.versions.node.startsWith('20.')) assert.ok(loader, 'the probe ran in the loader-hooks thread');
+    if (!loaderThread) assert.equal(loader, undefined, 'no ESM loader hook, so no loader-hooks thread, for a CommonJS app');
+    if (loader !== undefined) {
+      assert.equal(loader.otelLoaded, false, 'the loader-hooks thread loads no OpenTelemetry module');
+      assert.ok(loader.modules < 25, `the loader-hooks thread holds ${loader.modules} modules (it must not load the graph)`);
+    }
+  });
+}
+
+test('OTEL_SDK_DISABLED=true: no SDK, no loader hook', async () => {
+  const { main, loader } = await runProbed(['--require', 'aimeter/register', path.join(APPS, 'span-app.js')], { OTEL_SDK_DISABLED: 'true' });
+  assert.equal(main.otelLoaded, true, 'the app itself loads @opentelemetry/api');
+  assert.equal(main.firstLoads['import-in-the-middle'], undefined, 'no ESM loader hook');
+  assert.equal(main.firstLoads.http, undefined, 'no server, no exporter');
+  assert.equal(main.firstLoads['prom-client'], undefined);
+  assert.equal(loader, undefined, 'no loader-hooks thread');
+  assert.deepEqual(main.packages, ['@opentelemetry/api'], 'no package but the one the app loads');
+});
