@@ -11,7 +11,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Registry } from 'prom-client';
 import { createInstrumentations } from '../../instrumentations';
-import { configFromEnv, type AimeterConfig } from '../config/env';
+import { configFromEnv, environmentConfig, type AimeterConfig } from '../config/env';
 import { setRuntimeSettings } from '../config/runtime';
 import { recordInternalError } from '../internal/errors';
 import { warn } from '../internal/log';
@@ -23,7 +23,7 @@ import { GenAiMetricsProcessor } from '../processor/genai-metrics-processor';
 import { createExposition } from '../server/exposition';
 import { startMetricsServer, type MetricsServer } from '../server/metrics-server';
 import { otlpMetricExporter, periodicReader, traceProcessorsFor } from './exporters';
-import { GenAiRecordingSampler, samplerFromEnv } from './sampler';
+import { GenAiRecordingSampler, samplerFrom } from './sampler';
 import { warnAboutSdksLoadedEarly } from './late-load';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -87,10 +87,9 @@ export function start(options: StartOptions = {}): Aimeter | undefined {
 }
 
 function startOnce(options: StartOptions): Aimeter | undefined {
-  const env = options.env ?? process.env;
-  const parsed = configFromEnv(env);
+  const parsed = options.env ? configFromEnv(options.env) : environmentConfig();
   const fromEnv = parsed.config;
-  const problems = [...parsed.problems];
+  const problems = parsed.problems;
   const config: AimeterConfig = {
     ...fromEnv,
     prometheusHost: options.metricsHost ?? fromEnv.prometheusHost,
@@ -110,17 +109,17 @@ function startOnce(options: StartOptions): Aimeter | undefined {
 
   const metricReaders: MetricReader[] = [];
   if (config.metricsExporters.has('otlp')) {
-    metricReaders.push(periodicReader(otlpMetricExporter(env, problems), env, problems));
+    metricReaders.push(periodicReader(otlpMetricExporter(config.otlpMetrics), config));
   }
   if (config.metricsExporters.has('console')) {
-    metricReaders.push(periodicReader(new ConsoleMetricExporter(), env, problems));
+    metricReaders.push(periodicReader(new ConsoleMetricExporter(), config));
   }
 
   const sdk = new NodeSDK({
     ...(options.serviceName ? { serviceName: options.serviceName } : {}),
     instrumentations: [new HttpInstrumentation(), ...createInstrumentations(config.disabledInstrumentations), ...(options.instrumentations ?? [])],
-    spanProcessors: [processor, ...traceProcessorsFor(config.tracesExporters, env, problems), ...(options.spanProcessors ?? [])],
-    sampler: new GenAiRecordingSampler(samplerFromEnv(env, problems)),
+    spanProcessors: [processor, ...traceProcessorsFor(config.tracesExporters, config.otlpTraces), ...(options.spanProcessors ?? [])],
+    sampler: new GenAiRecordingSampler(samplerFrom(config)),
     metricReaders,
     // Logs are not aimeter's business; without this the SDK would default to an OTLP log exporter.
     logRecordProcessors: [],
