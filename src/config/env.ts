@@ -90,12 +90,12 @@ export function configFromEnv(env: Env): ParsedConfig {
   const interval = p.int('OTEL_METRIC_EXPORT_INTERVAL', 60_000, 1, MAX_TIMER_MS, ' of milliseconds');
   const sampler = p.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
   const generalProtocol = p.oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', PROTOCOLS, 'http/protobuf');
-  const generalEndpoint = p.url('OTEL_EXPORTER_OTLP_ENDPOINT', 'the OTel default endpoint (http://localhost:4318; grpc: http://localhost:4317)');
+  const generalEndpoint = p.url('OTEL_EXPORTER_OTLP_ENDPOINT', 'the OTel default http://localhost:4318, for grpc http://localhost:4317');
   const config: AimeterConfig = {
     disabled: p.bool('OTEL_SDK_DISABLED', false),
     metricsExporters: p.list('OTEL_METRICS_EXPORTER', ['prometheus', 'otlp', 'console'] as const, ['prometheus']),
     tracesExporters: p.list('OTEL_TRACES_EXPORTER', ['otlp', 'console'] as const, otlpEndpointSet ? ['otlp'] : []),
-    prometheusHost: p.string('OTEL_EXPORTER_PROMETHEUS_HOST', '0.0.0.0'),
+    prometheusHost: p.host('OTEL_EXPORTER_PROMETHEUS_HOST', '0.0.0.0'),
     prometheusPort: p.int('OTEL_EXPORTER_PROMETHEUS_PORT', 9464, 0, 65535),
     metricExportIntervalMs: interval,
     // A push must end before the next one starts.

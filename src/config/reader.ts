@@ -107,6 +107,15 @@ export class EnvReader {
     return new Set(known.length > 0 ? known : fallback);
   }
 
+  /** A host name, an IPv4 address or an IPv6 address (bracketed or not), as listen() takes it. */
+  host(name: string, fallback: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})$/.test(value) || /^\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]?$/.test(value)) return value.replace(/^\[(.*)\]$/, '$1');
+    this.invalid(name, value, 'use a host name or IP address, such as 0.0.0.0, 127.0.0.1 or ::', fallback);
+    return fallback;
+  }
+
   /** An absolute http(s) URL, or undefined (unset, or invalid: reported, the default applies). */
   url(name: string, defaultDescription: string): string | undefined {
     const value = this.raw(name);
