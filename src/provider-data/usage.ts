@@ -18,14 +18,16 @@
 import * as A from '../semconv/attributes';
 import { recordRejection } from './rejections';
 
+/** No model's context comes near 1e9 tokens (the largest are around 1e7). */
+const TOKEN_BOUND = 1e9;
+
 /** The most one call can plausibly report. Documented in docs/metrics.md ("Provider data"). */
 export const BOUNDS: Readonly<Record<string, number>> = {
-  // No model's context comes near 1e9 tokens (the largest are around 1e7).
-  [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: 1e9,
-  [A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: 1e9,
-  [A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 1e9,
-  [A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: 1e9,
-  [A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: 1e9,
+  [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: TOKEN_BOUND,
+  [A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]: TOKEN_BOUND,
+  [A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: TOKEN_BOUND,
+  [A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: TOKEN_BOUND,
+  [A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]: TOKEN_BOUND,
   [A.ATTR_AIMETER_SPEECH_CHARACTERS]: 1e9,
   // 10^7 s is about 115 days of audio in one call.
   [A.ATTR_AIMETER_SPEECH_AUDIO_DURATION]: 1e7,
@@ -62,11 +64,28 @@ export interface TokenCounts {
   readonly reasoningTokens?: number;
 }
 
+function plausibleTokens(value: unknown): value is number | undefined {
+  return value === undefined || (typeof value === 'number' && value >= 0 && value <= TOKEN_BOUND);
+}
+
 /** Token counts as read from a response or a span: anything, to be checked. */
 export type RawTokenCounts = { readonly [K in keyof TokenCounts]?: unknown };
 
 /** Each count checked (checkedQuantity), then the parts cut to their totals. */
 export function checkedTokenCounts(usage: RawTokenCounts): TokenCounts {
+  // The fast path (every span goes through here): plausible counts, parts within their totals.
+  const { inputTokens: i, outputTokens: o, cacheReadTokens: r, cacheCreationTokens: w, reasoningTokens: t } = usage;
+  if (
+    plausibleTokens(i) &&
+    plausibleTokens(o) &&
+    plausibleTokens(r) &&
+    plausibleTokens(w) &&
+    plausibleTokens(t) &&
+    (i === undefined || (r ?? 0) + (w ?? 0) <= i) &&
+    (o === undefined || t === undefined || t <= o)
+  ) {
+    return usage as TokenCounts;
+  }
   const inputTokens = checkedQuantity(usage.inputTokens, A.ATTR_GEN_AI_USAGE_INPUT_TOKENS);
   const outputTokens = checkedQuantity(usage.outputTokens, A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS);
   let cacheReadTokens = checkedQuantity(usage.cacheReadTokens, A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS);
