@@ -84,7 +84,7 @@ export interface ParsedConfig {
   readonly problems: readonly string[];
 }
 
-export function configFromEnv(env: Env): ParsedConfig {
+export function configFromEnv(env: Env = process.env): ParsedConfig {
   const p = new EnvReader(env);
   const otlpEndpointSet = p.raw('OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined || p.raw('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') !== undefined;
   const interval = p.int('OTEL_METRIC_EXPORT_INTERVAL', 60_000, 1, MAX_TIMER_MS, ' of milliseconds');
@@ -143,5 +143,5 @@ function otlpSignal(
  * added to the user's own SDK, the manual API). start() parses once and passes its object on.
  */
 export function environmentConfig(): ParsedConfig {
-  return configFromEnv(process.env);
+  return configFromEnv();
 }
