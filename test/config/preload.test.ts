@@ -18,11 +18,11 @@ async function servedTokens(port: number): Promise<number> {
   return sum(parseExposition(res.body), 'aimeter_tokens_total', { gen_ai_token_type: 'input' });
 }
 
-test('OTEL_METRICS_EXPORTER=promethus: one warning, /metrics still served (the default)', async () => {
+/** Runs the span app under the preload with `env`, checks /metrics serves its call; returns stderr. */
+async function servedWith(env: Record<string, string>): Promise<string> {
   const port = await freePort();
   const app = await startChildApp(['--require', 'aimeter/register', APP], {
-    OTEL_METRICS_EXPORTER: 'promethus',
-    OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'opneai',
+    ...env,
     OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
     OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
   });
@@ -31,26 +31,19 @@ test('OTEL_METRICS_EXPORTER=promethus: one warning, /metrics still served (the d
   } finally {
     assert.equal(await app.stop(), 0);
   }
-  const lines = app.stderr().trim().split('\n');
-  assert.deepEqual(lines, [
+  return app.stderr();
+}
+
+test('OTEL_METRICS_EXPORTER=promethus: one warning, /metrics still served (the default)', async () => {
+  const stderr = await servedWith({ OTEL_METRICS_EXPORTER: 'promethus', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'opneai' });
+  assert.deepEqual(stderr.trim().split('\n'), [
     'aimeter: OTEL_METRICS_EXPORTER="promethus" is not valid: "promethus" unknown; use a comma list of prometheus, otlp, console, or none (using prometheus).',
     'aimeter: OTEL_NODE_DISABLED_INSTRUMENTATIONS="opneai" is not valid: "opneai" unknown; use a comma list of openai, anthropic, deepgram, elevenlabs (using none).',
   ]);
 });
 
 test('OTEL_METRICS_EXPORTER=Prometheus (enum values are case-insensitive): served, no warning', async () => {
-  const port = await freePort();
-  const app = await startChildApp(['--require', 'aimeter/register', APP], {
-    OTEL_METRICS_EXPORTER: 'Prometheus',
-    OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
-    OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-  });
-  try {
-    assert.equal(await servedTokens(port), 1000);
-  } finally {
-    assert.equal(await app.stop(), 0);
-  }
-  assert.equal(app.stderr(), '');
+  assert.equal(await servedWith({ OTEL_METRICS_EXPORTER: 'Prometheus' }), '');
 });
 
 test('an invalid traces endpoint: one warning, and the spans go to the general OTLP endpoint', async () => {
