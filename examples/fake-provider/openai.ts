@@ -55,6 +55,9 @@
  * `fail-500`, `fail-400`, `slow-<ms>` (answers after <ms> milliseconds: for client timeouts),
  * `fail-midstream` (streams two chunks, then destroys the connection).
  *
+ * Scripted replies (`script` option): any status and body, e.g. usage of 1e308 tokens, negative
+ * or non-numeric counts, cached_tokens above prompt_tokens, error codes with quotes or newlines.
+ *
  * Response models: `gpt-4o-mini` and `gpt-4o` answer with their dated snapshot name (as OpenAI
  * does); other models are echoed.
  */
@@ -68,6 +71,17 @@ export interface FakeOpenAIOptions {
   readonly latencyMs?: number;
   /** Delay between streamed chunks (SSE events, audio chunks), in ms (default 0). */
   readonly chunkDelayMs?: number;
+  /**
+   * A misbehaving provider, for fault-injection tests: called with each request's path and JSON
+   * body; a reply it returns is sent instead of the normal answer (`body` as raw text when a
+   * string, so that invalid JSON such as `NaN` can be sent; else JSON-encoded).
+   */
+  readonly script?: (request: { readonly path: string; readonly body: any }) => ScriptedReply | undefined;
+}
+
+export interface ScriptedReply {
+  readonly status?: number;
+  readonly body: unknown;
 }
 
 export interface RecordedRequest {
@@ -263,6 +277,13 @@ class Ctx {
   async handle(): Promise<void> {
     const model = String(this.body?.model ?? '');
     await sleep(this.options.latencyMs ?? 0);
+    const scripted = this.options.script?.({ path: this.path, body: this.body });
+    if (scripted) {
+      const text = typeof scripted.body === 'string' ? scripted.body : JSON.stringify(scripted.body);
+      this.res.writeHead(scripted.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      this.res.end(text);
+      return;
+    }
     const slow = /^slow-(\d+)$/.exec(model);
     if (slow) await sleep(Number(slow[1]));
     if (model === 'fail-429') {

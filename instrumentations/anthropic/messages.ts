@@ -35,6 +35,7 @@ import { anthropicApiErrorType } from '../../src/processor/scope-normalisers';
 import * as A from '../../src/semconv/attributes';
 import { Operation } from '../../src/semconv/operations';
 import { Provider } from '../../src/semconv/providers';
+import { checkedQuantity } from '../../src/provider-data/usage';
 import { errorTypeOf } from '../../src/tracing/error-type';
 import { GenAiSpan } from '../../src/tracing/genai-span';
 import { observeAsyncIterator, type StreamHooks } from '../../src/tracing/stream-observer';
@@ -436,16 +437,17 @@ function usageOf(usage: Json | undefined, complete: boolean): {
   reasoningTokens?: number;
 } {
   if (!usage) return {};
-  const input = num(usage.input_tokens);
-  const cacheRead = num(usage.cache_read_input_tokens);
-  const cacheCreation = num(usage.cache_creation_input_tokens);
+  // Checked before they are added up (src/provider-data/usage.ts): one absurd part must not make the total absurd.
+  const input = checkedQuantity(usage.input_tokens, A.ATTR_GEN_AI_USAGE_INPUT_TOKENS);
+  const cacheRead = checkedQuantity(usage.cache_read_input_tokens, A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS);
+  const cacheCreation = checkedQuantity(usage.cache_creation_input_tokens, A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS);
   const details = usage.output_tokens_details as Json | undefined | null;
   return {
     inputTokens: input === undefined ? undefined : input + (cacheRead ?? 0) + (cacheCreation ?? 0),
     cacheReadTokens: cacheRead,
     cacheCreationTokens: cacheCreation,
-    outputTokens: complete ? num(usage.output_tokens) : undefined,
-    reasoningTokens: complete ? num(details?.thinking_tokens) : undefined,
+    outputTokens: complete ? checkedQuantity(usage.output_tokens, A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) : undefined,
+    reasoningTokens: complete ? checkedQuantity(details?.thinking_tokens, A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS) : undefined,
   };
 }
 

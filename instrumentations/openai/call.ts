@@ -9,6 +9,7 @@ import { observeAsyncIterator } from '../../src/tracing/stream-observer';
 import { byteLengthOf } from '../../src/tracing/byte-stream-observer';
 import { recordInternalError, swallow } from '../../src/internal/errors';
 import { Operation } from '../../src/semconv/operations';
+import { checkedQuantity } from '../../src/provider-data/usage';
 import * as A from '../../src/semconv/attributes';
 import { observeApiPromise, type ApiPromiseObserver } from './api-promise';
 import { uploadSeconds, wavSeconds } from './audio-file';
@@ -85,15 +86,22 @@ function requestAttributes(kind: CallKind, body: Record<string, any>): Attribute
   return a;
 }
 
+// Usage counts are checked where they are read (src/provider-data/usage.ts), so that an absurd,
+// negative or non-numeric count is counted under the field it came in.
+const INPUT = A.ATTR_GEN_AI_USAGE_INPUT_TOKENS;
+const OUTPUT = A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS;
+const CACHE_READ = A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS;
+const REASONING = A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
+
 function chatUsage(u: unknown): TokenUsage | undefined {
   const usage = obj(u);
   if (!usage) return undefined;
   return {
-    inputTokens: num(usage.prompt_tokens),
-    outputTokens: num(usage.completion_tokens),
+    inputTokens: checkedQuantity(usage.prompt_tokens, INPUT),
+    outputTokens: checkedQuantity(usage.completion_tokens, OUTPUT),
     // OpenAI: prompt_tokens_details.cached_tokens; DeepSeek: prompt_cache_hit_tokens.
-    cacheReadTokens: num(obj(usage.prompt_tokens_details)?.cached_tokens) ?? num(usage.prompt_cache_hit_tokens),
-    reasoningTokens: num(obj(usage.completion_tokens_details)?.reasoning_tokens),
+    cacheReadTokens: checkedQuantity(obj(usage.prompt_tokens_details)?.cached_tokens ?? usage.prompt_cache_hit_tokens, CACHE_READ),
+    reasoningTokens: checkedQuantity(obj(usage.completion_tokens_details)?.reasoning_tokens, REASONING),
   };
 }
 
@@ -101,10 +109,10 @@ function responsesUsage(u: unknown): TokenUsage | undefined {
   const usage = obj(u);
   if (!usage) return undefined;
   return {
-    inputTokens: num(usage.input_tokens),
-    outputTokens: num(usage.output_tokens),
-    cacheReadTokens: num(obj(usage.input_tokens_details)?.cached_tokens),
-    reasoningTokens: num(obj(usage.output_tokens_details)?.reasoning_tokens),
+    inputTokens: checkedQuantity(usage.input_tokens, INPUT),
+    outputTokens: checkedQuantity(usage.output_tokens, OUTPUT),
+    cacheReadTokens: checkedQuantity(obj(usage.input_tokens_details)?.cached_tokens, CACHE_READ),
+    reasoningTokens: checkedQuantity(obj(usage.output_tokens_details)?.reasoning_tokens, REASONING),
   };
 }
 

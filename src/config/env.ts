@@ -1,10 +1,51 @@
 /**
- * Configuration from the environment: the standard OTEL_* variables where one exists,
- * AIMETER_* for the rest. Invalid values never stop the application: each one yields a
- * problem message naming the variable and the accepted values, and the default applies.
+ * Configuration from the environment, parsed and validated in ONE place: the standard OTEL_*
+ * variables where one exists, AIMETER_* for the rest (README "Configuration"). Invalid values
+ * never stop the application: each yields ONE problem message naming the variable, the value,
+ * the accepted values and the default that applies (rules: ./reader.ts). Everything else in
+ * aimeter consumes the parsed object: nothing outside src/config/ reads process.env.
  */
+import { EnvReader, type Env } from './reader';
+
+export type { Env } from './reader';
 export type MetricsExporter = 'prometheus' | 'otlp' | 'console';
 export type TracesExporter = 'otlp' | 'console';
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+
+/** Short names accepted by OTEL_NODE_DISABLED_INSTRUMENTATIONS (instrumentations/index.ts registers them). */
+export const INSTRUMENTATION_NAMES = ['openai', 'anthropic', 'deepgram', 'elevenlabs'] as const;
+
+const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
+const SAMPLERS: readonly SamplerName[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+/** setInterval/setTimeout take at most 2^31 - 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Where one OTLP signal goes. */
+export interface OtlpSignalConfig {
+  /** OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL (default http/protobuf). */
+  readonly protocol: OtlpProtocol;
+  /**
+   * The full URL the exporter sends to: OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT as given, else
+   * OTEL_EXPORTER_OTLP_ENDPOINT (+ /v1/<signal> for the http protocols), else the OTel default
+   * (http://localhost:4318/v1/<signal>; grpc: http://localhost:4317). An invalid URL is reported
+   * and skipped: the next in that order applies.
+   */
+  readonly url: string;
+}
 
 export interface AimeterConfig {
   /** OTEL_SDK_DISABLED=true turns aimeter off entirely. */
@@ -17,6 +58,14 @@ export interface AimeterConfig {
   readonly prometheusHost: string;
   /** OTEL_EXPORTER_PROMETHEUS_PORT (default 9464). */
   readonly prometheusPort: number;
+  /** OTEL_METRIC_EXPORT_INTERVAL / OTEL_METRIC_EXPORT_TIMEOUT in ms (defaults 60000 / 30000). */
+  readonly metricExportIntervalMs: number;
+  readonly metricExportTimeoutMs: number;
+  readonly otlpTraces: OtlpSignalConfig;
+  readonly otlpMetrics: OtlpSignalConfig;
+  /** OTEL_TRACES_SAMPLER (default parentbased_always_on) and its ratio OTEL_TRACES_SAMPLER_ARG (default 1). */
+  readonly sampler: SamplerName;
+  readonly samplerRatio: number;
   /** OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT (default false). */
   readonly captureMessageContent: boolean;
   /** AIMETER_PRICES: a price file merged over the bundled list. */
@@ -37,78 +86,65 @@ export interface ParsedConfig {
   readonly problems: readonly string[];
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 export function configFromEnv(env: Env = process.env): ParsedConfig {
-  const problems: string[] = [];
-  const p = new EnvReader(env, problems);
-  const otlpEndpointSet = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const p = new EnvReader(env);
+  const otlpEndpointSet = p.raw('OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined || p.raw('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') !== undefined;
+  const interval = p.int('OTEL_METRIC_EXPORT_INTERVAL', 60_000, 1, MAX_TIMER_MS, ' of milliseconds');
+  const sampler = p.oneOf('OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
+  const generalProtocol = p.oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', PROTOCOLS, 'http/protobuf');
+  const generalEndpoint = p.url('OTEL_EXPORTER_OTLP_ENDPOINT', 'the OTel default http://localhost:4318, for grpc http://localhost:4317');
   const config: AimeterConfig = {
     disabled: p.bool('OTEL_SDK_DISABLED', false),
     metricsExporters: p.list('OTEL_METRICS_EXPORTER', ['prometheus', 'otlp', 'console'] as const, ['prometheus']),
     tracesExporters: p.list('OTEL_TRACES_EXPORTER', ['otlp', 'console'] as const, otlpEndpointSet ? ['otlp'] : []),
-    prometheusHost: p.string('OTEL_EXPORTER_PROMETHEUS_HOST', '0.0.0.0'),
+    prometheusHost: p.host('OTEL_EXPORTER_PROMETHEUS_HOST', '0.0.0.0'),
     prometheusPort: p.int('OTEL_EXPORTER_PROMETHEUS_PORT', 9464, 0, 65535),
+    metricExportIntervalMs: interval,
+    // A push must end before the next one starts.
+    metricExportTimeoutMs: Math.min(p.int('OTEL_METRIC_EXPORT_TIMEOUT', 30_000, 1, MAX_TIMER_MS, ' of milliseconds'), interval),
+    otlpTraces: otlpSignal(p, 'TRACES', 'traces', generalProtocol, generalEndpoint),
+    otlpMetrics: otlpSignal(p, 'METRICS', 'metrics', generalProtocol, generalEndpoint),
+    sampler,
+    samplerRatio: sampler.endsWith('traceidratio') ? p.ratio('OTEL_TRACES_SAMPLER_ARG', 1) : 1,
     captureMessageContent: p.bool('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', false),
-    pricesFile: p.string('AIMETER_PRICES', '') || undefined,
+    pricesFile: p.raw('AIMETER_PRICES'),
     maxSeriesPerMetric: p.int('AIMETER_MAX_SERIES_PER_METRIC', 2000, 1, 1_000_000),
     openaiStreamUsage: p.bool('AIMETER_OPENAI_STREAM_USAGE', false),
-    disabledInstrumentations: new Set(p.rawList('OTEL_NODE_DISABLED_INSTRUMENTATIONS')),
-    shutdownTimeoutMs: p.int('AIMETER_SHUTDOWN_TIMEOUT', 1000, 0, 600_000),
+    disabledInstrumentations: p.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, [], false),
+    shutdownTimeoutMs: p.int('AIMETER_SHUTDOWN_TIMEOUT', 1000, 0, 600_000, ' of milliseconds'),
   };
-  return { config, problems };
+  // Applied by the OpenTelemetry SDK and exporters themselves; checked here so a typo is told.
+  p.keyValues('OTEL_RESOURCE_ATTRIBUTES');
+  p.keyValues('OTEL_EXPORTER_OTLP_HEADERS');
+  p.keyValues('OTEL_EXPORTER_OTLP_TRACES_HEADERS');
+  p.keyValues('OTEL_EXPORTER_OTLP_METRICS_HEADERS');
+  return { config, problems: p.problems };
 }
 
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
+function otlpSignal(
+  p: EnvReader,
+  upper: 'TRACES' | 'METRICS',
+  signal: 'traces' | 'metrics',
+  generalProtocol: OtlpProtocol,
+  generalEndpoint: string | undefined,
+): OtlpSignalConfig {
+  const protocol = p.oneOf(`OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`, PROTOCOLS, generalProtocol);
+  const http = protocol !== 'grpc';
+  const fallback = generalEndpoint
+    ? http
+      ? `${generalEndpoint.replace(/\/+$/, '')}/v1/${signal}`
+      : generalEndpoint
+    : http
+      ? `http://localhost:4318/v1/${signal}`
+      : 'http://localhost:4317';
+  const specific = p.url(`OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`, fallback);
+  return { protocol, url: specific ?? fallback };
+}
 
-  private raw(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === '' ? undefined : value;
-  }
-
-  string(name: string, fallback: string): string {
-    return this.raw(name) ?? fallback;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const lower = value.toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
-    this.problems.push(`${name}="${value}" is not valid: use true or false (using ${fallback}).`);
-    return fallback;
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (Number.isInteger(n) && n >= min && n <= max) return n;
-    this.problems.push(`${name}="${value}" is not valid: use a whole number from ${min} to ${max} (using ${fallback}).`);
-    return fallback;
-  }
-
-  rawList(name: string): string[] {
-    const value = this.raw(name);
-    return value === undefined ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
-  }
-
-  /** A comma list of allowed words; `none` means the empty set. */
-  list<T extends string>(name: string, allowed: readonly T[], fallback: readonly T[]): ReadonlySet<T> {
-    const items = this.rawList(name);
-    if (items.length === 0) return new Set(fallback);
-    if (items.length === 1 && items[0] === 'none') return new Set();
-    const bad = items.filter((item) => !(allowed as readonly string[]).includes(item));
-    if (bad.length > 0) {
-      this.problems.push(
-        `${name}="${this.raw(name)}" is not valid: "${bad.join('", "')}" unknown; use a comma list of ${allowed.join(', ')}, or none (ignoring the unknown values).`,
-      );
-    }
-    return new Set(items.filter((item): item is T => (allowed as readonly string[]).includes(item)));
-  }
+/**
+ * The configuration of this process's environment, for parts used without start() (a processor
+ * added to the user's own SDK, the manual API). start() parses once and passes its object on.
+ */
+export function environmentConfig(): ParsedConfig {
+  return configFromEnv();
 }

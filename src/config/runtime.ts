@@ -2,7 +2,7 @@
  * Settings read on hot paths (instrumentations, manual API): resolved once, from the
  * environment by default, or set by start() from the programmatic options.
  */
-import { configFromEnv } from './env';
+import { environmentConfig } from './env';
 
 export interface RuntimeSettings {
   /** Record prompts, completions, tool arguments and results (opt-in). */
@@ -15,7 +15,7 @@ let current: RuntimeSettings | undefined;
 
 export function runtimeSettings(): RuntimeSettings {
   if (current === undefined) {
-    const { config } = configFromEnv();
+    const { config } = environmentConfig();
     current = { captureMessageContent: config.captureMessageContent, openaiStreamUsage: config.openaiStreamUsage };
   }
   return current;

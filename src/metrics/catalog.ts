@@ -19,6 +19,8 @@ export type InstrumentKind = 'histogram' | 'counter' | 'gauge';
 export const LABEL_METRIC = 'aimeter.metric';
 export const LABEL_COMPONENT = 'aimeter.component';
 export const LABEL_VERSION = 'version';
+export const LABEL_FIELD = 'aimeter.field';
+export const LABEL_REASON = 'aimeter.reason';
 
 export interface MetricDefinition {
   /** OTel instrument name (dotted). */
@@ -204,6 +206,14 @@ export const METRICS = {
     kind: 'counter',
     description: 'Exceptions raised inside aimeter and swallowed so that the application is not affected.',
     labels: [LABEL_COMPONENT],
+  },
+  providerDataRejected: {
+    name: 'aimeter.provider_data.rejected',
+    unit: '{value}',
+    kind: 'counter',
+    description:
+      'Usage values from provider responses or foreign spans that were dropped (not_a_number, non_finite, negative, absurd: above the per-call bound) or cut to their total (clamped).',
+    labels: [LABEL_FIELD, LABEL_REASON],
   },
   buildInfo: {
     name: 'aimeter.build.info',

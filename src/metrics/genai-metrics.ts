@@ -4,6 +4,7 @@
  */
 import { METRICS, type MetricDefinition, type MetricKey } from './catalog';
 import { internalErrorCounts } from '../internal/errors';
+import { rejectionCounts } from '../provider-data/rejections';
 import {
   CounterFamily,
   type Family,
@@ -28,6 +29,7 @@ const SELF_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>([
   'activeSeries',
   'seriesLimit',
   'internalErrors',
+  'providerDataRejected',
   'buildInfo',
 ]);
 
@@ -158,7 +160,13 @@ export class GenAiMetrics {
       const values = [component];
       errors.get(labelKey(values), values).value = count;
     }
+    const rejected = new CounterFamily(METRICS.providerDataRejected, Infinity, noOverflow);
+    rejected.get('', []).value = 0;
+    for (const { field, reason, count } of rejectionCounts()) {
+      const values = [field, reason];
+      rejected.get(labelKey(values), values).value = count;
+    }
     build.get(this.version, [this.version]).value = 1;
-    return overflow.render() + active.render() + limit.render() + errors.render() + build.render();
+    return overflow.render() + active.render() + limit.render() + errors.render() + rejected.render() + build.render();
   }
 }

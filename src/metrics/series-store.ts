@@ -172,10 +172,23 @@ export class GaugeFamily extends CounterFamily {
   }
 }
 
-/** The map key for a set of label values (the separator cannot occur in rendered text we keep). */
+/**
+ * The map key for a set of label values: the values joined with U+0001, each value's own U+0001
+ * and U+0002 escaped with U+0002 (keyPart), so that two different label sets never share a key
+ * (a value may contain anything a provider or another library sends).
+ */
 export function labelKey(values: LabelValues): string {
+  // join() gives one flat string (see renderLabels); values needing escapes are rare.
+  for (let i = 0; i < values.length; i++) if (KEY_SPECIAL.test(values[i]!)) return values.map(keyPart).join('\u0001');
   return values.join('\u0001');
 }
+
+/** One label value as it appears in a key (see labelKey); unchanged unless it holds U+0001 or U+0002. */
+export function keyPart(value: string): string {
+  return KEY_SPECIAL.test(value) ? value.replace(KEY_SPECIALS, '\u0002$&') : value;
+}
+const KEY_SPECIAL = /[\u0001\u0002]/;
+const KEY_SPECIALS = /[\u0001\u0002]/g;
 
 /**
  * `name="value",...` for the values that are set, as ONE flat string: it is built with join() over

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { environmentConfig } from '../config/env';
 import { packageRoot } from '../internal/package-info';
 import { Provider } from '../semconv/providers';
 import { readBundled } from './bundled';
@@ -165,7 +166,7 @@ export class PriceBook {
     } catch (error) {
       warn(`${errorMessage(error)}; no bundled prices are available`);
     }
-    const userFile = options.userFile === undefined ? process.env[PRICES_ENV_VAR] : options.userFile;
+    const userFile = options.userFile === undefined ? environmentConfig().config.pricesFile : options.userFile;
     let user: PriceFileEntry[] = [];
     if (userFile !== null && userFile !== undefined && userFile.trim() !== '') {
       try {

@@ -12,6 +12,7 @@ import { extendedKey, type LabelSet, LabelSets } from './label-set';
 import { recordInternalError } from '../internal/errors';
 import { syncParentSpanId } from '../tracing/call-scope';
 import { warn, warnOnce } from '../internal/log';
+import { clipCodePoints, safeText } from '../internal/text';
 import { PriceBook } from '../prices/price-book';
 import { computeCost } from '../prices/cost';
 import type { ModelPrice, Usage } from '../prices/types';
@@ -37,7 +38,7 @@ export interface GenAiMetricsProcessorOptions {
 
 const COMPONENT = 'span-processor';
 
-/** Label values longer than this are cut: a label is for grouping, not for content. */
+/** Label values longer than this (in code points) are cut: a label is for grouping, not for content. */
 const MAX_LABEL_LENGTH = 128;
 
 export class GenAiMetricsProcessor {
@@ -148,9 +149,11 @@ export class GenAiMetricsProcessor {
     if (cost === undefined) {
       labels.add('unpriced', 1);
       const model = call.responseModel || call.requestModel || '(no model)';
+      // Provider and model are provider-chosen text: quoted, clipped and escaped (safeText), and
+      // warnOnce rate-limits the topic kind, so 5,000 hostile names cannot flood stderr.
       warnOnce(
         `unpriced:${call.provider}/${model}`,
-        `aimeter: no price for ${call.provider || '(no provider)'}/${model}; its calls are counted in aimeter_unpriced_operations_total, not costed at $0. Add it with AIMETER_PRICES (see docs/prices.md).`,
+        `aimeter: no price for ${safeText(call.provider || '(no provider)', 64)}/${safeText(model, 64)}; its calls are counted in aimeter_unpriced_operations_total, not costed at $0. Add it with AIMETER_PRICES (see docs/prices.md).`,
       );
       return;
     }
@@ -197,6 +200,7 @@ function hasUsage(u: Usage): boolean {
   );
 }
 
+/** At most MAX_LABEL_LENGTH code points: never half an emoji (a lone surrogate is not valid UTF-8). */
 function clip(value: string): string {
-  return value.length > MAX_LABEL_LENGTH ? value.slice(0, MAX_LABEL_LENGTH) : value;
+  return clipCodePoints(value, MAX_LABEL_LENGTH);
 }

@@ -13,7 +13,7 @@
  * them into the overflow series and count them, exactly as before.
  */
 import type { GenAiMetrics, CounterKey, HistogramKey } from '../metrics/genai-metrics';
-import { labelKey, type HistogramSeries, type LabelValues, type ScalarSeries } from '../metrics/series-store';
+import { keyPart, labelKey, type HistogramSeries, type LabelValues, type ScalarSeries } from '../metrics/series-store';
 import type { ModelPrice } from '../prices/types';
 
 /** Where a model call records with its label set: the metric, and the value of its one extra label, if any. */
@@ -51,7 +51,7 @@ export type CounterSlot = keyof typeof COUNTERS;
 
 /** The key of a metric with one label more than the label set (same rule as labelKey). */
 export function extendedKey(key: string, extra: string): string {
-  return `${key}\u0001${extra}`;
+  return `${key}\u0001${keyPart(extra)}`;
 }
 
 export class LabelSet {

@@ -8,6 +8,8 @@ import { Operation } from '../semconv/operations';
 import type { Usage } from '../prices/types';
 import type { ReadableSpanLike } from './span-like';
 import { normaliserFor } from './scope-normalisers';
+import { checkedQuantity, checkedTokenCounts } from '../provider-data/usage';
+import { errorTypeLabel } from '../tracing/error-type';
 
 export interface GenAiCall {
   readonly operation: string;
@@ -46,22 +48,12 @@ export function readGenAiSpan(span: ReadableSpanLike): GenAiCall | undefined {
     provider: str(a[A.ATTR_GEN_AI_PROVIDER_NAME]) || str(a[A.ATTR_GEN_AI_SYSTEM]),
     requestModel: str(a[A.ATTR_GEN_AI_REQUEST_MODEL]),
     responseModel: str(a[A.ATTR_GEN_AI_RESPONSE_MODEL]),
-    errorType: str(a[A.ATTR_ERROR_TYPE]) || (span.status.code === SpanStatusCode.ERROR ? '_OTHER' : ''),
+    errorType: errorTypeLabel(a[A.ATTR_ERROR_TYPE]) || (span.status.code === SpanStatusCode.ERROR ? '_OTHER' : ''),
     durationSeconds: span.duration[0] + span.duration[1] / 1e9,
-    usage: {
-      inputTokens: num(a[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS]) ?? num(a[A.ATTR_LEGACY_USAGE_PROMPT_TOKENS]),
-      outputTokens: num(a[A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ?? num(a[A.ATTR_LEGACY_USAGE_COMPLETION_TOKENS]),
-      cacheReadTokens:
-        num(a[A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]) ?? num(a[A.ATTR_LEGACY_CACHE_READ_INPUT_TOKENS]),
-      cacheCreationTokens:
-        num(a[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]) ?? num(a[A.ATTR_LEGACY_CACHE_CREATION_INPUT_TOKENS]),
-      reasoningTokens: num(a[A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]),
-      audioSeconds: num(a[A.ATTR_AIMETER_SPEECH_AUDIO_DURATION]),
-      characters: num(a[A.ATTR_AIMETER_SPEECH_CHARACTERS]),
-    },
+    usage: usageOf(a),
     timeToFirstChunk: timeToFirstChunk(a),
-    chunks: num(a[A.ATTR_AIMETER_RESPONSE_CHUNKS]),
-    audioBytes: num(a[A.ATTR_AIMETER_SPEECH_AUDIO_SIZE]),
+    chunks: checkedQuantity(a[A.ATTR_AIMETER_RESPONSE_CHUNKS], A.ATTR_AIMETER_RESPONSE_CHUNKS),
+    audioBytes: checkedQuantity(a[A.ATTR_AIMETER_SPEECH_AUDIO_SIZE], A.ATTR_AIMETER_SPEECH_AUDIO_SIZE),
     agentName: str(a[A.ATTR_GEN_AI_AGENT_NAME]),
     toolName: str(a[A.ATTR_GEN_AI_TOOL_NAME]),
   };
@@ -109,17 +101,36 @@ function operationOf(a: Attributes): string {
   return Operation.Chat;
 }
 
+/** Foreign spans are checked like provider responses: see src/provider-data/usage.ts. */
+function usageOf(a: Attributes): Usage {
+  const tokens = checkedTokenCounts({
+    inputTokens: a[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS] ?? a[A.ATTR_LEGACY_USAGE_PROMPT_TOKENS],
+    outputTokens: a[A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] ?? a[A.ATTR_LEGACY_USAGE_COMPLETION_TOKENS],
+    cacheReadTokens: a[A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] ?? a[A.ATTR_LEGACY_CACHE_READ_INPUT_TOKENS],
+    cacheCreationTokens: a[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] ?? a[A.ATTR_LEGACY_CACHE_CREATION_INPUT_TOKENS],
+    reasoningTokens: a[A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS],
+  });
+  // Built field by field, attributes read with constant keys: this runs for every span (a spread
+  // or a helper taking the key cost several times the rest of this function).
+  return {
+    inputTokens: tokens.inputTokens,
+    outputTokens: tokens.outputTokens,
+    cacheReadTokens: tokens.cacheReadTokens,
+    cacheCreationTokens: tokens.cacheCreationTokens,
+    reasoningTokens: tokens.reasoningTokens,
+    audioSeconds: checkedQuantity(a[A.ATTR_AIMETER_SPEECH_AUDIO_DURATION], A.ATTR_AIMETER_SPEECH_AUDIO_DURATION),
+    characters: checkedQuantity(a[A.ATTR_AIMETER_SPEECH_CHARACTERS], A.ATTR_AIMETER_SPEECH_CHARACTERS),
+  };
+}
+
 function timeToFirstChunk(a: Attributes): number | undefined {
-  const seconds = num(a[A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK]);
+  const seconds = checkedQuantity(a[A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK], A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK);
   if (seconds !== undefined) return seconds;
-  const ms = num(a[A.ATTR_VERCEL_MS_TO_FIRST_CHUNK]);
-  return ms === undefined ? undefined : ms / 1000;
+  const ms = a[A.ATTR_VERCEL_MS_TO_FIRST_CHUNK];
+  return ms === undefined ? undefined : checkedQuantity(typeof ms === 'number' ? ms / 1000 : ms, A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK);
 }
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}

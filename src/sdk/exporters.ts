@@ -1,33 +1,23 @@
 /**
  * Span and metric exporters chosen by OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER and the
- * OTLP protocol variables. Exporter packages, and the metrics SDK, are loaded only when
- * selected (start-up cost, docs/performance.md). Each exporter reads its own
- * OTEL_EXPORTER_OTLP_* endpoint, header and timeout variables.
+ * OTLP protocol variables, as parsed by src/config/env.ts. Exporter packages, and the metrics
+ * SDK, are loaded only when selected (start-up cost, docs/performance.md). The endpoint URL
+ * comes from the parsed config; headers, timeout and TLS variables are read by each exporter.
+ * Every OTLP exporter is detached from the event loop (lifecycle/delivery.ts): an export never
+ * keeps a finished app alive.
  */
 import type { MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 // From sdk-trace-node, which re-exports them: the one copy of the trace SDK the provider uses.
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
-import type { MetricsExporter, TracesExporter } from '../config/env';
+import type { AimeterConfig, OtlpSignalConfig, TracesExporter } from '../config/env';
 import { DetachedExporter, type DeliveryLedger } from '../lifecycle/delivery';
 import { detachRetryTimers, detachedAgentFactory } from '../lifecycle/detached-export';
 
-type Env = Readonly<Record<string, string | undefined>>;
-type Protocol = 'http/protobuf' | 'http/json' | 'grpc';
-const PROTOCOLS: readonly Protocol[] = ['http/protobuf', 'http/json', 'grpc'];
-
-function protocol(env: Env, signalVariable: string, problems: string[]): Protocol {
-  const name = env[signalVariable]?.trim() ? signalVariable : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-  const raw = env[name]?.trim() || 'http/protobuf';
-  if ((PROTOCOLS as readonly string[]).includes(raw)) return raw as Protocol;
-  problems.push(`${name}="${raw}" is not valid: use one of ${PROTOCOLS.join(', ')} (using http/protobuf).`);
-  return 'http/protobuf';
-}
-
-export function traceProcessorsFor(exporters: ReadonlySet<TracesExporter>, env: Env, problems: string[], ledger: DeliveryLedger): SpanProcessor[] {
+export function traceProcessorsFor(exporters: ReadonlySet<TracesExporter>, otlp: OtlpSignalConfig, ledger: DeliveryLedger): SpanProcessor[] {
   const processors: SpanProcessor[] = [];
   if (exporters.has('console')) processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
   if (exporters.has('otlp')) {
-    const exporter = new DetachedExporter(otlpSpanExporter(protocol(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', problems)), (spans) => spans.length, MAX_QUEUED_SPANS, 'span-export');
+    const exporter = new DetachedExporter(otlpSpanExporter(otlp), (spans) => spans.length, MAX_QUEUED_SPANS, 'span-export');
     processors.push(ledger.trackSpans(new BatchSpanProcessor(exporter), exporter as DetachedExporter<unknown>));
   }
   return processors;
@@ -40,21 +30,32 @@ const MAX_QUEUED_COLLECTIONS = 5;
 
 // The HTTP exporters' sockets and retry timers must not keep a finished app alive (see
 // lifecycle/detached-export.ts); the gRPC exporter is bounded by shutdown() alone.
-const httpOptions = () => ({ httpAgentOptions: detachedAgentFactory() });
+const httpOptions = (url: string | undefined) => ({ url, httpAgentOptions: detachedAgentFactory() });
 
 function detached<E extends object>(exporter: E): E {
   detachRetryTimers(exporter);
   return exporter;
 }
 
-function otlpSpanExporter(p: Protocol): SpanExporter {
-  switch (p) {
+function otlpSpanExporter({ protocol, url }: OtlpSignalConfig): SpanExporter {
+  switch (protocol) {
     case 'grpc':
-      return new (require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter();
+      return new (require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter({ url });
     case 'http/json':
-      return detached(new (require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(httpOptions()));
+      return detached(new (require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(httpOptions(url)));
     default:
-      return detached(new (require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(httpOptions()));
+      return detached(new (require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(httpOptions(url)));
+  }
+}
+
+function otlpMetricExporter({ protocol, url }: OtlpSignalConfig): PushMetricExporter {
+  switch (protocol) {
+    case 'grpc':
+      return new (require('@opentelemetry/exporter-metrics-otlp-grpc') as typeof import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter({ url });
+    case 'http/json':
+      return detached(new (require('@opentelemetry/exporter-metrics-otlp-http') as typeof import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(httpOptions(url)));
+    default:
+      return detached(new (require('@opentelemetry/exporter-metrics-otlp-proto') as typeof import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(httpOptions(url)));
   }
 }
 
@@ -84,43 +85,25 @@ function detachedMetricExporter(inner: PushMetricExporter, ledger: DeliveryLedge
   };
 }
 
+type ReaderConfig = Pick<AimeterConfig, 'metricsExporters' | 'otlpMetrics' | 'metricExportIntervalMs' | 'metricExportTimeoutMs'>;
+
 /** The push readers OTEL_METRICS_EXPORTER asks for (prometheus is served, not pushed). */
-export function metricReadersFor(exporters: ReadonlySet<MetricsExporter>, env: Env, problems: string[], ledger: DeliveryLedger): MetricReader[] {
+export function metricReadersFor(config: ReaderConfig, ledger: DeliveryLedger): MetricReader[] {
   const readers: MetricReader[] = [];
-  if (exporters.has('otlp')) readers.push(periodicReader(detachedMetricExporter(otlpMetricExporter(env, problems), ledger), env, problems));
-  if (exporters.has('console')) {
+  if (config.metricsExporters.has('otlp')) readers.push(periodicReader(detachedMetricExporter(otlpMetricExporter(config.otlpMetrics), ledger), config));
+  if (config.metricsExporters.has('console')) {
     const { ConsoleMetricExporter } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
-    readers.push(periodicReader(new ConsoleMetricExporter(), env, problems));
+    readers.push(periodicReader(new ConsoleMetricExporter(), config));
   }
   return readers;
 }
 
-function otlpMetricExporter(env: Env, problems: string[]): PushMetricExporter {
-  switch (protocol(env, 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', problems)) {
-    case 'grpc':
-      return new (require('@opentelemetry/exporter-metrics-otlp-grpc') as typeof import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter();
-    case 'http/json':
-      return detached(new (require('@opentelemetry/exporter-metrics-otlp-http') as typeof import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(httpOptions()));
-    default:
-      return detached(new (require('@opentelemetry/exporter-metrics-otlp-proto') as typeof import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(httpOptions()));
-  }
-}
-
 /** A periodic reader honouring OTEL_METRIC_EXPORT_INTERVAL / OTEL_METRIC_EXPORT_TIMEOUT (ms). */
-function periodicReader(exporter: PushMetricExporter, env: Env, problems: string[]): MetricReader {
-  const ms = (name: string, fallback: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const n = Number(raw);
-    if (Number.isInteger(n) && n > 0) return n;
-    problems.push(`${name}="${raw}" is not valid: use a whole number of milliseconds above 0 (using ${fallback}).`);
-    return fallback;
-  };
-  const interval = ms('OTEL_METRIC_EXPORT_INTERVAL', 60_000);
+function periodicReader(exporter: PushMetricExporter, config: ReaderConfig): MetricReader {
   const { PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
   return new PeriodicExportingMetricReader({
     exporter,
-    exportIntervalMillis: interval,
-    exportTimeoutMillis: Math.min(ms('OTEL_METRIC_EXPORT_TIMEOUT', 30_000), interval),
+    exportIntervalMillis: config.metricExportIntervalMs,
+    exportTimeoutMillis: config.metricExportTimeoutMs,
   });
 }

@@ -114,7 +114,7 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const { PriceBook } = require('../prices/price-book') as typeof import('../prices/price-book');
   const { GenAiMetricsProcessor } = require('../processor/genai-metrics-processor') as typeof import('../processor/genai-metrics-processor');
   const { createResource } = require('./resource') as typeof import('./resource');
-  const { GenAiRecordingSampler, samplerFromEnv } = require('./sampler') as typeof import('./sampler');
+  const { GenAiRecordingSampler, samplerFrom } = require('./sampler') as typeof import('./sampler');
   const { startTracing } = require('./tracer-provider') as typeof import('./tracer-provider');
 
   // 2. The hooks.
@@ -135,16 +135,16 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const ledger = new DeliveryLedger();
   const tracing = startTracing({
     resource,
-    sampler: new GenAiRecordingSampler(samplerFromEnv(env, problems)),
+    sampler: new GenAiRecordingSampler(samplerFrom(config)),
     spanProcessors: [
       processor,
       ...(config.metricsExporters.has('otlp') ? [spanEndMarker(ledger)] : []),
-      ...traceProcessorsFor(config.tracesExporters, env, problems, ledger),
+      ...traceProcessorsFor(config.tracesExporters, config.otlpTraces, ledger),
       ...(options.spanProcessors ?? []),
     ],
     instrumentations,
   });
-  const metricReaders = metricReadersFor(config.metricsExporters, env, problems, ledger);
+  const metricReaders = metricReadersFor(config, ledger);
   let push: { shutdown(): Promise<void> } | undefined;
   if (metricReaders.length > 0) {
     const { startMetricsPush } = require('./meter-provider') as typeof import('./meter-provider');

@@ -1,4 +1,21 @@
 /**
+ * The documented shape of an `error.type` label value: `_OTHER`, a 3-digit HTTP status, or a
+ * word of letters, digits, `_` and `.` starting with a letter, at most 64 characters (which
+ * covers `rate_limit`, `timeout`, `cancelled`, `connection_error` and error class names).
+ */
+const ERROR_TYPE_SHAPE = /^(?:_OTHER|[0-9]{3}|[A-Za-z][A-Za-z0-9_.]{0,63})$/;
+
+/**
+ * An `error.type` read from outside (another library's span, a provider's error code) as a label
+ * value: itself when it has the documented shape, '' when absent or empty, else `_OTHER` (the
+ * semconv fallback). Quotes, braces, newlines or 10 KB of text never become a label.
+ */
+export function errorTypeLabel(value: unknown): string {
+  if (value === undefined || value === '') return '';
+  return typeof value === 'string' && ERROR_TYPE_SHAPE.test(value) ? value : '_OTHER';
+}
+
+/**
  * Normalises any thrown value into a low-cardinality `error.type`: `rate_limit`, `timeout`,
  * `cancelled`, `connection_error`, an HTTP status code such as `500`, or the error class name.
  *
@@ -48,5 +65,5 @@ function directErrorType(error: unknown): string {
   if (/Abort/i.test(name) || e.code === 'ABORT_ERR') return 'cancelled';
   if (status !== undefined && status >= 400 && status < 600) return String(status);
   if (/Connection/i.test(name) || e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET') return 'connection_error';
-  return /^[A-Za-z][A-Za-z0-9_.]{0,63}$/.test(name) ? name : '_OTHER';
+  return errorTypeLabel(name) || '_OTHER';
 }

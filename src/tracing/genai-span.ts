@@ -16,7 +16,8 @@ import {
 import * as A from '../semconv/attributes';
 import { Operation } from '../semconv/operations';
 import { callInSpan } from './call-scope';
-import { errorTypeOf } from './error-type';
+import { errorTypeLabel, errorTypeOf } from './error-type';
+import { checkedQuantity, checkedTokenCounts } from '../provider-data/usage';
 
 export interface GenAiSpanStart {
   /** gen_ai.operation.name, e.g. 'chat', 'speech_to_text', 'invoke_agent', 'execute_tool'. */
@@ -108,8 +109,10 @@ export class GenAiSpan {
     return this.chunkCount;
   }
 
-  setUsage(usage: TokenUsage): void {
+  /** Usage as the provider reported it: implausible counts are dropped and counted (src/provider-data/usage.ts). */
+  setUsage(reported: TokenUsage): void {
     const s = this.span;
+    const usage = checkedTokenCounts(reported);
     setNumber(s, A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
     setNumber(s, A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
     setNumber(s, A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
@@ -127,17 +130,17 @@ export class GenAiSpan {
 
   /** Speech: seconds of audio (in for speech-to-text, out for text-to-speech when known). */
   setAudioDuration(seconds: number | undefined): void {
-    setNumber(this.span, A.ATTR_AIMETER_SPEECH_AUDIO_DURATION, seconds);
+    setNumber(this.span, A.ATTR_AIMETER_SPEECH_AUDIO_DURATION, checkedQuantity(seconds, A.ATTR_AIMETER_SPEECH_AUDIO_DURATION));
   }
 
   /** Text-to-speech: characters synthesized. */
   setCharacters(count: number | undefined): void {
-    setNumber(this.span, A.ATTR_AIMETER_SPEECH_CHARACTERS, count);
+    setNumber(this.span, A.ATTR_AIMETER_SPEECH_CHARACTERS, checkedQuantity(count, A.ATTR_AIMETER_SPEECH_CHARACTERS));
   }
 
   /** Text-to-speech: bytes of audio produced. */
   setAudioSize(bytes: number | undefined): void {
-    setNumber(this.span, A.ATTR_AIMETER_SPEECH_AUDIO_SIZE, bytes);
+    setNumber(this.span, A.ATTR_AIMETER_SPEECH_AUDIO_SIZE, checkedQuantity(bytes, A.ATTR_AIMETER_SPEECH_AUDIO_SIZE));
   }
 
   setAttributes(attributes: Attributes): void {
@@ -152,12 +155,12 @@ export class GenAiSpan {
     this.span.end();
   }
 
-  /** Ends the span as failed, with a normalised error.type (idempotent). */
+  /** Ends the span as failed, with a normalised error.type (idempotent; any other shape becomes `_OTHER`). */
   fail(error: unknown, errorType = errorTypeOf(error)): void {
     if (this.ended) return;
     this.ended = true;
     this.writeTimings();
-    this.span.setAttribute(A.ATTR_ERROR_TYPE, errorType);
+    this.span.setAttribute(A.ATTR_ERROR_TYPE, errorTypeLabel(errorType) || '_OTHER');
     const message = error instanceof Error ? error.message : undefined;
     this.span.setStatus({ code: SpanStatusCode.ERROR, ...(message ? { message: message.slice(0, 256) } : {}) });
     this.span.end();

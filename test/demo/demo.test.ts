@@ -30,7 +30,7 @@ test('the demo fills every metric family and prints a summary per request', asyn
       await new Promise((r) => setTimeout(r, 100));
     }
     const m = parseExposition((await scrape(metricsPort)).body);
-    const selfMetrics = new Set(['seriesOverflow', 'activeSeries', 'seriesLimit', 'internalErrors', 'buildInfo']);
+    const selfMetrics = new Set(['seriesOverflow', 'activeSeries', 'seriesLimit', 'internalErrors', 'providerDataRejected', 'buildInfo']);
     for (const [key, def] of Object.entries(METRICS)) {
       if (selfMetrics.has(key)) continue;
       const name = prometheusName(def);
