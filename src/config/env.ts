@@ -25,6 +25,8 @@ export interface AimeterConfig {
   readonly maxSeriesPerMetric: number;
   /** AIMETER_OPENAI_STREAM_USAGE=true: ask OpenAI streams for usage (stream_options.include_usage). */
   readonly openaiStreamUsage: boolean;
+  /** OTEL_INSTRUMENTATION_GENAI_PROPAGATE_TRACE_CONTEXT=true: send trace context to AI provider hosts too (default false). */
+  readonly propagateTraceContextToGenAi: boolean;
   /** OTEL_NODE_DISABLED_INSTRUMENTATIONS: comma list of instrumentation short names to skip. */
   readonly disabledInstrumentations: ReadonlySet<string>;
 }
@@ -51,6 +53,7 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
     pricesFile: p.string('AIMETER_PRICES', '') || undefined,
     maxSeriesPerMetric: p.int('AIMETER_MAX_SERIES_PER_METRIC', 2000, 1, 1_000_000),
     openaiStreamUsage: p.bool('AIMETER_OPENAI_STREAM_USAGE', false),
+    propagateTraceContextToGenAi: p.bool('OTEL_INSTRUMENTATION_GENAI_PROPAGATE_TRACE_CONTEXT', false),
     disabledInstrumentations: new Set(p.rawList('OTEL_NODE_DISABLED_INSTRUMENTATIONS')),
   };
   return { config, problems };

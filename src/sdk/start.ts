@@ -5,7 +5,6 @@
  */
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ConsoleMetricExporter, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -25,6 +24,7 @@ import { startMetricsServer, type MetricsServer } from '../server/metrics-server
 import { otlpMetricExporter, periodicReader, traceProcessorsFor } from './exporters';
 import { GenAiRecordingSampler, samplerFromEnv } from './sampler';
 import { warnAboutSdksLoadedEarly } from './late-load';
+import { createHttpInstrumentation } from './http-instrumentation';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -118,7 +118,7 @@ function startOnce(options: StartOptions): Aimeter | undefined {
 
   const sdk = new NodeSDK({
     ...(options.serviceName ? { serviceName: options.serviceName } : {}),
-    instrumentations: [new HttpInstrumentation(), ...createInstrumentations(config.disabledInstrumentations), ...(options.instrumentations ?? [])],
+    instrumentations: [createHttpInstrumentation(config), ...createInstrumentations(config.disabledInstrumentations), ...(options.instrumentations ?? [])],
     spanProcessors: [processor, ...traceProcessorsFor(config.tracesExporters, env, problems), ...(options.spanProcessors ?? [])],
     sampler: new GenAiRecordingSampler(samplerFromEnv(env, problems)),
     metricReaders,
