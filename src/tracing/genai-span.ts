@@ -183,7 +183,7 @@ function statusDescription(error: unknown, captureContent: boolean): string | un
   if (!(error instanceof Error)) return undefined;
   if (captureContent) return error.message ? error.message.slice(0, 256) : undefined;
   const name = error.name !== 'Error' ? error.name : error.constructor?.name;
-  return typeof name === 'string' && /^[A-Za-z_$][\w$.]{0,63}$/.test(name) ? name : undefined;
+  return typeof name === 'string' && name !== 'Error' && /^[A-Za-z_$][\w$.]{0,63}$/.test(name) ? name : undefined;
 }
 
 function spanName(start: GenAiSpanStart): string {
