@@ -14,6 +14,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startFakeAnthropic, type FakeAnthropic } from '../../examples/fake-provider/anthropic';
+import { startFakeDeepgram } from '../../examples/fake-provider/deepgram';
+import { startFakeElevenLabs } from '../../examples/fake-provider/elevenlabs';
 import { startFakeOpenAI, type FakeOpenAI } from '../../examples/fake-provider/openai';
 import { traceLlm } from '../../src/api';
 import { start, type Aimeter } from '../../src/sdk/start';
@@ -154,6 +156,38 @@ test('anthropic: a 400 quoting the prompt, on the SDK span (1.x) and on aimeter 
   assertNoMarkers('spans', spansText());
   assertNoMarkers('/metrics', await aimeter.metricsText());
   assertNoMarkers('stdout/stderr', output.join(''));
+});
+
+test('deepgram and elevenlabs: errors whose body quotes the input are not on the spans', async () => {
+  exporter.reset();
+  const deepgram = await startFakeDeepgram();
+  const elevenlabs = await startFakeElevenLabs();
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DeepgramClient } = require('@deepgram/sdk');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ElevenLabsClient } = require('@elevenlabs/elevenlabs-js');
+    const url = `https://example.com/${PROMPT}.wav`;
+    deepgram.failNext({ status: 400, body: { err_code: 'Bad Request', err_msg: `Bad Request: could not fetch ${url}` } });
+    const dg = new DeepgramClient({ apiKey: 'test-key', baseUrl: deepgram.url, maxRetries: 0 });
+    const dgError = await expectFailure(() => dg.listen.v1.media.transcribeUrl({ url, model: 'nova-3' }));
+    assert.ok(String((dgError as Error).message).includes(PROMPT), 'the SDK error quotes the input');
+    // ElevenLabs' 422 validation errors echo the offending input, as pydantic's do.
+    const text = `read this aloud: ${PROMPT}`;
+    elevenlabs.failNext({ status: 422, body: { detail: [{ type: 'string_too_long', loc: ['body', 'text'], msg: 'String should have at most 40 characters', input: text }] } });
+    const el = new ElevenLabsClient({ apiKey: 'test-key', baseUrl: elevenlabs.url, maxRetries: 0 });
+    const elError = await expectFailure(() => el.textToSpeech.convert('voice-1', { text, modelId: 'eleven_flash_v2_5' }));
+    assert.ok(String((elError as Error).message).includes(PROMPT), 'the SDK error quotes the input');
+    await settle();
+    const failed = errorSpans();
+    assert.deepEqual(failed.map((s) => s.attributes['error.type']).sort(), ['400', '422']);
+    assertNoMarkers('spans', spansText());
+    assertNoMarkers('/metrics', await aimeter.metricsText());
+    assertNoMarkers('stdout/stderr', output.join(''));
+  } finally {
+    await deepgram.close();
+    await elevenlabs.close();
+  }
 });
 
 test('manual API: an error whose message holds the prompt is not on the span', async () => {
