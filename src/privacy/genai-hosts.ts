@@ -12,6 +12,9 @@ const SPEECH_HOSTS: readonly string[] = ['api.deepgram.com', 'api.elevenlabs.io'
 /** Servers seen on GenAI spans ("host:port"); bounded, a process talks to a handful. */
 const seen = new Set<string>();
 const MAX_SEEN = 256;
+/** Whether a host name is a well-known provider's (the table walk, once per host). */
+const known = new Map<string, boolean>();
+const MAX_KNOWN = 1024;
 
 function key(host: string, port: number | undefined): string {
   return `${host.toLowerCase().replace(/^\[(.*)\]$/, '$1')}:${port ?? ''}`;
@@ -28,7 +31,11 @@ export function rememberGenAiServer(host: string, port: number | undefined): voi
 export function isGenAiHost(host: string, port: number | undefined): boolean {
   const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   if (seen.has(key(h, port))) return true;
-  if (SPEECH_HOSTS.some((suffix) => h === suffix || h.endsWith(`.${suffix}`))) return true;
-  // Ports are left out: a local server on Ollama's port is not a third party.
-  return providerFromHost(h, undefined) !== undefined;
+  let result = known.get(h);
+  if (result === undefined) {
+    // Ports are left out: a local server on Ollama's port is not a third party.
+    result = SPEECH_HOSTS.some((suffix) => h === suffix || h.endsWith(`.${suffix}`)) || providerFromHost(h, undefined) !== undefined;
+    if (known.size < MAX_KNOWN) known.set(h, result);
+  }
+  return result;
 }

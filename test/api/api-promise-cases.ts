@@ -9,15 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { FakeAnthropic } from '../../examples/fake-provider/anthropic';
-import type { FakeOpenAI } from '../../examples/fake-provider/openai';
 import { traceLlm } from '../../src/api';
 
 export interface CaseContext {
   readonly openai: () => any;
   readonly anthropic: () => any;
-  readonly openaiFake: () => FakeOpenAI;
-  readonly anthropicFake: () => FakeAnthropic;
   /** Finished spans of the manual API (scope `aimeter`). */
   readonly manualSpans: () => ReadableSpan[];
   readonly reset: () => void;

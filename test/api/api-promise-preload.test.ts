@@ -35,8 +35,6 @@ apiPromiseCases({
   openai: () => new (require('openai').OpenAI)({ apiKey: 'sk-test', baseURL: openaiFake.url, maxRetries: 0 }),
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   anthropic: () => new (require('@anthropic-ai/sdk').Anthropic)({ apiKey: 'test-key', baseURL: anthropicFake.url, maxRetries: 0 }),
-  openaiFake: () => openaiFake,
-  anthropicFake: () => anthropicFake,
   manualSpans: () => exporter.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'aimeter'),
   reset: () => exporter.reset(),
 });

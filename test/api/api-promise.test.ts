@@ -28,8 +28,6 @@ apiPromiseCases({
   anthropic: () =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     new (require('@anthropic-ai/sdk').Anthropic)({ apiKey: 'test-key', baseURL: anthropicFake.url, maxRetries: 0, openTelemetry: false }),
-  openaiFake: () => openaiFake,
-  anthropicFake: () => anthropicFake,
   manualSpans: () => telemetry.exporter.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'aimeter'),
   reset: () => telemetry.exporter.reset(),
 });
