@@ -45,6 +45,8 @@ export interface ErrorScenario {
   readonly status: number;
   readonly errorType: string;
   readonly message: string;
+  /** Append the text of the first user message, quoted (as content-policy errors do). */
+  readonly quotePrompt?: boolean;
 }
 
 /** Streams part of a message, then an `error` event (the API's mid-stream failure). */
@@ -105,6 +107,7 @@ export const SCENARIOS = {
   rate_limit: { kind: 'error', status: 429, errorType: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' },
   overloaded: { kind: 'error', status: 529, errorType: 'overloaded_error', message: 'Overloaded' },
   server_error: { kind: 'error', status: 500, errorType: 'api_error', message: 'Internal server error' },
+  invalid_prompt: { kind: 'error', status: 400, errorType: 'invalid_request_error', message: 'Prompt rejected by the usage policy', quotePrompt: true },
   stream_overloaded: { kind: 'stream_error', errorType: 'overloaded_error', message: 'Overloaded' },
   slow: { kind: 'slow', delayMs: 2_000, then: 'text' },
 } as const satisfies Record<string, Scenario>;
@@ -185,16 +188,20 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   };
 }
 
-/** `[scenario:NAME]` in the first user message's text, else `text`. */
-function scenarioFromBody(body: unknown): ScenarioName {
+/** The text of the first user message. */
+function firstUserText(body: unknown): string {
   const messages = (body as { messages?: Array<{ content?: unknown }> } | undefined)?.messages;
   const first = messages?.[0]?.content;
-  const text =
-    typeof first === 'string'
-      ? first
-      : Array.isArray(first)
-        ? first.map((part) => (typeof part?.text === 'string' ? part.text : '')).join(' ')
-        : '';
+  return typeof first === 'string'
+    ? first
+    : Array.isArray(first)
+      ? first.map((part) => (typeof part?.text === 'string' ? part.text : '')).join(' ')
+      : '';
+}
+
+/** `[scenario:NAME]` in the first user message's text, else `text`. */
+function scenarioFromBody(body: unknown): ScenarioName {
+  const text = firstUserText(body);
   const match = /\[scenario:([a-z_]+)\]/.exec(text);
   const name = match?.[1];
   return name !== undefined && name in SCENARIOS ? (name as ScenarioName) : 'text';
@@ -213,7 +220,8 @@ async function respond(
       return respond(res, SCENARIOS[scenario.then], body, chunkDelayMs);
     }
     if (scenario.kind === 'error') {
-      sendError(res, scenario.status, scenario.errorType, scenario.message);
+      const message = scenario.quotePrompt ? `${scenario.message}: "${firstUserText(body)}"` : scenario.message;
+      sendError(res, scenario.status, scenario.errorType, message);
       return;
     }
     const model = typeof body?.model === 'string' ? body.model : 'claude-sonnet-4-5';

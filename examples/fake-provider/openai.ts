@@ -52,8 +52,12 @@
  *     `chunkDelayMs` between them, so time to first byte is measurable.
  *
  * Failures, chosen by the model name (any endpoint): `fail-429` (rate limit body, 429),
- * `fail-500`, `fail-400`, `slow-<ms>` (answers after <ms> milliseconds: for client timeouts),
- * `fail-midstream` (streams two chunks, then destroys the connection).
+ * `fail-500`, `fail-400`, `fail-400-quote` (a 400 whose message quotes the text of the last
+ * message, or the `input`, as content-policy errors of real providers do), `slow-<ms>` (answers
+ * after <ms> milliseconds: for client timeouts), `fail-midstream` (streams two chunks, then
+ * destroys the connection). With the option `rejectStreamOptions`, a request carrying
+ * `stream_options` gets the 400 that OpenAI-compatible servers without that parameter send
+ * (`Unrecognized request argument supplied: stream_options`).
  *
  * Scripted replies (`script` option): any status and body, e.g. usage of 1e308 tokens, negative
  * or non-numeric counts, cached_tokens above prompt_tokens, error codes with quotes or newlines.
@@ -77,6 +81,8 @@ export interface FakeOpenAIOptions {
    * string, so that invalid JSON such as `NaN` can be sent; else JSON-encoded).
    */
   readonly script?: (request: { readonly path: string; readonly body: any }) => ScriptedReply | undefined;
+  /** Answer requests that carry `stream_options` with a 400, as servers that do not know it do. */
+  readonly rejectStreamOptions?: boolean;
 }
 
 export interface ScriptedReply {
@@ -301,6 +307,18 @@ class Ctx {
     }
     if (model === 'fail-400') {
       return json(this.res, 400, { error: { message: "Invalid value for 'model' (fake).", type: 'invalid_request_error', param: 'model', code: null } });
+    }
+    if (model === 'fail-400-quote') {
+      const messages = Array.isArray(this.body?.messages) ? this.body.messages : undefined;
+      const quoted = messages ? messageText(messages[messages.length - 1]) : typeof this.body?.input === 'string' ? this.body.input : JSON.stringify(this.body?.input ?? '');
+      return json(this.res, 400, {
+        error: { message: `Invalid prompt: '${quoted}' was flagged by the usage policy (fake).`, type: 'invalid_request_error', param: 'messages', code: 'invalid_prompt' },
+      });
+    }
+    if (this.options.rejectStreamOptions && this.body?.stream_options !== undefined) {
+      return json(this.res, 400, {
+        error: { message: 'Unrecognized request argument supplied: stream_options', type: 'invalid_request_error', param: null, code: null },
+      });
     }
     switch (this.path) {
       case '/v1/chat/completions':

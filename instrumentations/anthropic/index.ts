@@ -18,6 +18,7 @@ import {
 } from '@opentelemetry/instrumentation';
 import { packageVersion } from '../../src/internal/package-info';
 import { tracedCreate } from './messages';
+import { clientPrototype, withholdingTraceContext } from './trace-context';
 
 export const ANTHROPIC_INSTRUMENTATION_NAME = 'anthropic';
 
@@ -86,11 +87,17 @@ export class AnthropicInstrumentation extends InstrumentationBase {
         return wrapped;
       });
     }
+    const client = clientPrototype(exports);
+    if (client && !isWrapped(client.fetchWithTimeout)) {
+      this._wrap(client, 'fetchWithTimeout', (original: unknown) => withholdingTraceContext(original as AnyFn));
+    }
   }
 
   private unpatch(exports: unknown): void {
     for (const proto of messagesPrototypes(exports)) {
       if (ourOriginal(proto.create) && isWrapped(proto.create)) this._unwrap(proto, 'create');
     }
+    const client = clientPrototype(exports);
+    if (client && isWrapped(client.fetchWithTimeout)) this._unwrap(client, 'fetchWithTimeout');
   }
 }

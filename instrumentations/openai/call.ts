@@ -5,13 +5,13 @@
  */
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import { GenAiSpan, type TokenUsage } from '../../src/tracing/genai-span';
-import { observeAsyncIterator } from '../../src/tracing/stream-observer';
+import { observeAsyncIterator, observeStreamInPlace } from '../../src/tracing/stream-observer';
 import { byteLengthOf } from '../../src/tracing/byte-stream-observer';
 import { recordInternalError, swallow } from '../../src/internal/errors';
 import { Operation } from '../../src/semconv/operations';
 import { checkedQuantity } from '../../src/provider-data/usage';
 import * as A from '../../src/semconv/attributes';
-import { observeApiPromise, type ApiPromiseObserver } from './api-promise';
+import { observeApiPromise, type ApiPromiseObserver } from '../../src/tracing/api-promise';
 import { uploadSeconds, wavSeconds } from './audio-file';
 import { chatInput, chatOutput, responsesInput, responsesOutput, toolDefinitions, type Message, type Part } from './content';
 import type { Endpoint } from './provider';
@@ -154,8 +154,10 @@ export class OpenAICall implements ApiPromiseObserver {
   private readonly kind: CallKind;
   private readonly body: Record<string, any>;
   private readonly capture: boolean;
-  private readonly injectedUsage: boolean;
+  private injectedUsage: boolean;
   private readonly stream: boolean;
+  /** The server called (server.address / server.port). */
+  readonly server: { readonly address?: string; readonly port?: number };
   private readonly uploadSeconds: Promise<number | undefined> | undefined;
   private done = false;
 
@@ -177,6 +179,7 @@ export class OpenAICall implements ApiPromiseObserver {
     this.capture = start.captureContent;
     this.injectedUsage = start.injectedUsage;
     this.stream = body.stream === true && kind !== 'embeddings' && kind !== 'speech' && kind !== 'translation';
+    this.server = { address: endpoint.serverAddress, port: endpoint.serverPort };
     const attributes = requestAttributes(kind, body);
     if (this.capture) Object.assign(attributes, this.inputContent());
     this.span = GenAiSpan.start(start.tracer, {
@@ -212,6 +215,11 @@ export class OpenAICall implements ApiPromiseObserver {
     const tools = toolDefinitions(this.body.tools);
     if (tools.length > 0) a[A.ATTR_GEN_AI_TOOL_DEFINITIONS] = json(tools);
     return a;
+  }
+
+  /** The call is being retried with the caller's own body (stream-usage.ts): nothing to strip. */
+  usageNoLongerInjected(): void {
+    this.injectedUsage = false;
   }
 
   /** Follows the SDK's return value (an APIPromise) without changing it. */
@@ -378,36 +386,9 @@ export class OpenAICall implements ApiPromiseObserver {
 
   // --- Streams ----------------------------------------------------------------------------------
 
-  /**
-   * Wraps the Stream's `iterator` (what `for await`, `tee()` and `toReadableStream()` all use) on
-   * the instance: the caller keeps the very same Stream object.
-   */
+  /** Observes the Stream in place (src/tracing/stream-observer.ts): the caller keeps the very same object. */
   private wrapStream(stream: Record<string, any>): void {
-    const original = stream.iterator as (...args: unknown[]) => AsyncIterator<unknown>;
-    let taken = false;
-    const call = this;
-    const iterator = function (this: unknown, ...args: unknown[]) {
-      const inner = original.apply(this, args);
-      if (taken) return inner;
-      taken = true;
-      try {
-        return call.observeIterator(inner, stream);
-      } catch (e) {
-        recordInternalError(COMPONENT, e);
-        return inner;
-      }
-    };
-    // The SDK's Stream keeps `iterator` as an own writable property: a plain write keeps its shape.
-    if (Object.prototype.hasOwnProperty.call(stream, 'iterator')) {
-      try {
-        stream.iterator = iterator;
-      } catch {
-        // Read-only: defined below.
-      }
-    }
-    if (stream.iterator !== iterator) {
-      Object.defineProperty(stream, 'iterator', { configurable: true, writable: true, enumerable: false, value: iterator });
-    }
+    if (!observeStreamInPlace(stream, (inner) => this.observeIterator(inner, stream))) this.end();
   }
 
   private observeIterator(inner: AsyncIterator<unknown>, stream: Record<string, any>): AsyncIterator<unknown> {

@@ -17,7 +17,8 @@ import { runtimeSettings } from '../../src/config/runtime';
 import { recordInternalError } from '../../src/internal/errors';
 import { OpenAICall, type CallKind } from './call';
 import { endpointOf } from './provider';
-import { unhookApiPromises } from './api-promise';
+import { unhookApiPromises } from '../../src/tracing/api-promise';
+import { retryWithoutStreamUsage, withStreamUsage } from './stream-usage';
 import { isInstrumentationWrapper } from '../../src/tracing/call-scope';
 
 export { endpointOf, providerFromHost } from './provider';
@@ -127,14 +128,14 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     // try/catch rather than swallow(): no closures per call on this path.
     const patched = function (this: unknown, ...args: unknown[]): unknown {
       if (!instrumentation.isEnabled()) return original.apply(this, args);
-      let started: { call: OpenAICall; callArgs: unknown[] } | undefined;
+      let started: { call: OpenAICall; callArgs: unknown[]; injectedUsage: boolean } | undefined;
       try {
         started = instrumentation.begin(kind, this, args);
       } catch (error) {
         recordInternalError(COMPONENT, error);
       }
       if (started === undefined) return original.apply(this, args);
-      const { call, callArgs } = started;
+      const { call, callArgs, injectedUsage } = started;
       let result: unknown;
       try {
         result = call.span.call(original, this, callArgs, enter);
@@ -147,6 +148,10 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         throw error;
       }
       try {
+        if (injectedUsage) {
+          const self = this;
+          retryWithoutStreamUsage(result, call.server, () => call.span.call(original, self, args, enter), () => call.usageNoLongerInjected());
+        }
         call.observe(result);
       } catch (error) {
         recordInternalError(COMPONENT, error);
@@ -156,32 +161,32 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     return patched;
   }
 
-  private begin(kind: CallKind, resource: unknown, args: unknown[]): { call: OpenAICall; callArgs: unknown[] } | undefined {
+  private begin(kind: CallKind, resource: unknown, args: unknown[]): { call: OpenAICall; callArgs: unknown[]; injectedUsage: boolean } | undefined {
     const body = args[0];
     if (body === null || typeof body !== 'object') return undefined;
     const settings = runtimeSettings();
+    const client = (resource as { _client?: unknown } | null)?._client;
+    const endpoint = endpointOf(client, this.getConfig().providerForBaseURL);
     let callBody = body as Record<string, any>;
     let callArgs = args;
     let injectedUsage = false;
-    if (
-      kind === 'chat' &&
-      callBody.stream === true &&
-      settings.openaiStreamUsage &&
-      (callBody.stream_options === undefined || callBody.stream_options === null || callBody.stream_options.include_usage === undefined)
-    ) {
-      callBody = { ...callBody, stream_options: { ...(callBody.stream_options ?? {}), include_usage: true } };
+    const withUsage =
+      kind === 'chat' && settings.openaiStreamUsage
+        ? withStreamUsage(callBody, { address: endpoint.serverAddress, port: endpoint.serverPort })
+        : undefined;
+    if (withUsage) {
+      callBody = withUsage;
       callArgs = [callBody, ...args.slice(1)];
       injectedUsage = true;
     }
-    const client = (resource as { _client?: unknown } | null)?._client;
     const call = new OpenAICall({
       tracer: this.tracer,
       kind,
       body: callBody,
-      endpoint: endpointOf(client, this.getConfig().providerForBaseURL),
+      endpoint,
       captureContent: settings.captureMessageContent,
       injectedUsage,
     });
-    return { call, callArgs };
+    return { call, callArgs, injectedUsage };
   }
 }

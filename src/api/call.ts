@@ -7,7 +7,8 @@
 import { context as otelContext, createContextKey, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { swallow } from '../internal/errors';
 import { GenAiSpan, type GenAiSpanStart, type ResponseInfo, type TokenUsage } from '../tracing/genai-span';
-import { observeAsyncIterator, type StreamHooks } from '../tracing/stream-observer';
+import { isApiPromise, observeApiPromise } from '../tracing/api-promise';
+import { observeAsyncIterator, observeStreamInPlace, type StreamHooks } from '../tracing/stream-observer';
 import { ATTR_GEN_AI_REQUEST_STREAM } from '../semconv/attributes';
 import { manualTracer } from './tracer';
 
@@ -146,9 +147,19 @@ function settle<T>(b: CallBehaviour, call: CallHandle, genAi: GenAiSpan, result:
     ) as T;
   }
   if (isAsyncIterable(result)) return observeStream(b, call, genAi, result) as T;
+  if (isApiPromise(result)) {
+    // An SDK's APIPromise (openai, @anthropic-ai/sdk): returned as it is, and watched without
+    // `.then`, which would read the body and break the caller's `.asResponse()`.
+    observeApiPromise(result, 'auto', {
+      onValue: (value) => swallow(COMPONENT, undefined, () => settleSdkValue(b, call, genAi, value)),
+      onError: (error) => swallow(COMPONENT, undefined, () => genAi.fail(error)),
+      onRawOnly: () => swallow(COMPONENT, undefined, () => genAi.end()),
+    });
+    return result;
+  }
   if (isThenable(result)) {
-    // A special promise-like object (an SDK's APIPromise...): returned as it is, so that its
-    // extra methods keep working; the span ends when it settles.
+    // Another special promise-like object: returned as it is, so that its extra methods keep
+    // working; the span ends when it settles.
     result.then(
       (value) => swallow(COMPONENT, undefined, () => endWith(b, call, genAi, value)),
       (error: unknown) => swallow(COMPONENT, undefined, () => genAi.fail(error)),
@@ -157,6 +168,18 @@ function settle<T>(b: CallBehaviour, call: CallHandle, genAi: GenAiSpan, result:
   }
   endWith(b, call, genAi, result);
   return result;
+}
+
+/** The parsed value of an APIPromise: the SDK's own Stream is observed in place (the caller already holds it). */
+function settleSdkValue(b: CallBehaviour, call: CallHandle, genAi: GenAiSpan, value: unknown): void {
+  if (isAsyncIterable(value)) {
+    const hooks = streamHooks(b, call, genAi);
+    if (observeStreamInPlace(value, (inner) => observeAsyncIterator(inner, hooks))) {
+      if (b.markStream && b.start.stream === undefined) genAi.span.setAttribute(ATTR_GEN_AI_REQUEST_STREAM, true);
+      return;
+    }
+  }
+  endWith(b, call, genAi, value);
 }
 
 function finish<V>(b: CallBehaviour, call: CallHandle, genAi: GenAiSpan, value: V): V {
@@ -176,7 +199,18 @@ function endWith(b: CallBehaviour, call: CallHandle, genAi: GenAiSpan, value: un
 
 function observeStream<S extends AsyncIterable<unknown>>(b: CallBehaviour, call: CallHandle, genAi: GenAiSpan, stream: S): S {
   if (b.markStream && b.start.stream === undefined) genAi.span.setAttribute(ATTR_GEN_AI_REQUEST_STREAM, true);
-  const hooks: StreamHooks<unknown> = {
+  const hooks = streamHooks(b, call, genAi);
+  if (Object.prototype.toString.call(stream) === '[object AsyncGenerator]') {
+    // An async generator's whole surface is next/return/throw/[Symbol.asyncIterator]: the
+    // observed iterator has exactly that surface.
+    return observeAsyncIterator(stream as unknown as AsyncIterator<unknown>, hooks) as unknown as S;
+  }
+  return observedIterableProxy(stream, hooks);
+}
+
+/** Chunk counting, usage from chunks and the end of the span, for a returned stream. */
+function streamHooks(b: CallBehaviour, call: CallHandle, genAi: GenAiSpan): StreamHooks<unknown> {
+  return {
     onChunk(chunk) {
       if (b.countChunks) genAi.chunk();
       if (b.usageFromChunk) {
@@ -191,12 +225,6 @@ function observeStream<S extends AsyncIterable<unknown>>(b: CallBehaviour, call:
       else genAi.end();
     },
   };
-  if (Object.prototype.toString.call(stream) === '[object AsyncGenerator]') {
-    // An async generator's whole surface is next/return/throw/[Symbol.asyncIterator]: the
-    // observed iterator has exactly that surface.
-    return observeAsyncIterator(stream as unknown as AsyncIterator<unknown>, hooks) as unknown as S;
-  }
-  return observedIterableProxy(stream, hooks);
 }
 
 /**

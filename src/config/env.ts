@@ -74,6 +74,8 @@ export interface AimeterConfig {
   readonly maxSeriesPerMetric: number;
   /** AIMETER_OPENAI_STREAM_USAGE=true: ask OpenAI streams for usage (stream_options.include_usage). */
   readonly openaiStreamUsage: boolean;
+  /** OTEL_INSTRUMENTATION_GENAI_PROPAGATE_TRACE_CONTEXT=true: send trace context to AI provider hosts too (default false). */
+  readonly propagateTraceContextToGenAi: boolean;
   /** OTEL_NODE_DISABLED_INSTRUMENTATIONS: comma list of instrumentation short names to skip. */
   readonly disabledInstrumentations: ReadonlySet<string>;
   /** AIMETER_SHUTDOWN_TIMEOUT (ms, default 1000): how long shutdown waits for the last exports. */
@@ -110,6 +112,7 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
     pricesFile: p.raw('AIMETER_PRICES'),
     maxSeriesPerMetric: p.int('AIMETER_MAX_SERIES_PER_METRIC', 2000, 1, 1_000_000),
     openaiStreamUsage: p.bool('AIMETER_OPENAI_STREAM_USAGE', false),
+    propagateTraceContextToGenAi: p.bool('OTEL_INSTRUMENTATION_GENAI_PROPAGATE_TRACE_CONTEXT', false),
     disabledInstrumentations: p.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, [], false),
     shutdownTimeoutMs: p.int('AIMETER_SHUTDOWN_TIMEOUT', 1000, 0, 600_000, ' of milliseconds'),
   };

@@ -9,6 +9,8 @@ export interface RuntimeSettings {
   captureMessageContent: boolean;
   /** Ask OpenAI chat streams for usage when the caller did not (opt-in). */
   openaiStreamUsage: boolean;
+  /** Send trace context to AI provider hosts too (opt-in; see src/privacy/trace-context.ts). */
+  propagateTraceContextToGenAi: boolean;
 }
 
 let current: RuntimeSettings | undefined;
@@ -16,7 +18,11 @@ let current: RuntimeSettings | undefined;
 export function runtimeSettings(): RuntimeSettings {
   if (current === undefined) {
     const { config } = environmentConfig();
-    current = { captureMessageContent: config.captureMessageContent, openaiStreamUsage: config.openaiStreamUsage };
+    current = {
+      captureMessageContent: config.captureMessageContent,
+      openaiStreamUsage: config.openaiStreamUsage,
+      propagateTraceContextToGenAi: config.propagateTraceContextToGenAi,
+    };
   }
   return current;
 }

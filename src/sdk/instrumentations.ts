@@ -6,16 +6,18 @@
  * `http` would get no server span (issue 16). So this module loads only the instrumentations.
  */
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { createInstrumentations } from '../../instrumentations';
 import { watchFastifyRoutes } from '../http/fastify-route';
 import { KoaRouteInstrumentation } from '../http/koa-route';
-import { serverSpanHooks } from '../http/server-span-hooks';
+import { createHttpInstrumentation, type HttpInstrumentationSettings } from './http-instrumentation';
 
-export function installInstrumentations(disabled: ReadonlySet<string>, extra: readonly Instrumentation[] = []): Instrumentation[] {
-  // THE one place aimeter constructs HttpInstrumentation. Whatever else configures it (e.g. a
-  // factory for privacy options) must keep serverSpanHooks(): the route and the own-server filter.
-  const http = new HttpInstrumentation({ ...serverSpanHooks() });
+export function installInstrumentations(
+  disabled: ReadonlySet<string>,
+  extra: readonly Instrumentation[] = [],
+  httpSettings: HttpInstrumentationSettings = {},
+): Instrumentation[] {
+  // The one place aimeter constructs HttpInstrumentation: private by default, with the route.
+  const http = createHttpInstrumentation(httpSettings);
   watchFastifyRoutes();
   return [http, new KoaRouteInstrumentation(), ...createInstrumentations(disabled), ...extra];
 }

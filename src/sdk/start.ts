@@ -119,7 +119,7 @@ function startOnce(options: StartOptions): Aimeter | undefined {
 
   // 2. The hooks.
   const { installInstrumentations } = require('./instrumentations') as typeof import('./instrumentations');
-  const instrumentations = installInstrumentations(config.disabledInstrumentations, options.instrumentations);
+  const instrumentations = installInstrumentations(config.disabledInstrumentations, options.instrumentations, config);
 
   // 3. What loads http/https (exporters, prom-client, the server): only after the hooks.
   const { metricReadersFor, spanEndMarker, traceProcessorsFor } = require('./exporters') as typeof import('./exporters');

@@ -44,6 +44,9 @@ export const ATTR_GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result';
 // --- General semantic conventions ----------------------------------------------------------
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_SERVER_ADDRESS = 'server.address';
+/** HTTP semconv (stable): the query string of an incoming request, the full URL of an outgoing one. */
+export const ATTR_URL_QUERY = 'url.query';
+export const ATTR_URL_FULL = 'url.full';
 export const ATTR_SERVER_PORT = 'server.port';
 export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 /** The matched route template of an incoming request (on instrumentation-http's SERVER spans). */

@@ -15,6 +15,8 @@ import {
 } from '@opentelemetry/api';
 import * as A from '../semconv/attributes';
 import { Operation } from '../semconv/operations';
+import { runtimeSettings } from '../config/runtime';
+import { rememberGenAiServer } from '../privacy/genai-hosts';
 import { callInSpan } from './call-scope';
 import { errorTypeLabel, errorTypeOf } from './error-type';
 import { checkedQuantity, checkedTokenCounts } from '../provider-data/usage';
@@ -83,6 +85,7 @@ export class GenAiSpan {
     if (start.stream !== undefined) attributes[A.ATTR_GEN_AI_REQUEST_STREAM] = start.stream;
     if (start.attributes) Object.assign(attributes, start.attributes);
     const span = tracer.startSpan(spanName(start), { kind: spanKind(start.operation), attributes }, parent);
+    if (start.serverAddress) rememberGenAiServer(start.serverAddress, start.serverPort);
     return new GenAiSpan(span, parent);
   }
 
@@ -155,14 +158,18 @@ export class GenAiSpan {
     this.span.end();
   }
 
-  /** Ends the span as failed, with a normalised error.type (idempotent; any other shape becomes `_OTHER`). */
+  /**
+   * Ends the span as failed, with a normalised error.type (idempotent; any other shape becomes `_OTHER`). The status description
+   * is the error's message only when content capture is on: providers quote the prompt in their
+   * errors (content-policy and validation 400s), so by default it is the error's class name.
+   */
   fail(error: unknown, errorType = errorTypeOf(error)): void {
     if (this.ended) return;
     this.ended = true;
     this.writeTimings();
     this.span.setAttribute(A.ATTR_ERROR_TYPE, errorTypeLabel(errorType) || '_OTHER');
-    const message = error instanceof Error ? error.message : undefined;
-    this.span.setStatus({ code: SpanStatusCode.ERROR, ...(message ? { message: message.slice(0, 256) } : {}) });
+    const message = statusDescription(error, runtimeSettings().captureMessageContent);
+    this.span.setStatus({ code: SpanStatusCode.ERROR, ...(message ? { message } : {}) });
     this.span.end();
   }
 
@@ -172,6 +179,14 @@ export class GenAiSpan {
       this.span.setAttribute(A.ATTR_AIMETER_RESPONSE_CHUNKS, this.chunkCount);
     }
   }
+}
+
+/** The error's message (clipped) with content capture on; else its class name, which holds no content. */
+function statusDescription(error: unknown, captureContent: boolean): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (captureContent) return error.message ? error.message.slice(0, 256) : undefined;
+  const name = error.name !== 'Error' ? error.name : error.constructor?.name;
+  return typeof name === 'string' && name !== 'Error' && /^[A-Za-z_$][\w$.]{0,63}$/.test(name) ? name : undefined;
 }
 
 function spanName(start: GenAiSpanStart): string {

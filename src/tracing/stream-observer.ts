@@ -1,3 +1,5 @@
+import { recordInternalError } from '../internal/errors';
+
 /**
  * Shared streaming measurement for every provider: time to first chunk, chunk count, and an
  * end hook that fires exactly once whether the stream completes, errors, or is abandoned.
@@ -69,4 +71,45 @@ export function observeAsyncIterator<T>(inner: AsyncIterator<T>, hooks: StreamHo
     },
   };
   return wrapped;
+}
+
+/**
+ * Observes the first iteration of an SDK's stream object in place, so that the caller keeps the
+ * very same object (its `tee()`, `toReadableStream()`, `controller`...). Stainless SDKs' Streams
+ * (`openai`, `@anthropic-ai/sdk`) keep an own `iterator` function that `for await`, `tee()` and
+ * `toReadableStream()` all call: that is wrapped; any other async iterable gets an own
+ * `[Symbol.asyncIterator]`. `observe` turns the inner iterator into the observed one; it is called
+ * once. Returns false when the object could not be observed.
+ */
+export function observeStreamInPlace(stream: object, observe: (inner: AsyncIterator<unknown>) => AsyncIterator<unknown>): boolean {
+  const s = stream as Record<PropertyKey, unknown>;
+  const key: PropertyKey = typeof s.iterator === 'function' && Object.prototype.hasOwnProperty.call(s, 'iterator') ? 'iterator' : Symbol.asyncIterator;
+  const original = s[key];
+  if (typeof original !== 'function') return false;
+  let taken = false;
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    const inner = (original as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args);
+    if (taken) return inner;
+    taken = true;
+    try {
+      return observe(inner);
+    } catch (error) {
+      recordInternalError('stream-observer', error);
+      return inner;
+    }
+  };
+  // The SDK's Stream keeps `iterator` as an own writable property: a plain write keeps its shape.
+  try {
+    s[key] = wrapped;
+  } catch {
+    // Read-only: defined below.
+  }
+  if (s[key] !== wrapped) {
+    try {
+      Object.defineProperty(stream, key, { configurable: true, writable: true, enumerable: false, value: wrapped });
+    } catch {
+      return false;
+    }
+  }
+  return s[key] === wrapped;
 }

@@ -1,11 +1,12 @@
 /**
- * Watching an `openai` APIPromise without changing what the caller gets.
+ * Watching a Stainless SDK's APIPromise (`openai` 4.x to 7.x, `@anthropic-ai/sdk`) without changing
+ * what the caller gets. Shared by the OpenAI instrumentation and the manual API (src/api/call.ts).
  *
  * An APIPromise does not read the response body until someone asks for the parsed value (`await`,
  * `.then`, `.withResponse()`: all go through `parse()`); `.asResponse()` hands out the raw, unread
  * Response. Calling `.then` on it from telemetry code (what other instrumentations do) would read
- * the body and break a caller that only wants `.asResponse()`. So aimeter hooks three methods of
- * the APIPromise prototype, once, and leaves every instance untouched:
+ * the body and break a caller that only wants `.asResponse()` ("Body is unusable"). So aimeter
+ * hooks three methods of the APIPromise prototype, once, and leaves every instance untouched:
  *
  *  - `parse()`: when the caller first asks for the parsed value, one reaction is added to the
  *    very promise parse() returns, before the caller's own, so the observer sees the value (and
@@ -15,13 +16,15 @@
  *  - `asResponse()`: when the caller only takes the raw Response, a JSON body is read from a
  *    `clone()` taken before the caller can touch the body, so usage is still recorded.
  *
+ * Several observers can watch one APIPromise (the OpenAI instrumentation inside the SDK method,
+ * the manual API around it): each gets every outcome.
+ *
  * Binary bodies (text-to-speech audio) are observed on a `clone()` of the raw Response.
  * One reaction, and so one promise, per call: under the AsyncLocalStorage context manager every
  * promise costs a hook call, so they are counted. A call that is never awaited (fire and forget)
  * is never observed, like any lazy APIPromise.
  *
- * Works with openai 4.x to 7.x; when a value does not look like an APIPromise it is observed with
- * a plain `.then`.
+ * When a value does not look like an APIPromise it is observed with a plain `.then`.
  */
 
 export interface ApiPromiseObserver {
@@ -44,7 +47,8 @@ interface ApiPromiseLike {
   _thenUnwrap?: (...args: unknown[]) => unknown;
 }
 
-function isApiPromise(value: unknown): value is ApiPromiseLike {
+/** True for an SDK APIPromise (lazy body, `.asResponse()` / `.withResponse()`). */
+export function isApiPromise(value: unknown): value is ApiPromiseLike {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Partial<ApiPromiseLike>;
   return typeof v.responsePromise?.then === 'function' && typeof v.parseResponse === 'function';
@@ -58,7 +62,11 @@ function defineOwn(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
-export type ObserveMode = 'json' | 'stream' | 'binary';
+/**
+ * What the call's body is: JSON, a stream, audio, or `auto` (not known up front, as in the manual
+ * API: a raw-only body is read for usage when the response says it is JSON).
+ */
+export type ObserveMode = 'json' | 'stream' | 'binary' | 'auto';
 
 /** Per-call state, found from the instance (or a derived one) through `watches`. */
 class Watch {
@@ -115,8 +123,11 @@ class Watch {
   arrive(props: { response?: unknown } | undefined): void {
     if (this.settled || this.attached) return;
     if (this.mode === 'stream') return this.rawOnly();
-    const response = props?.response as { clone?: () => { json(): Promise<unknown> }; bodyUsed?: boolean } | undefined;
+    const response = props?.response as
+      | { clone?: () => { json(): Promise<unknown> }; bodyUsed?: boolean; headers?: { get?(name: string): string | null } }
+      | undefined;
     if (!response || typeof response.clone !== 'function' || response.bodyUsed) return this.rawOnly();
+    if (this.mode === 'auto' && !/json/i.test(String(response.headers?.get?.('content-type') ?? ''))) return this.rawOnly();
     let copy: { json(): Promise<unknown> };
     try {
       copy = response.clone();
@@ -133,11 +144,21 @@ class Watch {
 }
 
 /** The watched APIPromises (a WeakMap: the caller's object is not touched at all). */
-const watches = new WeakMap<object, Watch>();
-const HOOKED = Symbol('aimeter.openai.apiPromiseHook');
+const watches = new WeakMap<object, Watch[]>();
+const HOOKED = Symbol('aimeter.apiPromiseHook');
 
-function watchOf(self: unknown): Watch | undefined {
+function watchesOf(self: unknown): Watch[] | undefined {
   return self !== null && typeof self === 'object' ? watches.get(self) : undefined;
+}
+
+function addWatch(target: object, w: Watch): boolean {
+  const list = watches.get(target);
+  if (list) {
+    if (!list.includes(w)) list.push(w);
+    return false;
+  }
+  watches.set(target, [w]);
+  return true;
 }
 
 type HookKey = 'parse' | '_thenUnwrap' | 'asResponse';
@@ -149,7 +170,7 @@ const AFTER: Record<HookKey, (self: ApiPromiseLike, w: Watch, result: unknown) =
   },
   _thenUnwrap(_self, w, derived) {
     // The caller awaits the derived promise; its parse() is the one to follow.
-    if (!w.attached && derived !== null && typeof derived === 'object') watches.set(derived, w);
+    if (!w.attached && derived !== null && typeof derived === 'object') addWatch(derived, w);
   },
   asResponse(self, w) {
     w.rawRequested = true;
@@ -168,20 +189,24 @@ function hooked(key: HookKey, original: (...a: unknown[]) => unknown): (...a: un
   // can be cloned before the caller reads it; the others act on what the SDK returned.
   const before = key === 'asResponse';
   const hook = function (this: ApiPromiseLike, ...args: unknown[]) {
-    const w = watchOf(this);
-    if (w !== undefined && before) {
-      try {
-        after(this, w, undefined);
-      } catch {
-        // Telemetry only.
+    const list = watchesOf(this);
+    if (list !== undefined && before) {
+      for (const w of list) {
+        try {
+          after(this, w, undefined);
+        } catch {
+          // Telemetry only.
+        }
       }
     }
     const result = original.apply(this, args);
-    if (w !== undefined && !before) {
-      try {
-        after(this, w, result);
-      } catch {
-        // Telemetry only.
+    if (list !== undefined && !before) {
+      for (const w of list) {
+        try {
+          after(this, w, result);
+        } catch {
+          // Telemetry only.
+        }
       }
     }
     return result;
@@ -306,6 +331,5 @@ export function observeApiPromise(promise: unknown, mode: ObserveMode, observer:
     return;
   }
 
-  watches.set(p, w);
-  if (!hookable(p)) hookInstance(p);
+  if (addWatch(p, w) && !hookable(p)) hookInstance(p);
 }
