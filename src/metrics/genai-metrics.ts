@@ -4,8 +4,10 @@
  */
 import { METRICS, type MetricDefinition, type MetricKey } from './catalog';
 import { internalErrorCounts } from '../internal/errors';
+import type { ExpositionFormat } from './openmetrics';
 import {
   CounterFamily,
+  type ExemplarContext,
   type Family,
   GaugeFamily,
   HistogramFamily,
@@ -30,6 +32,13 @@ const SELF_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>([
   'internalErrors',
   'buildInfo',
 ]);
+
+/**
+ * Histograms whose buckets keep the latest exemplar (a trace link): the ones an operator opens a
+ * trace from (a slow call, a slow first chunk, an expensive call). Token and per-run histograms
+ * keep none: each exemplar slot costs memory per series.
+ */
+const EXEMPLAR_METRICS: ReadonlySet<HistogramKey> = new Set<HistogramKey>(['operationDuration', 'timeToFirstChunk', 'operationCost']);
 
 export const DEFAULT_MAX_SERIES_PER_METRIC = 2000;
 
@@ -60,7 +69,7 @@ export class GenAiMetrics {
       if (SELF_METRICS.has(key)) continue;
       const def: MetricDefinition = METRICS[key];
       if (def.kind === 'histogram') {
-        const family = new HistogramFamily(def, this.maxSeriesPerMetric, onOverflow);
+        const family = new HistogramFamily(def, this.maxSeriesPerMetric, onOverflow, EXEMPLAR_METRICS.has(key as HistogramKey));
         this.histograms.set(key as HistogramKey, family);
         this.recorded.push(family as Family<unknown>);
       } else if (def.kind === 'counter') {
@@ -71,10 +80,13 @@ export class GenAiMetrics {
     }
   }
 
-  /** Record a histogram observation. `key` is labelKey(values), passed in so callers compute it once. */
-  observe(metric: HistogramKey, key: string, values: LabelValues, value: number): void {
+  /**
+   * Record a histogram observation. `key` is labelKey(values), passed in so callers compute it
+   * once. `exemplar`: the (sampled) span it came from, kept by the histograms that link to traces.
+   */
+  observe(metric: HistogramKey, key: string, values: LabelValues, value: number, exemplar?: ExemplarContext): void {
     const family = this.histograms.get(metric)!;
-    family.observe(family.get(key, values), value);
+    family.observe(family.get(key, values), value, exemplar);
     this.mirror?.observe(metric, values, value);
   }
 
@@ -95,8 +107,8 @@ export class GenAiMetrics {
   }
 
   /** Records into a series from histogramSeries(). Not mirrored: callers check `mirrored` first. */
-  observeSeries(metric: HistogramKey, series: HistogramSeries, value: number): void {
-    this.histograms.get(metric)!.observe(series, value);
+  observeSeries(metric: HistogramKey, series: HistogramSeries, value: number, exemplar?: ExemplarContext): void {
+    this.histograms.get(metric)!.observe(series, value, exemplar);
   }
 
   addSeries(metric: CounterKey, series: ScalarSeries, value: number): void {
@@ -123,9 +135,10 @@ export class GenAiMetrics {
     return new Map(this.recorded.map((f) => [f.promName, f.size]));
   }
 
-  render(): string {
+  /** The families as text; in OpenMetrics without the final `# EOF` (the exposition may go on). */
+  render(format: ExpositionFormat = 'text'): string {
     let out = '';
-    for (const part of this.renderParts()) out += part;
+    for (const part of this.renderParts(format)) out += part;
     return out;
   }
 
@@ -133,12 +146,12 @@ export class GenAiMetrics {
    * The same text as render(), in parts (a family header, a series, the self-metrics), for
    * writing a large exposition piece by piece (see server/exposition.ts).
    */
-  *renderParts(): Generator<string> {
-    for (const family of this.recorded) yield* family.parts();
-    yield this.renderSelfMetrics();
+  *renderParts(format: ExpositionFormat = 'text'): Generator<string> {
+    for (const family of this.recorded) yield* family.parts(format);
+    yield this.renderSelfMetrics(format);
   }
 
-  private renderSelfMetrics(): string {
+  private renderSelfMetrics(format: ExpositionFormat): string {
     const noOverflow = () => undefined;
     const overflow = new CounterFamily(METRICS.seriesOverflow, Infinity, noOverflow);
     const active = new GaugeFamily(METRICS.activeSeries, Infinity, noOverflow);
@@ -159,6 +172,6 @@ export class GenAiMetrics {
       errors.get(labelKey(values), values).value = count;
     }
     build.get(this.version, [this.version]).value = 1;
-    return overflow.render() + active.render() + limit.render() + errors.render() + build.render();
+    return overflow.render(format) + active.render(format) + limit.render(format) + errors.render(format) + build.render(format);
   }
 }

@@ -11,7 +11,8 @@
  * counted, so memory stays bounded whatever label values arrive.
  */
 import type { MetricDefinition } from './catalog';
-import { prometheusLabelName, prometheusName } from './prometheus-names';
+import { exemplarSuffix, type ExpositionFormat, openMetricsHeader } from './openmetrics';
+import { prometheusLabelName, prometheusName, prometheusUnit } from './prometheus-names';
 
 export const OVERFLOW_LABELS = 'otel_metric_overflow="true"';
 
@@ -28,6 +29,27 @@ export interface HistogramSeries {
   readonly counts: number[];
   sum: number;
   count: number;
+  /** The latest exemplar per bucket; allocated at the series' first exemplar (see ExemplarSlots). */
+  exemplars: ExemplarSlots | undefined;
+}
+
+/** The span an observation came from: its ids become the exemplar's labels. A SpanContext fits. */
+export interface ExemplarContext {
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
+/**
+ * The latest exemplar of each bucket of one series, in parallel arrays indexed like `counts`:
+ * after the first, an exemplar costs four slot writes and no allocation (the id strings are the
+ * span context's own, the numbers sit unboxed in the typed arrays). '' marks an empty slot.
+ */
+export interface ExemplarSlots {
+  readonly traceIds: string[];
+  readonly spanIds: string[];
+  readonly values: Float64Array;
+  /** Milliseconds since the epoch. */
+  readonly timesMs: Float64Array;
 }
 
 export interface ScalarSeries {
@@ -90,22 +112,24 @@ export abstract class Family<S> {
    * writes the parts as they come (see server/exposition.ts), so that thousands of series never
    * become one giant string and the event loop is never blocked for the whole scrape.
    */
-  *parts(): Generator<string> {
+  *parts(format: ExpositionFormat = 'text'): Generator<string> {
     if (this.size === 0) return;
-    yield `# HELP ${this.promName} ${escapeHelp(this.definition.description)}\n# TYPE ${this.promName} ${this.type}\n`;
-    for (const s of this.allSeries()) yield this.renderSeries(s);
+    yield format === 'openmetrics'
+      ? openMetricsHeader(this.promName, this.type, prometheusUnit(this.definition), this.definition.description)
+      : `# HELP ${this.promName} ${escapeHelp(this.definition.description)}\n# TYPE ${this.promName} ${this.type}\n`;
+    for (const s of this.allSeries()) yield this.renderSeries(s, format);
   }
 
-  render(): string {
+  render(format: ExpositionFormat = 'text'): string {
     let out = '';
-    for (const part of this.parts()) out += part;
+    for (const part of this.parts(format)) out += part;
     return out;
   }
 
   /** The Prometheus TYPE. */
   protected abstract readonly type: string;
   protected abstract create(labels: string): S;
-  protected abstract renderSeries(series: S): string;
+  protected abstract renderSeries(series: S, format: ExpositionFormat): string;
 }
 
 export class HistogramFamily extends Family<HistogramSeries> {
@@ -114,7 +138,13 @@ export class HistogramFamily extends Family<HistogramSeries> {
   /** `,le="0.01"} ` etc., rendered once. */
   private readonly leSuffixes: string[];
 
-  constructor(definition: MetricDefinition, limit: number, onOverflow: OverflowListener) {
+  /** `exemplars`: keep the latest exemplar per bucket (rendered in OpenMetrics only). */
+  constructor(
+    definition: MetricDefinition,
+    limit: number,
+    onOverflow: OverflowListener,
+    private readonly exemplars = false,
+  ) {
     super(definition, limit, onOverflow);
     const buckets = definition.buckets ?? [];
     this.bounds = Float64Array.from(buckets);
@@ -122,26 +152,39 @@ export class HistogramFamily extends Family<HistogramSeries> {
   }
 
   protected create(labels: string): HistogramSeries {
-    return { labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };
+    return { labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0, exemplars: undefined };
   }
 
-  observe(series: HistogramSeries, value: number): void {
+  /** Counts `value`; with `exemplar` (and exemplars on for this family), it becomes its bucket's latest exemplar. */
+  observe(series: HistogramSeries, value: number, exemplar?: ExemplarContext): void {
     const bounds = this.bounds;
     let i = 0;
     while (i < bounds.length && value > bounds[i]!) i++;
     series.counts[i]!++;
     series.sum += value;
     series.count++;
+    if (exemplar !== undefined && this.exemplars) {
+      const slots = (series.exemplars ??= emptySlots(bounds.length + 1));
+      slots.traceIds[i] = exemplar.traceId;
+      slots.spanIds[i] = exemplar.spanId;
+      slots.values[i] = value;
+      slots.timesMs[i] = Date.now();
+    }
   }
 
-  protected renderSeries(s: HistogramSeries): string {
+  protected renderSeries(s: HistogramSeries, format: ExpositionFormat): string {
     const name = this.promName;
     const bucketPrefix = `${name}_bucket${s.labels === '' ? '{' : `{${s.labels},`}`;
+    const slots = format === 'openmetrics' ? s.exemplars : undefined;
     let out = '';
     let cumulative = 0;
     for (let i = 0; i < this.leSuffixes.length; i++) {
       cumulative += s.counts[i]!;
-      out += bucketPrefix + this.leSuffixes[i] + formatNumber(cumulative) + '\n';
+      out += bucketPrefix + this.leSuffixes[i] + formatNumber(cumulative);
+      if (slots !== undefined && hasExemplar(slots, i)) {
+        out += exemplarSuffix(slots.traceIds[i]!, slots.spanIds[i]!, slots.values[i]!, slots.timesMs[i]!);
+      }
+      out += '\n';
     }
     const braces = s.labels === '' ? '' : `{${s.labels}}`;
     return `${out}${name}_sum${braces} ${formatNumber(s.sum)}\n${name}_count${braces} ${formatNumber(s.count)}\n`;
@@ -171,6 +214,25 @@ export class GaugeFamily extends CounterFamily {
     series.value = value;
   }
 }
+
+function emptySlots(buckets: number): ExemplarSlots {
+  return {
+    traceIds: new Array<string>(buckets).fill(''),
+    spanIds: new Array<string>(buckets).fill(''),
+    values: new Float64Array(buckets),
+    timesMs: new Float64Array(buckets),
+  };
+}
+
+/**
+ * A slot holds an exemplar whose ids are W3C trace-context hex. Checked at scrape time, not when
+ * recording: a span from a foreign SDK with odd ids must not make the whole scrape unparseable.
+ */
+function hasExemplar(slots: ExemplarSlots, i: number): boolean {
+  return TRACE_ID.test(slots.traceIds[i]!) && SPAN_ID.test(slots.spanIds[i]!);
+}
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
 
 /** The map key for a set of label values (the separator cannot occur in rendered text we keep). */
 export function labelKey(values: LabelValues): string {

@@ -5,7 +5,7 @@
  * Add it to any tracer provider (OTel JS 2.x or 3.x):
  *   new NodeSDK({ spanProcessors: [new GenAiMetricsProcessor(), ...] })
  */
-import type { Context } from '@opentelemetry/api';
+import { type Context, type SpanContext, TraceFlags } from '@opentelemetry/api';
 import { GenAiMetrics } from '../metrics/genai-metrics';
 import { labelKey } from '../metrics/series-store';
 import { extendedKey, type LabelSet, LabelSets } from './label-set';
@@ -33,6 +33,12 @@ export interface GenAiMetricsProcessorOptions {
    * no cost (and count nothing as unpriced).
    */
   readonly prices?: PriceLookup | false;
+  /**
+   * Link the latency, time-to-first-chunk and cost histograms to traces with exemplars (default
+   * true). Only SAMPLED spans are linked: an unsampled span (recorded for exact metrics, see
+   * sdk/sampler.ts) is never exported, so its trace id would lead nowhere.
+   */
+  readonly exemplars?: boolean;
 }
 
 const COMPONENT = 'span-processor';
@@ -45,9 +51,11 @@ export class GenAiMetricsProcessor {
   private readonly prices: PriceLookup | undefined;
   private readonly lineage = new Lineage();
   private readonly labelSets: LabelSets;
+  private readonly exemplars: boolean;
 
   constructor(options: GenAiMetricsProcessorOptions = {}) {
     this.metrics = options.metrics ?? new GenAiMetrics();
+    this.exemplars = options.exemplars ?? true;
     this.prices = options.prices === false ? undefined : (options.prices ?? PriceBook.load({ onWarning: warn }));
     this.labelSets = new LabelSets(this.metrics, this.metrics.maxSeriesPerMetric);
   }
@@ -90,18 +98,18 @@ export class GenAiMetricsProcessor {
       entry.parent.pending = entry.parent.pending ? mergeCalls(entry.parent.pending, call) : call;
       return;
     }
-    this.record(call, entry);
+    this.record(call, entry, this.exemplars ? sampled(span.spanContext()) : undefined);
   }
 
-  private record(call: GenAiCall, entry: SpanEntry | undefined): void {
+  private record(call: GenAiCall, entry: SpanEntry | undefined, exemplar: SpanContext | undefined): void {
     const op = call.operation;
     const agent = clip(op === Operation.InvokeAgent ? call.agentName || agentNameOf(entry?.agent) : agentNameOf(entry?.agent) || call.agentName);
     const tool = clip(op === Operation.ExecuteTool ? call.toolName || toolNameOf(entry?.tool) : toolNameOf(entry?.tool));
     const values = [clip(op), clip(call.provider), clip(call.requestModel), clip(call.responseModel), agent, tool];
     const labels = this.labelSets.get(values);
 
-    if (call.errorType === '') labels.observe('duration', call.durationSeconds);
-    else this.metrics.observe('operationDuration', extendedKey(labels.key, call.errorType), [...values, call.errorType], call.durationSeconds);
+    if (call.errorType === '') labels.observe('duration', call.durationSeconds, exemplar);
+    else this.metrics.observe('operationDuration', extendedKey(labels.key, call.errorType), [...values, call.errorType], call.durationSeconds, exemplar);
 
     if (op === Operation.InvokeAgent) {
       const runValues = [agent, call.errorType];
@@ -121,8 +129,8 @@ export class GenAiMetricsProcessor {
     if (call.errorType) call = { ...call, usage: { ...call.usage, characters: undefined, audioSeconds: undefined }, audioBytes: undefined };
 
     this.recordUsage(call.usage, labels);
-    this.recordCost(call, labels);
-    this.recordStreaming(call, labels);
+    this.recordCost(call, labels, exemplar);
+    this.recordStreaming(call, labels, exemplar);
     this.recordSpeech(call, labels);
   }
 
@@ -140,7 +148,7 @@ export class GenAiMetricsProcessor {
     if (usage.reasoningTokens !== undefined) labels.add('tokensReasoning', usage.reasoningTokens);
   }
 
-  private recordCost(call: GenAiCall, labels: LabelSet): void {
+  private recordCost(call: GenAiCall, labels: LabelSet, exemplar: SpanContext | undefined): void {
     if (this.prices === undefined || !hasUsage(call.usage)) return;
     // The label set holds provider and both models, so its price is looked up once.
     if (labels.price === undefined) labels.price = this.priceOf(call) ?? null;
@@ -155,7 +163,7 @@ export class GenAiMetricsProcessor {
       return;
     }
     labels.add('cost', cost.total);
-    labels.observe('operationCost', cost.total);
+    labels.observe('operationCost', cost.total, exemplar);
     labels.add('cacheSavings', cost.cacheSavings);
   }
 
@@ -166,10 +174,10 @@ export class GenAiMetricsProcessor {
     );
   }
 
-  private recordStreaming(call: GenAiCall, labels: LabelSet): void {
+  private recordStreaming(call: GenAiCall, labels: LabelSet, exemplar: SpanContext | undefined): void {
     const ttfc = call.timeToFirstChunk;
     if (ttfc === undefined) return;
-    labels.observe('timeToFirstChunk', ttfc);
+    labels.observe('timeToFirstChunk', ttfc, exemplar);
     if (call.chunks !== undefined && call.chunks > 1) {
       // Time to first chunk may come from another clock with millisecond granularity (the
       // Anthropic SDK's own spans), so it can exceed the span duration by a fraction: clamp.
@@ -189,6 +197,11 @@ export class GenAiMetricsProcessor {
       if (call.audioBytes !== undefined) labels.add('textToSpeechAudioSize', call.audioBytes);
     }
   }
+}
+
+/** The span context when its trace is sampled (exported), else undefined: see `exemplars`. */
+function sampled(context: SpanContext): SpanContext | undefined {
+  return (context.traceFlags & TraceFlags.SAMPLED) !== 0 ? context : undefined;
 }
 
 function hasUsage(u: Usage): boolean {

@@ -7,10 +7,15 @@
  * block the event loop for the whole scrape (and the final flattening of a multi-megabyte rope
  * costs more than rendering it), so `chunks()` produces it in pieces of about 64 KB and hands the
  * event loop back every few milliseconds; the metrics server writes the pieces as they come.
+ *
+ * Both formats come from here: Prometheus text 0.0.4 (the default) and OpenMetrics 1.0.0 (with
+ * exemplars, when the scraper asks for it: see openmetrics.ts).
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { GenAiMetrics } from '../metrics/genai-metrics';
+import { type ExpositionFormat, OPENMETRICS_EOF } from '../metrics/openmetrics';
+import { promClientTextToOpenMetrics } from './prom-client-openmetrics';
 
 export interface ExpositionOptions {
   /** Include prom-client's default process/runtime metrics (default true). */
@@ -21,8 +26,10 @@ export interface ExpositionOptions {
 
 /** The exposition text at once; `chunks()` yields the same text piece by piece. */
 export interface Exposition {
-  (): Promise<string>;
-  chunks(): AsyncIterable<string>;
+  (format?: ExpositionFormat): Promise<string>;
+  chunks(format?: ExpositionFormat): AsyncIterable<string>;
+  /** The prom-client registries appended after aimeter's families (runtime metrics first). */
+  readonly registries: readonly Registry[];
 }
 
 /** Characters per written piece. */
@@ -39,10 +46,10 @@ export function createExposition(metrics: GenAiMetrics, options: ExpositionOptio
   }
   registries.push(...(options.registries ?? []));
 
-  async function* chunks(): AsyncGenerator<string> {
+  async function* chunks(format: ExpositionFormat = 'text'): AsyncGenerator<string> {
     let piece = '';
     let sliceStart = performance.now();
-    for (const part of metrics.renderParts()) {
+    for (const part of metrics.renderParts(format)) {
       piece += part;
       if (piece.length < CHUNK_CHARS) continue;
       yield piece;
@@ -53,13 +60,17 @@ export function createExposition(metrics: GenAiMetrics, options: ExpositionOptio
       }
     }
     if (piece !== '') yield piece;
-    for (const registry of registries) yield await registry.metrics();
+    for (const registry of registries) {
+      const text = await registry.metrics();
+      yield format === 'openmetrics' ? promClientTextToOpenMetrics(text) : text;
+    }
+    if (format === 'openmetrics') yield OPENMETRICS_EOF;
   }
 
-  const text = async (): Promise<string> => {
+  const text = async (format: ExpositionFormat = 'text'): Promise<string> => {
     let out = '';
-    for await (const chunk of chunks()) out += chunk;
+    for await (const chunk of chunks(format)) out += chunk;
     return out;
   };
-  return Object.assign(text, { chunks });
+  return Object.assign(text, { chunks, registries });
 }

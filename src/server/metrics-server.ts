@@ -1,5 +1,6 @@
 /**
- * The HTTP endpoint Prometheus scrapes: GET /metrics (text exposition 0.0.4) and GET /healthz.
+ * The HTTP endpoint Prometheus scrapes: GET /metrics (text exposition 0.0.4, or OpenMetrics with
+ * exemplars when the Accept header asks for it: openmetrics.ts) and GET /healthz.
  * It never keeps the process alive (the server is unref'd) and never takes the app down: a busy
  * port or any start-up failure prints one warning and the application runs on.
  */
@@ -8,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { warn } from '../internal/log';
 import { recordInternalError } from '../internal/errors';
-
-export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+import type { ExpositionFormat } from '../metrics/openmetrics';
+import { negotiateFormat } from './openmetrics';
 
 export interface MetricsServerOptions {
   readonly host: string;
@@ -19,7 +20,9 @@ export interface MetricsServerOptions {
    * does), the response is written piece by piece instead, so that a scrape of thousands of
    * series neither builds one giant string nor blocks the event loop for its whole length.
    */
-  readonly render: (() => Promise<string>) & { readonly chunks?: () => AsyncIterable<string> };
+  readonly render: ((format?: ExpositionFormat) => Promise<string>) & {
+    readonly chunks?: (format?: ExpositionFormat) => AsyncIterable<string>;
+  };
 }
 
 export interface MetricsServer {
@@ -31,13 +34,16 @@ export interface MetricsServer {
 export function startMetricsServer(options: MetricsServerOptions): MetricsServer {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/metrics', (_req, res) => {
+  app.get('/metrics', (req, res) => {
+    const { format, contentType } = negotiateFormat(req.headers.accept);
+    // The answer depends on Accept: caches between Prometheus and the app must key on it.
+    res.setHeader('Vary', 'Accept');
     if (options.render.chunks) {
-      void writeChunks(res, options.render.chunks());
+      void writeChunks(res, options.render.chunks(format), contentType);
       return;
     }
-    options.render().then(
-      (text) => res.type(EXPOSITION_CONTENT_TYPE).send(text),
+    options.render(format).then(
+      (text) => res.type(contentType).send(text),
       (error: unknown) => {
         recordInternalError('metrics-endpoint', error);
         res.status(500).type('text/plain').send('aimeter: failed to render metrics\n');
@@ -79,19 +85,19 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
 }
 
 /** Streams the exposition, respecting back-pressure; stops if the scraper goes away. */
-async function writeChunks(res: ServerResponse, chunks: AsyncIterable<string>): Promise<void> {
+async function writeChunks(res: ServerResponse, chunks: AsyncIterable<string>, contentType: string): Promise<void> {
   let started = false;
   try {
     for await (const chunk of chunks) {
       if (res.destroyed) return;
       if (!started) {
         res.statusCode = 200;
-        res.setHeader('Content-Type', EXPOSITION_CONTENT_TYPE);
+        res.setHeader('Content-Type', contentType);
         started = true;
       }
       if (!res.write(chunk)) await drainedOrClosed(res);
     }
-    if (!started) res.setHeader('Content-Type', EXPOSITION_CONTENT_TYPE);
+    if (!started) res.setHeader('Content-Type', contentType);
     res.end();
   } catch (error) {
     recordInternalError('metrics-endpoint', error);
