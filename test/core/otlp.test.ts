@@ -5,53 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { REPO_ROOT, freePort, scrape, startChildApp } from '../helpers/child-app';
 import { parseExposition, sum } from '../helpers/exposition';
+import { metricsByName as byName, otlpReceiver, type Received, waitFor } from '../helpers/otlp-receiver';
 
 const APP = path.join(REPO_ROOT, 'dist', 'test', 'apps', 'span-app.js');
 
-interface Received {
-  metrics: any[];
-  traces: any[];
-}
-
-async function otlpReceiver(): Promise<{ url: string; received: Received; close(): Promise<void> }> {
-  const received: Received = { metrics: [], traces: [] };
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      if (req.url === '/v1/metrics') received.metrics.push(JSON.parse(body));
-      if (req.url === '/v1/traces') received.traces.push(JSON.parse(body));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
-async function waitFor(check: () => boolean, what: string, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function metricsByName(received: Received): Map<string, any> {
-  const out = new Map<string, any>();
-  for (const payload of received.metrics)
-    for (const rm of payload.resourceMetrics ?? [])
-      for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) out.set(m.name, m);
-  return out;
-}
+const metricsByName = (received: Received): Map<string, any> => byName(received.metrics);
 
 test('OTLP: derived metrics and spans are pushed with the same names, units and attributes', async () => {
   const receiver = await otlpReceiver();
