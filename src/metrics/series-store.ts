@@ -33,16 +33,19 @@ export interface HistogramSeries {
   exemplars: ExemplarSlots | undefined;
 }
 
-/** The span an observation came from: its ids become the exemplar's labels. A SpanContext fits. */
+/** The span an observation came from: its ids become the exemplar's labels, its end time the exemplar's. */
 export interface ExemplarContext {
   readonly traceId: string;
   readonly spanId: string;
+  /** Milliseconds since the epoch. */
+  readonly timeMs: number;
 }
 
 /**
  * The latest exemplar of each bucket of one series, in parallel arrays indexed like `counts`:
  * after the first, an exemplar costs four slot writes and no allocation (the id strings are the
  * span context's own, the numbers sit unboxed in the typed arrays). '' marks an empty slot.
+ * The store copies an ExemplarContext's fields and never keeps the object itself.
  */
 export interface ExemplarSlots {
   readonly traceIds: string[];
@@ -168,7 +171,7 @@ export class HistogramFamily extends Family<HistogramSeries> {
       slots.traceIds[i] = exemplar.traceId;
       slots.spanIds[i] = exemplar.spanId;
       slots.values[i] = value;
-      slots.timesMs[i] = Date.now();
+      slots.timesMs[i] = exemplar.timeMs;
     }
   }
 
