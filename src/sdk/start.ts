@@ -106,7 +106,9 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const version = packageVersion();
   const metrics = new GenAiMetrics({ maxSeriesPerMetric: config.maxSeriesPerMetric, version });
   const prices = PriceBook.load({ userFile: config.pricesFile, onWarning: warn });
-  const processor = new GenAiMetricsProcessor({ metrics, prices });
+  // Exemplars link a histogram bucket to a trace: only where this process exports its spans.
+  const exportsTraces = config.tracesExporters.size > 0 || (options.spanProcessors?.length ?? 0) > 0;
+  const processor = new GenAiMetricsProcessor({ metrics, prices, exemplars: exportsTraces });
 
   const metricReaders: MetricReader[] = [];
   if (config.metricsExporters.has('otlp')) {

@@ -5,6 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
 import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -15,6 +16,7 @@ import { startMetricsServer } from '../../src/server/metrics-server';
 import { negotiateFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../../src/server/openmetrics';
 import { promClientTextToOpenMetrics } from '../../src/server/prom-client-openmetrics';
 import { PriceBook } from '../../src/prices/price-book';
+import { freePort, REPO_ROOT, scrape, startChildApp } from '../helpers/child-app';
 import { checkOpenMetrics } from '../helpers/openmetrics';
 
 const PRICES = PriceBook.fromEntries([
@@ -38,11 +40,14 @@ const chat = (extra: Attributes = {}): Attributes => ({
 function setup(sampler: Sampler = new AlwaysOnSampler(), exemplars?: boolean) {
   const processor = new GenAiMetricsProcessor({ prices: PRICES, ...(exemplars === undefined ? {} : { exemplars }) });
   const provider = new BasicTracerProvider({ sampler: new GenAiRecordingSampler(sampler), spanProcessors: [processor] });
+  // Explicit times: every call lasts 0.3 s (one duration bucket), however loaded the machine.
   const call = (extra: Attributes = {}) => {
+    const start = Date.now();
     const span = provider.getTracer('test').startSpan('chat gpt-test', {
+      startTime: start,
       attributes: chat({ 'gen_ai.response.time_to_first_chunk': 0.05, ...extra }),
     });
-    span.end();
+    span.end(start + 300);
     return span.spanContext();
   };
   return { processor, call };
@@ -206,5 +211,30 @@ describe('GET /metrics', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('under the preload', () => {
+  const APP = path.join(REPO_ROOT, 'dist', 'test', 'apps', 'span-app.js');
+  const exemplarsServed = async (env: Record<string, string>) => {
+    const port = await freePort();
+    const app = await startChildApp(['--require', 'aimeter/register', APP], {
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
+      ...env,
+    });
+    try {
+      const res = await scrape(port, '/metrics', { headers: { accept: PROMETHEUS_ACCEPT } });
+      const check = checkOpenMetrics(res.body);
+      assert.deepEqual(check.problems, []);
+      return check.exemplars.length;
+    } finally {
+      await app.stop();
+    }
+  };
+
+  test('exemplars only where the process exports its traces (else the link would lead nowhere)', async () => {
+    assert.equal(await exemplarsServed({ OTEL_TRACES_EXPORTER: 'none' }), 0);
+    assert.ok((await exemplarsServed({ OTEL_TRACES_EXPORTER: 'console' })) > 0);
   });
 });
