@@ -24,14 +24,17 @@ type KeysOfKind<K extends string> = {
 export type HistogramKey = KeysOfKind<'histogram'>;
 export type CounterKey = KeysOfKind<'counter'>;
 
-/** Self-metrics are computed at scrape time, not recorded. */
-const SELF_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>([
-  'seriesOverflow',
-  'activeSeries',
-  'seriesLimit',
-  'internalErrors',
-  'buildInfo',
-]);
+/** Self-metrics are computed when read (a scrape, an OTLP collection), not recorded. In exposition order. */
+export const SELF_METRICS = ['seriesOverflow', 'activeSeries', 'seriesLimit', 'internalErrors', 'buildInfo'] as const satisfies readonly MetricKey[];
+export type SelfMetricKey = (typeof SELF_METRICS)[number];
+const IS_SELF_METRIC: ReadonlySet<MetricKey> = new Set<MetricKey>(SELF_METRICS);
+
+/** One point of a self-metric: label values in the catalog's label order, and the value now. */
+export interface SelfMetricPoint {
+  readonly metric: SelfMetricKey;
+  readonly values: LabelValues;
+  readonly value: number;
+}
 
 /**
  * Histograms whose buckets keep the latest exemplar (a trace link): the ones an operator opens a
@@ -61,12 +64,11 @@ export class GenAiMetrics {
 
   constructor(options: GenAiMetricsOptions = {}) {
     this.maxSeriesPerMetric = options.maxSeriesPerMetric ?? DEFAULT_MAX_SERIES_PER_METRIC;
-    this.mirror = options.mirror;
     this.version = options.version ?? 'unknown';
     const onOverflow = (family: Family<unknown>) =>
       this.overflowCounts.set(family.promName, (this.overflowCounts.get(family.promName) ?? 0) + 1);
     for (const key of Object.keys(METRICS) as MetricKey[]) {
-      if (SELF_METRICS.has(key)) continue;
+      if (IS_SELF_METRIC.has(key)) continue;
       const def: MetricDefinition = METRICS[key];
       if (def.kind === 'histogram') {
         const family = new HistogramFamily(def, this.maxSeriesPerMetric, onOverflow, EXEMPLAR_METRICS.has(key as HistogramKey));
@@ -78,6 +80,7 @@ export class GenAiMetrics {
         this.recorded.push(family as Family<unknown>);
       }
     }
+    if (options.mirror) this.attachMirror(options.mirror);
   }
 
   /**
@@ -120,9 +123,10 @@ export class GenAiMetrics {
     return this.mirror !== undefined;
   }
 
-  /** Mirror every later record into OTel instruments (OTLP push). */
+  /** Mirror every later record into OTel instruments, and report the self-metrics there too (OTLP push). */
   attachMirror(mirror: OtelMirror): void {
     this.mirror = mirror;
+    mirror.observeSelfMetrics(this);
   }
 
   /** Records folded into overflow series so far, per Prometheus metric name. */
@@ -151,27 +155,34 @@ export class GenAiMetrics {
     yield this.renderSelfMetrics(format);
   }
 
-  private renderSelfMetrics(format: ExpositionFormat): string {
-    const noOverflow = () => undefined;
-    const overflow = new CounterFamily(METRICS.seriesOverflow, Infinity, noOverflow);
-    const active = new GaugeFamily(METRICS.activeSeries, Infinity, noOverflow);
-    const limit = new GaugeFamily(METRICS.seriesLimit, Infinity, noOverflow);
-    const errors = new CounterFamily(METRICS.internalErrors, Infinity, noOverflow);
-    const build = new GaugeFamily(METRICS.buildInfo, Infinity, noOverflow);
+  /**
+   * The self-metrics as they stand: the one source of both the scrape (renderSelfMetrics) and
+   * the OTLP push (otel-mirror.ts observes these points at each collection).
+   */
+  *selfMetricPoints(): Generator<SelfMetricPoint> {
     for (const family of this.recorded) {
       const values = [family.promName];
-      const key = labelKey(values);
-      overflow.get(key, values).value = this.overflowCounts.get(family.promName) ?? 0;
-      active.get(key, values).value = family.size;
+      yield { metric: 'seriesOverflow', values, value: this.overflowCounts.get(family.promName) ?? 0 };
+      yield { metric: 'activeSeries', values, value: family.size };
     }
-    limit.get('', []).value = this.maxSeriesPerMetric;
+    yield { metric: 'seriesLimit', values: [], value: this.maxSeriesPerMetric };
     // Always present, so that rate() and alerts see a zero before the first error.
-    errors.get('', []).value = 0;
-    for (const [component, count] of internalErrorCounts()) {
-      const values = [component];
-      errors.get(labelKey(values), values).value = count;
-    }
-    build.get(this.version, [this.version]).value = 1;
-    return overflow.render(format) + active.render(format) + limit.render(format) + errors.render(format) + build.render(format);
+    yield { metric: 'internalErrors', values: [], value: 0 };
+    for (const [component, count] of internalErrorCounts()) yield { metric: 'internalErrors', values: [component], value: count };
+    yield { metric: 'buildInfo', values: [this.version], value: 1 };
+  }
+
+  private renderSelfMetrics(format: ExpositionFormat): string {
+    const noOverflow = () => undefined;
+    const families = new Map<SelfMetricKey, CounterFamily>(
+      SELF_METRICS.map((key) => {
+        const def = METRICS[key];
+        return [key, def.kind === 'gauge' ? new GaugeFamily(def, Infinity, noOverflow) : new CounterFamily(def, Infinity, noOverflow)];
+      }),
+    );
+    for (const point of this.selfMetricPoints()) families.get(point.metric)!.get(labelKey(point.values), point.values).value = point.value;
+    let out = '';
+    for (const family of families.values()) out += family.render(format);
+    return out;
   }
 }

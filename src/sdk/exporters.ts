@@ -3,7 +3,7 @@
  * OTLP protocol variables. Exporter packages are loaded only when selected. Each exporter
  * reads its own OTEL_EXPORTER_OTLP_* endpoint, header and timeout variables.
  */
-import { PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { type MetricProducer, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TracesExporter } from '../config/env';
 
@@ -48,8 +48,16 @@ export function otlpMetricExporter(env: Env, problems: string[]): PushMetricExpo
   }
 }
 
-/** A periodic reader honouring OTEL_METRIC_EXPORT_INTERVAL / OTEL_METRIC_EXPORT_TIMEOUT (ms). */
-export function periodicReader(exporter: PushMetricExporter, env: Env, problems: string[]): PeriodicExportingMetricReader {
+/**
+ * A periodic reader honouring OTEL_METRIC_EXPORT_INTERVAL / OTEL_METRIC_EXPORT_TIMEOUT (ms);
+ * `metricProducers` add metrics from outside the SDK (the prom-client bridge).
+ */
+export function periodicReader(
+  exporter: PushMetricExporter,
+  env: Env,
+  problems: string[],
+  metricProducers: MetricProducer[] = [],
+): PeriodicExportingMetricReader {
   const ms = (name: string, fallback: number): number => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
@@ -63,5 +71,6 @@ export function periodicReader(exporter: PushMetricExporter, env: Env, problems:
     exporter,
     exportIntervalMillis: interval,
     exportTimeoutMillis: Math.min(ms('OTEL_METRIC_EXPORT_TIMEOUT', 30_000), interval),
+    metricProducers,
   });
 }

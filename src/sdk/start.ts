@@ -18,6 +18,7 @@ import { warn } from '../internal/log';
 import { packageVersion } from '../internal/package-info';
 import { GenAiMetrics } from '../metrics/genai-metrics';
 import { OtelMirror } from '../metrics/otel-mirror';
+import { PromClientMetricProducer } from '../metrics/prom-client-bridge';
 import { PriceBook } from '../prices/price-book';
 import { GenAiMetricsProcessor } from '../processor/genai-metrics-processor';
 import { createExposition } from '../server/exposition';
@@ -110,12 +111,15 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const exportsTraces = config.tracesExporters.size > 0 || (options.spanProcessors?.length ?? 0) > 0;
   const processor = new GenAiMetricsProcessor({ metrics, prices, exemplars: exportsTraces });
 
+  const metricsText = createExposition(metrics, { registries: options.registries });
+  // Pushed metrics carry every family of /metrics: the prom-client registries through a bridge.
+  const pushed = () => [new PromClientMetricProducer(metricsText.registries)];
   const metricReaders: MetricReader[] = [];
   if (config.metricsExporters.has('otlp')) {
-    metricReaders.push(periodicReader(otlpMetricExporter(env, problems), env, problems));
+    metricReaders.push(periodicReader(otlpMetricExporter(env, problems), env, problems, pushed()));
   }
   if (config.metricsExporters.has('console')) {
-    metricReaders.push(periodicReader(new ConsoleMetricExporter(), env, problems));
+    metricReaders.push(periodicReader(new ConsoleMetricExporter(), env, problems, pushed()));
   }
 
   const sdk = new NodeSDK({
@@ -132,7 +136,6 @@ function startOnce(options: StartOptions): Aimeter | undefined {
 
   for (const problem of problems) warn(`aimeter: ${problem}`);
 
-  const metricsText = createExposition(metrics, { registries: options.registries });
   const serve = options.serveMetrics ?? config.metricsExporters.has('prometheus');
   const server = serve ? startMetricsServer({ host: config.prometheusHost, port: config.prometheusPort, render: metricsText }) : undefined;
 
