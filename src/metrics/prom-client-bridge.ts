@@ -15,7 +15,6 @@
  */
 import { type Attributes, type HrTime, ValueType } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
-import type { Resource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
   type CollectionResult,
@@ -24,12 +23,14 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import type { Registry } from 'prom-client';
+import { resources } from '@opentelemetry/sdk-node';
 import { recordInternalError } from '../internal/errors';
 
 type Family = Awaited<ReturnType<Registry['getMetricsAsJSON']>>[number];
 type Value = Family['values'][number] & { metricName?: string };
 
 const SCOPE = { name: 'aimeter.prom-client' };
+const EMPTY_RESOURCE = resources.emptyResource();
 
 export class PromClientMetricProducer implements MetricProducer {
   /** Cumulative values count from the process start (prom-client's CPU counters do; its collectors start with it). */
@@ -53,9 +54,8 @@ export class PromClientMetricProducer implements MetricProducer {
       }
     }
     return {
-      // MetricReader.collect keeps the SDK's own resource and takes only the scope metrics of a
-      // producer: there is no resource of ours to give.
-      resourceMetrics: { resource: undefined as unknown as Resource, scopeMetrics: [{ scope: SCOPE, metrics }] },
+      // MetricReader.collect keeps the SDK's own resource and takes only a producer's scope metrics.
+      resourceMetrics: { resource: EMPTY_RESOURCE, scopeMetrics: [{ scope: SCOPE, metrics }] },
       errors,
     };
   }

@@ -7,7 +7,7 @@ import { metrics as otelMetrics } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ConsoleMetricExporter, type MetricReader } from '@opentelemetry/sdk-metrics';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK, resources } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Registry } from 'prom-client';
 import { createInstrumentations } from '../../instrumentations';
@@ -128,6 +128,11 @@ function startOnce(options: StartOptions): Aimeter | undefined {
     spanProcessors: [processor, ...traceProcessorsFor(config.tracesExporters, env, problems), ...(options.spanProcessors ?? [])],
     sampler: new GenAiRecordingSampler(samplerFromEnv(env, problems)),
     metricReaders,
+    // The SDK's default detectors plus service.instance.id, from which a Collector's Prometheus
+    // exporter sets `instance` on pushed metrics; OTEL_NODE_RESOURCE_DETECTORS still decides.
+    ...(env.OTEL_NODE_RESOURCE_DETECTORS?.trim()
+      ? {}
+      : { resourceDetectors: [resources.envDetector, resources.processDetector, resources.hostDetector, resources.serviceInstanceIdDetector] }),
     // Logs are not aimeter's business; without this the SDK would default to an OTLP log exporter.
     logRecordProcessors: [],
   });

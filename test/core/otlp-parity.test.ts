@@ -101,6 +101,9 @@ test('every family on /metrics is pushed over OTLP under the same Prometheus nam
     const errors = last.get('aimeter.internal.errors').sum;
     assert.equal(errors.isMonotonic, true);
     assert.ok(errors.dataPoints.some((p: any) => Object.keys(attrs(p)).length === 0 && (p.asDouble ?? Number(p.asInt)) === 0));
+    // The Collector's job and instance labels come from these resource attributes.
+    const resource = receiver.received.metrics.at(-1).resourceMetrics[0].resource.attributes.map((a: any) => a.key);
+    assert.ok(resource.includes('service.name') && resource.includes('service.instance.id'), String(resource));
     const gc = last.get('nodejs_gc_duration_seconds');
     if (gc) assert.deepEqual(gc.histogram.dataPoints[0].explicitBounds, [0.001, 0.01, 0.1, 1, 2, 5]);
   } finally {
