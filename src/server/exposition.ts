@@ -30,7 +30,11 @@ export interface Exposition {
   chunks(format?: ExpositionFormat): AsyncIterable<string>;
   /** The prom-client registries appended after aimeter's families (runtime metrics first). */
   readonly registries: readonly Registry[];
+  /** Both formats are written (see server/metrics-server.ts). */
+  readonly formats: readonly ExpositionFormat[];
 }
+
+const FORMATS: readonly ExpositionFormat[] = ['text', 'openmetrics'];
 
 /** Characters per written piece. */
 const CHUNK_CHARS = 64 * 1024;
@@ -72,5 +76,5 @@ export function createExposition(metrics: GenAiMetrics, options: ExpositionOptio
     for await (const chunk of chunks(format)) out += chunk;
     return out;
   };
-  return Object.assign(text, { chunks, registries });
+  return Object.assign(text, { chunks, registries, formats: FORMATS });
 }

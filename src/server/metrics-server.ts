@@ -22,6 +22,11 @@ export interface MetricsServerOptions {
    */
   readonly render: ((format?: ExpositionFormat) => Promise<string>) & {
     readonly chunks?: (format?: ExpositionFormat) => AsyncIterable<string>;
+    /**
+     * The formats `render` writes when passed them (createExposition's: both). Without it, only
+     * text 0.0.4 is served: a renderer that ignores the format must not be labelled OpenMetrics.
+     */
+    readonly formats?: readonly ExpositionFormat[];
   };
 }
 
@@ -35,7 +40,7 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', (req, res) => {
-    const { format, contentType } = negotiateFormat(req.headers.accept);
+    const { format, contentType } = negotiateFormat(req.headers.accept, options.render.formats ?? ['text']);
     // The answer depends on Accept: caches between Prometheus and the app must key on it.
     res.setHeader('Vary', 'Accept');
     if (options.render.chunks) {

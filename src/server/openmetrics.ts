@@ -30,8 +30,9 @@ interface MediaRange {
   readonly q: number;
 }
 
-export function negotiateFormat(accept: string | undefined): NegotiatedFormat {
-  if (!accept) return TEXT;
+/** `offered`: the formats the renderer can write (text always; OpenMetrics when it says so). */
+export function negotiateFormat(accept: string | undefined, offered: readonly ExpositionFormat[] = ['text', 'openmetrics']): NegotiatedFormat {
+  if (!accept || !offered.includes('openmetrics')) return TEXT;
   const ranges = parseAccept(accept);
   const openMetrics = quality(ranges, 'application', 'openmetrics-text', (r) => {
     const version = r.params.get('version');

@@ -212,6 +212,18 @@ describe('GET /metrics', () => {
       await server.close();
     }
   });
+
+  test('a renderer of its own that does not declare OpenMetrics is always served as text 0.0.4', async () => {
+    const server = startMetricsServer({ host: '127.0.0.1', port: 0, render: async () => 'mine_total 1\n' });
+    try {
+      const address = (await server.ready) as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${address.port}/metrics`, { headers: { accept: PROMETHEUS_ACCEPT } });
+      assert.equal(res.headers.get('content-type'), TEXT_CONTENT_TYPE);
+      assert.equal(await res.text(), 'mine_total 1\n');
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('under the preload', () => {
