@@ -42,18 +42,23 @@ export interface ExemplarContext {
 }
 
 /**
- * The latest exemplar of each bucket of one series, in parallel arrays indexed like `counts`:
- * after the first, an exemplar costs four slot writes and no allocation (the id strings are the
- * span context's own, the numbers sit unboxed in the typed arrays). '' marks an empty slot.
- * The store copies an ExemplarContext's fields and never keeps the object itself.
+ * The latest exemplar of one bucket. Made the first time the bucket gets one, then overwritten
+ * in place: no allocation per record (V8 updates a number field's box in place; the id strings
+ * are the span context's own). The store copies an ExemplarContext's fields, never keeps it.
  */
-export interface ExemplarSlots {
-  readonly traceIds: string[];
-  readonly spanIds: string[];
-  readonly values: Float64Array;
-  /** Milliseconds since the epoch. */
-  readonly timesMs: Float64Array;
+export interface Exemplar {
+  traceId: string;
+  spanId: string;
+  value: number;
+  timeMs: number;
 }
+
+/**
+ * Exemplars by bucket index (like `counts`); a bucket without one holds undefined. One object per
+ * bucket actually used, rather than parallel arrays over all buckets: under many label sets
+ * most series fill one or two buckets, and the series cap multiplies this per series.
+ */
+export type ExemplarSlots = (Exemplar | undefined)[];
 
 export interface ScalarSeries {
   readonly labels: string;
@@ -167,11 +172,16 @@ export class HistogramFamily extends Family<HistogramSeries> {
     series.sum += value;
     series.count++;
     if (exemplar !== undefined && this.exemplars) {
-      const slots = (series.exemplars ??= emptySlots(bounds.length + 1));
-      slots.traceIds[i] = exemplar.traceId;
-      slots.spanIds[i] = exemplar.spanId;
-      slots.values[i] = value;
-      slots.timesMs[i] = exemplar.timeMs;
+      const slots = (series.exemplars ??= new Array<Exemplar | undefined>(bounds.length + 1).fill(undefined));
+      const slot = slots[i];
+      if (slot === undefined) {
+        slots[i] = { traceId: exemplar.traceId, spanId: exemplar.spanId, value, timeMs: exemplar.timeMs };
+      } else {
+        slot.traceId = exemplar.traceId;
+        slot.spanId = exemplar.spanId;
+        slot.value = value;
+        slot.timeMs = exemplar.timeMs;
+      }
     }
   }
 
@@ -184,8 +194,9 @@ export class HistogramFamily extends Family<HistogramSeries> {
     for (let i = 0; i < this.leSuffixes.length; i++) {
       cumulative += s.counts[i]!;
       out += bucketPrefix + this.leSuffixes[i] + formatNumber(cumulative);
-      if (slots !== undefined && hasExemplar(slots, i)) {
-        out += exemplarSuffix(slots.traceIds[i]!, slots.spanIds[i]!, slots.values[i]!, slots.timesMs[i]!);
+      const exemplar = slots?.[i];
+      if (exemplar !== undefined && renderable(exemplar)) {
+        out += exemplarSuffix(exemplar.traceId, exemplar.spanId, exemplar.value, exemplar.timeMs);
       }
       out += '\n';
     }
@@ -218,21 +229,12 @@ export class GaugeFamily extends CounterFamily {
   }
 }
 
-function emptySlots(buckets: number): ExemplarSlots {
-  return {
-    traceIds: new Array<string>(buckets).fill(''),
-    spanIds: new Array<string>(buckets).fill(''),
-    values: new Float64Array(buckets),
-    timesMs: new Float64Array(buckets),
-  };
-}
-
 /**
- * A slot holds an exemplar whose ids are W3C trace-context hex. Checked at scrape time, not when
- * recording: a span from a foreign SDK with odd ids must not make the whole scrape unparseable.
+ * An exemplar's ids must be W3C trace-context hex. Checked at scrape time, not when recording: a
+ * span from a foreign SDK with odd ids must not make the whole scrape unparseable.
  */
-function hasExemplar(slots: ExemplarSlots, i: number): boolean {
-  return TRACE_ID.test(slots.traceIds[i]!) && SPAN_ID.test(slots.spanIds[i]!);
+function renderable(exemplar: Exemplar): boolean {
+  return TRACE_ID.test(exemplar.traceId) && SPAN_ID.test(exemplar.spanId);
 }
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
