@@ -5,8 +5,10 @@
 import { METRICS, type MetricDefinition, type MetricKey } from './catalog';
 import { internalErrorCounts } from '../internal/errors';
 import { rejectionCounts } from '../provider-data/rejections';
+import type { ExpositionFormat } from './openmetrics';
 import {
   CounterFamily,
+  type ExemplarContext,
   type Family,
   GaugeFamily,
   HistogramFamily,
@@ -23,15 +25,24 @@ type KeysOfKind<K extends string> = {
 export type HistogramKey = KeysOfKind<'histogram'>;
 export type CounterKey = KeysOfKind<'counter'>;
 
-/** Self-metrics are computed at scrape time, not recorded. */
-const SELF_METRICS: ReadonlySet<MetricKey> = new Set<MetricKey>([
-  'seriesOverflow',
-  'activeSeries',
-  'seriesLimit',
-  'internalErrors',
-  'providerDataRejected',
-  'buildInfo',
-]);
+/** Self-metrics are computed when read (a scrape, an OTLP collection), not recorded. In exposition order. */
+export const SELF_METRICS = ['seriesOverflow', 'activeSeries', 'seriesLimit', 'internalErrors', 'providerDataRejected', 'buildInfo'] as const satisfies readonly MetricKey[];
+export type SelfMetricKey = (typeof SELF_METRICS)[number];
+const IS_SELF_METRIC: ReadonlySet<MetricKey> = new Set<MetricKey>(SELF_METRICS);
+
+/** One point of a self-metric: label values in the catalog's label order, and the value now. */
+export interface SelfMetricPoint {
+  readonly metric: SelfMetricKey;
+  readonly values: LabelValues;
+  readonly value: number;
+}
+
+/**
+ * Histograms whose buckets keep the latest exemplar (a trace link): the ones an operator opens a
+ * trace from (a slow call, a slow first chunk, an expensive call). Token and per-run histograms
+ * keep none: each exemplar slot costs memory per series.
+ */
+const EXEMPLAR_METRICS: ReadonlySet<HistogramKey> = new Set<HistogramKey>(['operationDuration', 'timeToFirstChunk', 'operationCost']);
 
 export const DEFAULT_MAX_SERIES_PER_METRIC = 2000;
 
@@ -54,15 +65,14 @@ export class GenAiMetrics {
 
   constructor(options: GenAiMetricsOptions = {}) {
     this.maxSeriesPerMetric = options.maxSeriesPerMetric ?? DEFAULT_MAX_SERIES_PER_METRIC;
-    this.mirror = options.mirror;
     this.version = options.version ?? 'unknown';
     const onOverflow = (family: Family<unknown>) =>
       this.overflowCounts.set(family.promName, (this.overflowCounts.get(family.promName) ?? 0) + 1);
     for (const key of Object.keys(METRICS) as MetricKey[]) {
-      if (SELF_METRICS.has(key)) continue;
+      if (IS_SELF_METRIC.has(key)) continue;
       const def: MetricDefinition = METRICS[key];
       if (def.kind === 'histogram') {
-        const family = new HistogramFamily(def, this.maxSeriesPerMetric, onOverflow);
+        const family = new HistogramFamily(def, this.maxSeriesPerMetric, onOverflow, EXEMPLAR_METRICS.has(key as HistogramKey));
         this.histograms.set(key as HistogramKey, family);
         this.recorded.push(family as Family<unknown>);
       } else if (def.kind === 'counter') {
@@ -71,12 +81,16 @@ export class GenAiMetrics {
         this.recorded.push(family as Family<unknown>);
       }
     }
+    if (options.mirror) this.attachMirror(options.mirror);
   }
 
-  /** Record a histogram observation. `key` is labelKey(values), passed in so callers compute it once. */
-  observe(metric: HistogramKey, key: string, values: LabelValues, value: number): void {
+  /**
+   * Record a histogram observation. `key` is labelKey(values), passed in so callers compute it
+   * once. `exemplar`: the (sampled) span it came from, kept by the histograms that link to traces.
+   */
+  observe(metric: HistogramKey, key: string, values: LabelValues, value: number, exemplar?: ExemplarContext): void {
     const family = this.histograms.get(metric)!;
-    family.observe(family.get(key, values), value);
+    family.observe(family.get(key, values), value, exemplar);
     this.mirror?.observe(metric, values, value);
   }
 
@@ -97,8 +111,8 @@ export class GenAiMetrics {
   }
 
   /** Records into a series from histogramSeries(). Not mirrored: callers check `mirrored` first. */
-  observeSeries(metric: HistogramKey, series: HistogramSeries, value: number): void {
-    this.histograms.get(metric)!.observe(series, value);
+  observeSeries(metric: HistogramKey, series: HistogramSeries, value: number, exemplar?: ExemplarContext): void {
+    this.histograms.get(metric)!.observe(series, value, exemplar);
   }
 
   addSeries(metric: CounterKey, series: ScalarSeries, value: number): void {
@@ -110,9 +124,10 @@ export class GenAiMetrics {
     return this.mirror !== undefined;
   }
 
-  /** Mirror every later record into OTel instruments (OTLP push). */
+  /** Mirror every later record into OTel instruments, and report the self-metrics there too (OTLP push). */
   attachMirror(mirror: OtelMirror): void {
     this.mirror = mirror;
+    mirror.observeSelfMetrics(this);
   }
 
   /** Records folded into overflow series so far, per Prometheus metric name. */
@@ -125,9 +140,10 @@ export class GenAiMetrics {
     return new Map(this.recorded.map((f) => [f.promName, f.size]));
   }
 
-  render(): string {
+  /** The families as text; in OpenMetrics without the final `# EOF` (the exposition may go on). */
+  render(format: ExpositionFormat = 'text'): string {
     let out = '';
-    for (const part of this.renderParts()) out += part;
+    for (const part of this.renderParts(format)) out += part;
     return out;
   }
 
@@ -135,38 +151,41 @@ export class GenAiMetrics {
    * The same text as render(), in parts (a family header, a series, the self-metrics), for
    * writing a large exposition piece by piece (see server/exposition.ts).
    */
-  *renderParts(): Generator<string> {
-    for (const family of this.recorded) yield* family.parts();
-    yield this.renderSelfMetrics();
+  *renderParts(format: ExpositionFormat = 'text'): Generator<string> {
+    for (const family of this.recorded) yield* family.parts(format);
+    yield this.renderSelfMetrics(format);
   }
 
-  private renderSelfMetrics(): string {
-    const noOverflow = () => undefined;
-    const overflow = new CounterFamily(METRICS.seriesOverflow, Infinity, noOverflow);
-    const active = new GaugeFamily(METRICS.activeSeries, Infinity, noOverflow);
-    const limit = new GaugeFamily(METRICS.seriesLimit, Infinity, noOverflow);
-    const errors = new CounterFamily(METRICS.internalErrors, Infinity, noOverflow);
-    const build = new GaugeFamily(METRICS.buildInfo, Infinity, noOverflow);
+  /**
+   * The self-metrics as they stand: the one source of both the scrape (renderSelfMetrics) and
+   * the OTLP push (otel-mirror.ts observes these points at each collection).
+   */
+  *selfMetricPoints(): Generator<SelfMetricPoint> {
     for (const family of this.recorded) {
       const values = [family.promName];
-      const key = labelKey(values);
-      overflow.get(key, values).value = this.overflowCounts.get(family.promName) ?? 0;
-      active.get(key, values).value = family.size;
+      yield { metric: 'seriesOverflow', values, value: this.overflowCounts.get(family.promName) ?? 0 };
+      yield { metric: 'activeSeries', values, value: family.size };
     }
-    limit.get('', []).value = this.maxSeriesPerMetric;
+    yield { metric: 'seriesLimit', values: [], value: this.maxSeriesPerMetric };
     // Always present, so that rate() and alerts see a zero before the first error.
-    errors.get('', []).value = 0;
-    for (const [component, count] of internalErrorCounts()) {
-      const values = [component];
-      errors.get(labelKey(values), values).value = count;
-    }
-    const rejected = new CounterFamily(METRICS.providerDataRejected, Infinity, noOverflow);
-    rejected.get('', []).value = 0;
-    for (const { field, reason, count } of rejectionCounts()) {
-      const values = [field, reason];
-      rejected.get(labelKey(values), values).value = count;
-    }
-    build.get(this.version, [this.version]).value = 1;
-    return overflow.render() + active.render() + limit.render() + errors.render() + rejected.render() + build.render();
+    yield { metric: 'internalErrors', values: [], value: 0 };
+    for (const [component, count] of internalErrorCounts()) yield { metric: 'internalErrors', values: [component], value: count };
+    yield { metric: 'providerDataRejected', values: [], value: 0 };
+    for (const { field, reason, count } of rejectionCounts()) yield { metric: 'providerDataRejected', values: [field, reason], value: count };
+    yield { metric: 'buildInfo', values: [this.version], value: 1 };
+  }
+
+  private renderSelfMetrics(format: ExpositionFormat): string {
+    const noOverflow = () => undefined;
+    const families = new Map<SelfMetricKey, CounterFamily>(
+      SELF_METRICS.map((key) => {
+        const def = METRICS[key];
+        return [key, def.kind === 'gauge' ? new GaugeFamily(def, Infinity, noOverflow) : new CounterFamily(def, Infinity, noOverflow)];
+      }),
+    );
+    for (const point of this.selfMetricPoints()) families.get(point.metric)!.get(labelKey(point.values), point.values).value = point.value;
+    let out = '';
+    for (const family of families.values()) out += family.render(format);
+    return out;
   }
 }

@@ -40,3 +40,12 @@ export function prometheusName(def: Pick<MetricDefinition, 'name' | 'unit' | 'ki
   if (def.kind === 'counter' && !name.endsWith('_total')) name = `${name}_total`;
   return name;
 }
+
+/**
+ * The unit an OpenMetrics `# UNIT` line states for a catalog entry: the suffix its Prometheus
+ * name carries (`seconds`, `bytes`), or '' when the name carries none (annotations like
+ * `{token}`, dimensionless ratios): OpenMetrics requires the unit to be a suffix of the name.
+ */
+export function prometheusUnit(def: Pick<MetricDefinition, 'unit' | 'kind'>): string {
+  return unitSuffix(def.unit, def.kind);
+}

@@ -11,7 +11,8 @@
  * counted, so memory stays bounded whatever label values arrive.
  */
 import type { MetricDefinition } from './catalog';
-import { prometheusLabelName, prometheusName } from './prometheus-names';
+import { exemplarSuffix, type ExpositionFormat, openMetricsHeader } from './openmetrics';
+import { prometheusLabelName, prometheusName, prometheusUnit } from './prometheus-names';
 
 export const OVERFLOW_LABELS = 'otel_metric_overflow="true"';
 
@@ -28,7 +29,36 @@ export interface HistogramSeries {
   readonly counts: number[];
   sum: number;
   count: number;
+  /** The latest exemplar per bucket; allocated at the series' first exemplar (see ExemplarSlots). */
+  exemplars: ExemplarSlots | undefined;
 }
+
+/** The span an observation came from: its ids become the exemplar's labels, its end time the exemplar's. */
+export interface ExemplarContext {
+  readonly traceId: string;
+  readonly spanId: string;
+  /** Milliseconds since the epoch. */
+  readonly timeMs: number;
+}
+
+/**
+ * The latest exemplar of one bucket. Made the first time the bucket gets one, then overwritten
+ * in place: no allocation per record (V8 updates a number field's box in place; the id strings
+ * are the span context's own). The store copies an ExemplarContext's fields, never keeps it.
+ */
+export interface Exemplar {
+  traceId: string;
+  spanId: string;
+  value: number;
+  timeMs: number;
+}
+
+/**
+ * Exemplars by bucket index (like `counts`); a bucket without one holds undefined. One object per
+ * bucket actually used, rather than parallel arrays over all buckets: under many label sets
+ * most series fill one or two buckets, and the series cap multiplies this per series.
+ */
+export type ExemplarSlots = (Exemplar | undefined)[];
 
 export interface ScalarSeries {
   readonly labels: string;
@@ -90,22 +120,24 @@ export abstract class Family<S> {
    * writes the parts as they come (see server/exposition.ts), so that thousands of series never
    * become one giant string and the event loop is never blocked for the whole scrape.
    */
-  *parts(): Generator<string> {
+  *parts(format: ExpositionFormat = 'text'): Generator<string> {
     if (this.size === 0) return;
-    yield `# HELP ${this.promName} ${escapeHelp(this.definition.description)}\n# TYPE ${this.promName} ${this.type}\n`;
-    for (const s of this.allSeries()) yield this.renderSeries(s);
+    yield format === 'openmetrics'
+      ? openMetricsHeader(this.promName, this.type, prometheusUnit(this.definition), this.definition.description)
+      : `# HELP ${this.promName} ${escapeHelp(this.definition.description)}\n# TYPE ${this.promName} ${this.type}\n`;
+    for (const s of this.allSeries()) yield this.renderSeries(s, format);
   }
 
-  render(): string {
+  render(format: ExpositionFormat = 'text'): string {
     let out = '';
-    for (const part of this.parts()) out += part;
+    for (const part of this.parts(format)) out += part;
     return out;
   }
 
   /** The Prometheus TYPE. */
   protected abstract readonly type: string;
   protected abstract create(labels: string): S;
-  protected abstract renderSeries(series: S): string;
+  protected abstract renderSeries(series: S, format: ExpositionFormat): string;
 }
 
 export class HistogramFamily extends Family<HistogramSeries> {
@@ -114,7 +146,13 @@ export class HistogramFamily extends Family<HistogramSeries> {
   /** `,le="0.01"} ` etc., rendered once. */
   private readonly leSuffixes: string[];
 
-  constructor(definition: MetricDefinition, limit: number, onOverflow: OverflowListener) {
+  /** `exemplars`: keep the latest exemplar per bucket (rendered in OpenMetrics only). */
+  constructor(
+    definition: MetricDefinition,
+    limit: number,
+    onOverflow: OverflowListener,
+    private readonly exemplars = false,
+  ) {
     super(definition, limit, onOverflow);
     const buckets = definition.buckets ?? [];
     this.bounds = Float64Array.from(buckets);
@@ -122,26 +160,45 @@ export class HistogramFamily extends Family<HistogramSeries> {
   }
 
   protected create(labels: string): HistogramSeries {
-    return { labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };
+    return { labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0, exemplars: undefined };
   }
 
-  observe(series: HistogramSeries, value: number): void {
+  /** Counts `value`; with `exemplar` (and exemplars on for this family), it becomes its bucket's latest exemplar. */
+  observe(series: HistogramSeries, value: number, exemplar?: ExemplarContext): void {
     const bounds = this.bounds;
     let i = 0;
     while (i < bounds.length && value > bounds[i]!) i++;
     series.counts[i]!++;
     series.sum += value;
     series.count++;
+    if (exemplar !== undefined && this.exemplars) {
+      const slots = (series.exemplars ??= new Array<Exemplar | undefined>(bounds.length + 1).fill(undefined));
+      const slot = slots[i];
+      if (slot === undefined) {
+        slots[i] = { traceId: exemplar.traceId, spanId: exemplar.spanId, value, timeMs: exemplar.timeMs };
+      } else {
+        slot.traceId = exemplar.traceId;
+        slot.spanId = exemplar.spanId;
+        slot.value = value;
+        slot.timeMs = exemplar.timeMs;
+      }
+    }
   }
 
-  protected renderSeries(s: HistogramSeries): string {
+  protected renderSeries(s: HistogramSeries, format: ExpositionFormat): string {
     const name = this.promName;
     const bucketPrefix = `${name}_bucket${s.labels === '' ? '{' : `{${s.labels},`}`;
+    const slots = format === 'openmetrics' ? s.exemplars : undefined;
     let out = '';
     let cumulative = 0;
     for (let i = 0; i < this.leSuffixes.length; i++) {
       cumulative += s.counts[i]!;
-      out += bucketPrefix + this.leSuffixes[i] + formatNumber(cumulative) + '\n';
+      out += bucketPrefix + this.leSuffixes[i] + formatNumber(cumulative);
+      const exemplar = slots?.[i];
+      if (exemplar !== undefined && renderable(exemplar)) {
+        out += exemplarSuffix(exemplar.traceId, exemplar.spanId, exemplar.value, exemplar.timeMs);
+      }
+      out += '\n';
     }
     const braces = s.labels === '' ? '' : `{${s.labels}}`;
     return `${out}${name}_sum${braces} ${formatNumber(s.sum)}\n${name}_count${braces} ${formatNumber(s.count)}\n`;
@@ -171,6 +228,16 @@ export class GaugeFamily extends CounterFamily {
     series.value = value;
   }
 }
+
+/**
+ * An exemplar's ids must be W3C trace-context hex. Checked at scrape time, not when recording: a
+ * span from a foreign SDK with odd ids must not make the whole scrape unparseable.
+ */
+function renderable(exemplar: Exemplar): boolean {
+  return TRACE_ID.test(exemplar.traceId) && SPAN_ID.test(exemplar.spanId);
+}
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
 
 /**
  * The map key for a set of label values: the values joined with U+0001, each value's own U+0001

@@ -5,9 +5,9 @@
  * Add it to any tracer provider (OTel JS 2.x or 3.x):
  *   new NodeSDK({ spanProcessors: [new GenAiMetricsProcessor(), ...] })
  */
-import type { Context } from '@opentelemetry/api';
+import { type Context, TraceFlags } from '@opentelemetry/api';
 import { GenAiMetrics } from '../metrics/genai-metrics';
-import { labelKey } from '../metrics/series-store';
+import { type ExemplarContext, labelKey } from '../metrics/series-store';
 import { extendedKey, type LabelSet, LabelSets } from './label-set';
 import { recordInternalError } from '../internal/errors';
 import { syncParentSpanId } from '../tracing/call-scope';
@@ -34,6 +34,12 @@ export interface GenAiMetricsProcessorOptions {
    * no cost (and count nothing as unpriced).
    */
   readonly prices?: PriceLookup | false;
+  /**
+   * Link the latency, time-to-first-chunk and cost histograms to traces with exemplars (default
+   * true). Only SAMPLED spans are linked: an unsampled span (recorded for exact metrics, see
+   * sdk/sampler.ts) is never exported, so its trace id would lead nowhere.
+   */
+  readonly exemplars?: boolean;
 }
 
 const COMPONENT = 'span-processor';
@@ -46,9 +52,17 @@ export class GenAiMetricsProcessor {
   private readonly prices: PriceLookup | undefined;
   private readonly lineage = new Lineage();
   private readonly labelSets: LabelSets;
+  private readonly exemplars: boolean;
+  /**
+   * The exemplar of the span being recorded, refilled per sampled span instead of allocated: the
+   * store copies its fields (see ExemplarContext), and a span is recorded synchronously, so one
+   * object serves every span.
+   */
+  private readonly exemplar = { traceId: '', spanId: '', timeMs: 0 };
 
   constructor(options: GenAiMetricsProcessorOptions = {}) {
     this.metrics = options.metrics ?? new GenAiMetrics();
+    this.exemplars = options.exemplars ?? true;
     this.prices = options.prices === false ? undefined : (options.prices ?? PriceBook.load({ onWarning: warn }));
     this.labelSets = new LabelSets(this.metrics, this.metrics.maxSeriesPerMetric);
   }
@@ -91,18 +105,31 @@ export class GenAiMetricsProcessor {
       entry.parent.pending = entry.parent.pending ? mergeCalls(entry.parent.pending, call) : call;
       return;
     }
-    this.record(call, entry);
+    this.record(call, entry, this.exemplarOf(span));
   }
 
-  private record(call: GenAiCall, entry: SpanEntry | undefined): void {
+  /** The span as an exemplar when its trace is sampled (exported), else undefined: see `exemplars`. */
+  private exemplarOf(span: ReadableSpanLike): ExemplarContext | undefined {
+    if (!this.exemplars) return undefined;
+    const context = span.spanContext();
+    if ((context.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
+    const exemplar = this.exemplar;
+    exemplar.traceId = context.traceId;
+    exemplar.spanId = context.spanId;
+    // The span's end, already taken by the SDK: cheaper than a clock read per record.
+    exemplar.timeMs = span.endTime ? span.endTime[0] * 1000 + span.endTime[1] / 1e6 : Date.now();
+    return exemplar;
+  }
+
+  private record(call: GenAiCall, entry: SpanEntry | undefined, exemplar: ExemplarContext | undefined): void {
     const op = call.operation;
     const agent = clip(op === Operation.InvokeAgent ? call.agentName || agentNameOf(entry?.agent) : agentNameOf(entry?.agent) || call.agentName);
     const tool = clip(op === Operation.ExecuteTool ? call.toolName || toolNameOf(entry?.tool) : toolNameOf(entry?.tool));
     const values = [clip(op), clip(call.provider), clip(call.requestModel), clip(call.responseModel), agent, tool];
     const labels = this.labelSets.get(values);
 
-    if (call.errorType === '') labels.observe('duration', call.durationSeconds);
-    else this.metrics.observe('operationDuration', extendedKey(labels.key, call.errorType), [...values, call.errorType], call.durationSeconds);
+    if (call.errorType === '') labels.observe('duration', call.durationSeconds, exemplar);
+    else this.metrics.observe('operationDuration', extendedKey(labels.key, call.errorType), [...values, call.errorType], call.durationSeconds, exemplar);
 
     if (op === Operation.InvokeAgent) {
       const runValues = [agent, call.errorType];
@@ -122,8 +149,8 @@ export class GenAiMetricsProcessor {
     if (call.errorType) call = { ...call, usage: { ...call.usage, characters: undefined, audioSeconds: undefined }, audioBytes: undefined };
 
     this.recordUsage(call.usage, labels);
-    this.recordCost(call, labels);
-    this.recordStreaming(call, labels);
+    this.recordCost(call, labels, exemplar);
+    this.recordStreaming(call, labels, exemplar);
     this.recordSpeech(call, labels);
   }
 
@@ -141,7 +168,7 @@ export class GenAiMetricsProcessor {
     if (usage.reasoningTokens !== undefined) labels.add('tokensReasoning', usage.reasoningTokens);
   }
 
-  private recordCost(call: GenAiCall, labels: LabelSet): void {
+  private recordCost(call: GenAiCall, labels: LabelSet, exemplar: ExemplarContext | undefined): void {
     if (this.prices === undefined || !hasUsage(call.usage)) return;
     // The label set holds provider and both models, so its price is looked up once.
     if (labels.price === undefined) labels.price = this.priceOf(call) ?? null;
@@ -158,7 +185,7 @@ export class GenAiMetricsProcessor {
       return;
     }
     labels.add('cost', cost.total);
-    labels.observe('operationCost', cost.total);
+    labels.observe('operationCost', cost.total, exemplar);
     labels.add('cacheSavings', cost.cacheSavings);
   }
 
@@ -169,10 +196,10 @@ export class GenAiMetricsProcessor {
     );
   }
 
-  private recordStreaming(call: GenAiCall, labels: LabelSet): void {
+  private recordStreaming(call: GenAiCall, labels: LabelSet, exemplar: ExemplarContext | undefined): void {
     const ttfc = call.timeToFirstChunk;
     if (ttfc === undefined) return;
-    labels.observe('timeToFirstChunk', ttfc);
+    labels.observe('timeToFirstChunk', ttfc, exemplar);
     if (call.chunks !== undefined && call.chunks > 1) {
       // Time to first chunk may come from another clock with millisecond granularity (the
       // Anthropic SDK's own spans), so it can exceed the span duration by a fraction: clamp.

@@ -13,7 +13,7 @@
  * them into the overflow series and count them, exactly as before.
  */
 import type { GenAiMetrics, CounterKey, HistogramKey } from '../metrics/genai-metrics';
-import { keyPart, labelKey, type HistogramSeries, type LabelValues, type ScalarSeries } from '../metrics/series-store';
+import { type ExemplarContext, keyPart, labelKey, type HistogramSeries, type LabelValues, type ScalarSeries } from '../metrics/series-store';
 import type { ModelPrice } from '../prices/types';
 
 /** Where a model call records with its label set: the metric, and the value of its one extra label, if any. */
@@ -69,7 +69,8 @@ export class LabelSet {
     private readonly remember: boolean,
   ) {}
 
-  observe(slot: HistogramSlot, value: number): void {
+  /** `exemplar`: the sampled span of the call, for the histograms that link to traces. */
+  observe(slot: HistogramSlot, value: number, exemplar?: ExemplarContext): void {
     const def: SlotDef<HistogramKey> = HISTOGRAMS[slot];
     if (this.fast()) {
       let series = this.histograms.get(slot);
@@ -77,9 +78,9 @@ export class LabelSet {
         series = this.metrics.histogramSeries(def.metric, this.keyOf(def), this.valuesOf(def));
         if (series !== undefined) this.histograms.set(slot, series);
       }
-      if (series !== undefined) return this.metrics.observeSeries(def.metric, series, value);
+      if (series !== undefined) return this.metrics.observeSeries(def.metric, series, value, exemplar);
     }
-    this.metrics.observe(def.metric, this.keyOf(def), this.valuesOf(def), value);
+    this.metrics.observe(def.metric, this.keyOf(def), this.valuesOf(def), value, exemplar);
   }
 
   add(slot: CounterSlot, value: number): void {

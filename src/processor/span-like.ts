@@ -8,6 +8,8 @@ export interface ReadableSpanLike {
   readonly name: string;
   readonly attributes: Attributes;
   readonly duration: HrTime;
+  /** When the span ended (every SDK version has it; optional for hand-made spans). */
+  readonly endTime?: HrTime;
   readonly status: SpanStatus;
   spanContext(): SpanContext;
   /** OTel JS 2.x/3.x. */

@@ -6,7 +6,7 @@
  * Every OTLP exporter is detached from the event loop (lifecycle/delivery.ts): an export never
  * keeps a finished app alive.
  */
-import type { MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer, MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 // From sdk-trace-node, which re-exports them: the one copy of the trace SDK the provider uses.
 import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { AimeterConfig, OtlpSignalConfig, TracesExporter } from '../config/env';
@@ -87,23 +87,27 @@ function detachedMetricExporter(inner: PushMetricExporter, ledger: DeliveryLedge
 
 type ReaderConfig = Pick<AimeterConfig, 'metricsExporters' | 'otlpMetrics' | 'metricExportIntervalMs' | 'metricExportTimeoutMs'>;
 
-/** The push readers OTEL_METRICS_EXPORTER asks for (prometheus is served, not pushed). */
-export function metricReadersFor(config: ReaderConfig, ledger: DeliveryLedger): MetricReader[] {
+/**
+ * The push readers OTEL_METRICS_EXPORTER asks for (prometheus is served, not pushed).
+ * `producers` add metrics from outside the SDK (the prom-client bridge), one set per reader.
+ */
+export function metricReadersFor(config: ReaderConfig, ledger: DeliveryLedger, producers: () => MetricProducer[] = () => []): MetricReader[] {
   const readers: MetricReader[] = [];
-  if (config.metricsExporters.has('otlp')) readers.push(periodicReader(detachedMetricExporter(otlpMetricExporter(config.otlpMetrics), ledger), config));
+  if (config.metricsExporters.has('otlp')) readers.push(periodicReader(detachedMetricExporter(otlpMetricExporter(config.otlpMetrics), ledger), config, producers()));
   if (config.metricsExporters.has('console')) {
     const { ConsoleMetricExporter } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
-    readers.push(periodicReader(new ConsoleMetricExporter(), config));
+    readers.push(periodicReader(new ConsoleMetricExporter(), config, producers()));
   }
   return readers;
 }
 
 /** A periodic reader honouring OTEL_METRIC_EXPORT_INTERVAL / OTEL_METRIC_EXPORT_TIMEOUT (ms). */
-function periodicReader(exporter: PushMetricExporter, config: ReaderConfig): MetricReader {
+function periodicReader(exporter: PushMetricExporter, config: ReaderConfig, metricProducers: MetricProducer[]): MetricReader {
   const { PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
   return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: config.metricExportIntervalMs,
     exportTimeoutMillis: config.metricExportTimeoutMs,
+    metricProducers,
   });
 }

@@ -8,7 +8,7 @@
  */
 import { hostname } from 'node:os';
 import type { Attributes } from '@opentelemetry/api';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes, serviceInstanceIdDetector, type Resource } from '@opentelemetry/resources';
 
 /** What is known of this process without its arguments. */
 function processAttributes(): Attributes {
@@ -26,7 +26,8 @@ function processAttributes(): Attributes {
 export function createResource(serviceName: string | undefined): Resource {
   let resource = defaultResource()
     .merge(resourceFromAttributes(processAttributes()))
-    .merge(detectResources({ detectors: [envDetector] }));
+    // service.instance.id: a Collector's Prometheus exporter sets `instance` on pushed metrics from it.
+    .merge(detectResources({ detectors: [serviceInstanceIdDetector, envDetector] }));
   if (serviceName) resource = resource.merge(resourceFromAttributes({ 'service.name': serviceName }));
   return resource;
 }

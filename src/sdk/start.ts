@@ -128,7 +128,9 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const version = packageVersion();
   const metrics = new GenAiMetrics({ maxSeriesPerMetric: config.maxSeriesPerMetric, version });
   const prices = PriceBook.load({ userFile: config.pricesFile, onWarning: warn });
-  const processor = new GenAiMetricsProcessor({ metrics, prices });
+  // Exemplars link a histogram bucket to a trace: only where this process exports its spans.
+  const exportsTraces = config.tracesExporters.size > 0 || (options.spanProcessors?.length ?? 0) > 0;
+  const processor = new GenAiMetricsProcessor({ metrics, prices, exemplars: exportsTraces });
   const resource = createResource(options.serviceName);
 
   const { DeliveryLedger } = require('../lifecycle/delivery') as typeof import('../lifecycle/delivery');
@@ -144,7 +146,15 @@ function startOnce(options: StartOptions): Aimeter | undefined {
     ],
     instrumentations,
   });
-  const metricReaders = metricReadersFor(config, ledger);
+  const { createExposition } = require('../server/exposition') as typeof import('../server/exposition');
+  const metricsText = createExposition(metrics, { registries: options.registries });
+  // Pushed metrics carry every family of /metrics: the prom-client registries through a bridge
+  // (loaded, with prom-client, only for push exporters).
+  const pushedProducers = () => {
+    const { PromClientMetricProducer } = require('../metrics/prom-client-bridge') as typeof import('../metrics/prom-client-bridge');
+    return [new PromClientMetricProducer(metricsText.registries)];
+  };
+  const metricReaders = metricReadersFor(config, ledger, pushedProducers);
   let push: { shutdown(): Promise<void> } | undefined;
   if (metricReaders.length > 0) {
     const { startMetricsPush } = require('./meter-provider') as typeof import('./meter-provider');
@@ -155,8 +165,6 @@ function startOnce(options: StartOptions): Aimeter | undefined {
 
   for (const problem of problems) warn(`aimeter: ${problem}`);
 
-  const { createExposition } = require('../server/exposition') as typeof import('../server/exposition');
-  const metricsText = createExposition(metrics, { registries: options.registries });
   const serve = options.serveMetrics ?? config.metricsExporters.has('prometheus');
   let server: MetricsServer | undefined;
   if (serve) {

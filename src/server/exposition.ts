@@ -7,12 +7,17 @@
  * block the event loop for the whole scrape (and the final flattening of a multi-megabyte rope
  * costs more than rendering it), so `chunks()` produces it in pieces of about 64 KB and hands the
  * event loop back every few milliseconds; the metrics server writes the pieces as they come.
+ *
+ * Both formats come from here: Prometheus text 0.0.4 (the default) and OpenMetrics 1.0.0 (with
+ * exemplars, when the scraper asks for it: see openmetrics.ts).
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 // Types only: prom-client is loaded at the first scrape (it loads node:http for its Pushgateway,
 // which a preload must not load before the instrumentations' hooks are in place).
 import type { Registry } from 'prom-client';
 import type { GenAiMetrics } from '../metrics/genai-metrics';
+import { type ExpositionFormat, OPENMETRICS_EOF } from '../metrics/openmetrics';
+import { promClientTextToOpenMetrics } from './prom-client-openmetrics';
 
 export interface ExpositionOptions {
   /** Include prom-client's default process/runtime metrics (default true). */
@@ -23,9 +28,15 @@ export interface ExpositionOptions {
 
 /** The exposition text at once; `chunks()` yields the same text piece by piece. */
 export interface Exposition {
-  (): Promise<string>;
-  chunks(): AsyncIterable<string>;
+  (format?: ExpositionFormat): Promise<string>;
+  chunks(format?: ExpositionFormat): AsyncIterable<string>;
+  /** The prom-client registries appended after aimeter's families (runtime metrics first); loads prom-client. */
+  readonly registries: readonly Registry[];
+  /** Both formats are written (see server/metrics-server.ts). */
+  readonly formats: readonly ExpositionFormat[];
 }
+
+const FORMATS: readonly ExpositionFormat[] = ['text', 'openmetrics'];
 
 /** Characters per written piece. */
 const CHUNK_CHARS = 64 * 1024;
@@ -50,10 +61,10 @@ export function createExposition(metrics: GenAiMetrics, options: ExpositionOptio
     return registries;
   };
 
-  async function* chunks(): AsyncGenerator<string> {
+  async function* chunks(format: ExpositionFormat = 'text'): AsyncGenerator<string> {
     let piece = '';
     let sliceStart = performance.now();
-    for (const part of metrics.renderParts()) {
+    for (const part of metrics.renderParts(format)) {
       piece += part;
       if (piece.length < CHUNK_CHARS) continue;
       yield piece;
@@ -64,13 +75,22 @@ export function createExposition(metrics: GenAiMetrics, options: ExpositionOptio
       }
     }
     if (piece !== '') yield piece;
-    for (const registry of allRegistries()) yield await registry.metrics();
+    for (const registry of allRegistries()) {
+      const text = await registry.metrics();
+      yield format === 'openmetrics' ? promClientTextToOpenMetrics(text) : text;
+    }
+    if (format === 'openmetrics') yield OPENMETRICS_EOF;
   }
 
-  const text = async (): Promise<string> => {
+  const text = async (format: ExpositionFormat = 'text'): Promise<string> => {
     let out = '';
-    for await (const chunk of chunks()) out += chunk;
+    for await (const chunk of chunks(format)) out += chunk;
     return out;
   };
-  return Object.assign(text, { chunks });
+  // `registries` is read when asked (the OTLP bridge reads it), so prom-client still loads late.
+  return Object.defineProperties(text, {
+    chunks: { value: chunks, enumerable: true },
+    formats: { value: FORMATS, enumerable: true },
+    registries: { get: allRegistries, enumerable: true },
+  }) as unknown as Exposition;
 }

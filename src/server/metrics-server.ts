@@ -1,5 +1,6 @@
 /**
- * The HTTP endpoint Prometheus scrapes: GET /metrics (text exposition 0.0.4) and GET /healthz.
+ * The HTTP endpoint Prometheus scrapes: GET /metrics (text exposition 0.0.4, or OpenMetrics with
+ * exemplars when the Accept header asks for it: openmetrics.ts) and GET /healthz.
  * It never keeps the process alive (the server is unref'd) and never takes the app down: a busy
  * port or any start-up failure prints one warning and the application runs on.
  *
@@ -12,8 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { markOwnServer } from '../http/own-servers';
 import { warn } from '../internal/log';
 import { recordInternalError } from '../internal/errors';
+import type { ExpositionFormat } from '../metrics/openmetrics';
+import { negotiateFormat } from './openmetrics';
 
-export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 export interface MetricsServerOptions {
   readonly host: string;
@@ -23,7 +25,14 @@ export interface MetricsServerOptions {
    * does), the response is written piece by piece instead, so that a scrape of thousands of
    * series neither builds one giant string nor blocks the event loop for its whole length.
    */
-  readonly render: (() => Promise<string>) & { readonly chunks?: () => AsyncIterable<string> };
+  readonly render: ((format?: ExpositionFormat) => Promise<string>) & {
+    readonly chunks?: (format?: ExpositionFormat) => AsyncIterable<string>;
+    /**
+     * The formats `render` writes when passed them (createExposition's: both). Without it, only
+     * text 0.0.4 is served: a renderer that ignores the format must not be labelled OpenMetrics.
+     */
+    readonly formats?: readonly ExpositionFormat[];
+  };
 }
 
 export interface MetricsServer {
@@ -74,12 +83,15 @@ function handle(req: IncomingMessage, res: ServerResponse, render: MetricsServer
   if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
   if (path === '/healthz') return reply(res, 200, 'text/plain; charset=utf-8', 'ok\n');
   if (path !== '/metrics') return reply(res, 404, 'text/plain; charset=utf-8', 'not found: aimeter serves /metrics and /healthz\n');
+  const { format, contentType } = negotiateFormat(req.headers.accept, render.formats ?? ['text']);
+  // The answer depends on Accept: caches between Prometheus and the app must key on it.
+  res.setHeader('Vary', 'Accept');
   if (render.chunks) {
-    void writeChunks(res, render.chunks());
+    void writeChunks(res, render.chunks(format), contentType);
     return;
   }
-  render().then(
-    (text) => reply(res, 200, EXPOSITION_CONTENT_TYPE, text),
+  render(format).then(
+    (text) => reply(res, 200, contentType, text),
     (error: unknown) => {
       recordInternalError('metrics-endpoint', error);
       reply(res, 500, 'text/plain; charset=utf-8', 'aimeter: failed to render metrics\n');
@@ -93,19 +105,19 @@ function reply(res: ServerResponse, status: number, type: string, body: string, 
 }
 
 /** Streams the exposition, respecting back-pressure; stops if the scraper goes away. */
-async function writeChunks(res: ServerResponse, chunks: AsyncIterable<string>): Promise<void> {
+async function writeChunks(res: ServerResponse, chunks: AsyncIterable<string>, contentType: string): Promise<void> {
   let started = false;
   try {
     for await (const chunk of chunks) {
       if (res.destroyed) return;
       if (!started) {
         res.statusCode = 200;
-        res.setHeader('Content-Type', EXPOSITION_CONTENT_TYPE);
+        res.setHeader('Content-Type', contentType);
         started = true;
       }
       if (!res.write(chunk)) await drainedOrClosed(res);
     }
-    if (!started) res.setHeader('Content-Type', EXPOSITION_CONTENT_TYPE);
+    if (!started) res.setHeader('Content-Type', contentType);
     res.end();
   } catch (error) {
     recordInternalError('metrics-endpoint', error);

@@ -8,17 +8,11 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { REPO_ROOT, freePort, scrape, startChildApp } from '../helpers/child-app';
 import { parseExposition, sum } from '../helpers/exposition';
-import { otlpReceiver, waitFor, type Received } from '../helpers/otlp-receiver';
+import { metricsByName as byName, otlpReceiver, type Received, waitFor } from '../helpers/otlp-receiver';
 
 const APP = path.join(REPO_ROOT, 'dist', 'test', 'apps', 'span-app.js');
 
-function metricsByName(received: Received): Map<string, any> {
-  const out = new Map<string, any>();
-  for (const payload of received.metrics)
-    for (const rm of payload.resourceMetrics ?? [])
-      for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) out.set(m.name, m);
-  return out;
-}
+const metricsByName = (received: Received): Map<string, any> => byName(received.metrics);
 
 test('OTLP: derived metrics and spans are pushed with the same names, units and attributes', async () => {
   const receiver = await otlpReceiver();

@@ -72,12 +72,12 @@ export function freePort(): Promise<number> {
 export async function scrape(
   port: number,
   pathName = '/metrics',
-  { waitMs = 10_000 } = {},
+  { waitMs = 10_000, headers = {} as Record<string, string> } = {},
 ): Promise<{ status: number; type: string; body: string }> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}${pathName}`);
+      const res = await fetch(`http://127.0.0.1:${port}${pathName}`, { headers });
       return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
     } catch (error) {
       if (Date.now() >= deadline) throw error;

@@ -58,20 +58,28 @@ export async function blackHoleCollector(): Promise<{ url: string; close(): Prom
   };
 }
 
+/** The metrics of the given payloads by OTel name (a later payload's metric replaces an earlier one's). */
+export function metricsByName(payloads: readonly any[]): Map<string, any> {
+  const out = new Map<string, any>();
+  for (const payload of payloads)
+    for (const rm of payload.resourceMetrics ?? [])
+      for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) out.set(m.name, m);
+  return out;
+}
+
 /** Names of the metrics in every push received. */
 export function pushedMetricNames(received: Received): Set<string> {
-  const out = new Set<string>();
-  for (const payload of received.metrics)
-    for (const rm of payload.resourceMetrics ?? []) for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) out.add(m.name);
-  return out;
+  return new Set(metricsByName(received.metrics).keys());
+}
+
+/** Every span of the given trace payloads. */
+export function spansOf(payloads: readonly any[]): any[] {
+  return payloads.flatMap((p) => (p.resourceSpans ?? []).flatMap((rs: any) => (rs.scopeSpans ?? []).flatMap((ss: any) => ss.spans ?? [])));
 }
 
 /** Names of the spans in every trace payload received. */
 export function exportedSpanNames(received: Received): string[] {
-  const out: string[] = [];
-  for (const payload of received.traces)
-    for (const rs of payload.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) out.push(s.name);
-  return out;
+  return spansOf(received.traces).map((s) => s.name as string);
 }
 
 /** One exported span, flattened: its resource's attributes and its own, as plain records. */
