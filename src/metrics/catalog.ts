@@ -19,6 +19,8 @@ export type InstrumentKind = 'histogram' | 'counter' | 'gauge';
 export const LABEL_METRIC = 'aimeter.metric';
 export const LABEL_COMPONENT = 'aimeter.component';
 export const LABEL_VERSION = 'version';
+/** One normalised value of gen_ai.response.finish_reasons (see processor/finish-reasons.ts). */
+export const LABEL_FINISH_REASON = 'gen_ai.response.finish_reason';
 
 export interface MetricDefinition {
   /** OTel instrument name (dotted). */
@@ -109,6 +111,14 @@ export const METRICS = {
     kind: 'counter',
     description: 'US dollars spent on model calls, computed from the price list.',
     labels: CALL_LABELS,
+  },
+  finishReasons: {
+    name: 'aimeter.finish_reasons',
+    unit: '{choice}',
+    kind: 'counter',
+    description:
+      'Why model calls stopped, one per choice: stop, length (truncated), content_filter, tool_calls, error or other, from gen_ai.response.finish_reasons.',
+    labels: [...CALL_LABELS, LABEL_FINISH_REASON],
   },
   operationCost: {
     name: 'aimeter.operation.cost.usd',

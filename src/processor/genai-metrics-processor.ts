@@ -124,6 +124,14 @@ export class GenAiMetricsProcessor {
     this.recordCost(call, labels);
     this.recordStreaming(call, labels);
     this.recordSpeech(call, labels);
+    this.recordFinishReasons(call, labels);
+  }
+
+  /** One count per choice; the reason is one label more than the label set (like error_type). */
+  private recordFinishReasons(call: GenAiCall, labels: LabelSet): void {
+    for (const reason of call.finishReasons ?? []) {
+      this.metrics.add('finishReasons', extendedKey(labels.key, reason), [...labels.values, reason], 1);
+    }
   }
 
   private recordUsage(usage: Usage, labels: LabelSet): void {

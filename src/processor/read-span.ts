@@ -8,6 +8,7 @@ import { Operation } from '../semconv/operations';
 import type { Usage } from '../prices/types';
 import type { ReadableSpanLike } from './span-like';
 import { normaliserFor } from './scope-normalisers';
+import { type FinishReason, finishReasonsOf } from './finish-reasons';
 
 export interface GenAiCall {
   readonly operation: string;
@@ -21,6 +22,8 @@ export interface GenAiCall {
   readonly timeToFirstChunk: number | undefined;
   readonly chunks: number | undefined;
   readonly audioBytes: number | undefined;
+  /** gen_ai.response.finish_reasons, normalised; undefined when the span has none. */
+  readonly finishReasons: readonly FinishReason[] | undefined;
   /** The span's own gen_ai.agent.name / gen_ai.tool.name attributes. */
   readonly agentName: string;
   readonly toolName: string;
@@ -62,6 +65,7 @@ export function readGenAiSpan(span: ReadableSpanLike): GenAiCall | undefined {
     timeToFirstChunk: timeToFirstChunk(a),
     chunks: num(a[A.ATTR_AIMETER_RESPONSE_CHUNKS]),
     audioBytes: num(a[A.ATTR_AIMETER_SPEECH_AUDIO_SIZE]),
+    finishReasons: finishReasonsOf(a[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]),
     agentName: str(a[A.ATTR_GEN_AI_AGENT_NAME]),
     toolName: str(a[A.ATTR_GEN_AI_TOOL_NAME]),
   };
@@ -89,6 +93,7 @@ export function mergeCalls(primary: GenAiCall, secondary: GenAiCall): GenAiCall 
     timeToFirstChunk: primary.timeToFirstChunk ?? secondary.timeToFirstChunk,
     chunks: primary.chunks ?? secondary.chunks,
     audioBytes: primary.audioBytes ?? secondary.audioBytes,
+    finishReasons: primary.finishReasons ?? secondary.finishReasons,
   };
 }
 
