@@ -31,7 +31,7 @@ before(async () => {
   const llm = (extra: Attributes = {}) => ({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', ...extra });
   span('invoke_agent support', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' }, () => {
     span('chat gpt-4o', llm({ 'gen_ai.usage.input_tokens': 2000, 'gen_ai.usage.cache_read.input_tokens': 1024, 'gen_ai.usage.cache_creation.input_tokens': 10,
-      'gen_ai.usage.output_tokens': 300, 'gen_ai.usage.reasoning.output_tokens': 100, 'gen_ai.response.time_to_first_chunk': 1e-7, 'aimeter.response.chunks': 5 }));
+      'gen_ai.usage.output_tokens': 300, 'gen_ai.usage.reasoning.output_tokens': 100, 'gen_ai.response.time_to_first_chunk': 1e-7, 'aimeter.response.chunks': 5, 'gen_ai.response.finish_reasons': ['stop'] }));
     span('execute_tool lookup', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' });
   });
   span('chat my-own-model', llm({ 'gen_ai.request.model': 'my-own-model', 'gen_ai.usage.input_tokens': 5 }));
