@@ -135,6 +135,13 @@ export const METRICS = {
     description: 'US dollars saved by prompt-cache reads, against the full input rate.',
     labels: CALL_LABELS,
   },
+  cacheWritePremium: {
+    name: 'aimeter.cache.write_premium.usd',
+    unit: '{USD}',
+    kind: 'counter',
+    description: 'US dollars paid for prompt-cache writes above the full input rate (savings minus this is the net return of caching).',
+    labels: CALL_LABELS,
+  },
   unpricedOperations: {
     name: 'aimeter.unpriced.operations',
     unit: '{operation}',

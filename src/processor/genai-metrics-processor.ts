@@ -165,6 +165,7 @@ export class GenAiMetricsProcessor {
     labels.add('cost', cost.total);
     labels.observe('operationCost', cost.total);
     labels.add('cacheSavings', cost.cacheSavings);
+    labels.add('cacheWritePremium', cost.cacheWritePremium);
   }
 
   private priceOf(call: GenAiCall): ModelPrice | undefined {
