@@ -43,8 +43,10 @@ export interface PanelSpec {
   readonly min?: number;
   readonly max?: number;
   readonly decimals?: number;
-  /** Threshold steps above the green base, e.g. [{ value: 1, color: 'red' }]. */
+  /** Threshold steps above the base color, e.g. [{ value: 1, color: 'red' }]. */
   readonly thresholds?: readonly { readonly value: number; readonly color: string }[];
+  /** The color below the first threshold (default green: thresholds mark what is too high). */
+  readonly baseColor?: string;
   /** Draw the thresholds as dashed lines on a time series. */
   readonly showThresholds?: boolean;
   readonly stack?: boolean;
@@ -81,7 +83,7 @@ function target(spec: PanelSpec, q: Query, i: number): prometheus.DataqueryBuild
 function thresholds(spec: PanelSpec): dashboard.ThresholdsConfigBuilder {
   return new dashboard.ThresholdsConfigBuilder()
     .mode(dashboard.ThresholdsMode.Absolute)
-    .steps([{ color: 'green', value: null }, ...(spec.thresholds ?? []).map((t) => ({ color: t.color, value: t.value }))]);
+    .steps([{ color: spec.baseColor ?? 'green', value: null }, ...(spec.thresholds ?? []).map((t) => ({ color: t.color, value: t.value }))]);
 }
 
 /** What every kind of panel builder shares (the SDK's panel builders have the same methods for these). */

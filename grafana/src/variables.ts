@@ -80,32 +80,20 @@ export const TOOL_VARIABLE: VariableSpec = {
   allValue: '.*',
 };
 
-/** The voice pipeline's three stages each choose their own model. */
-export const STT_MODEL_VARIABLE: VariableSpec = {
-  name: 'stt_model',
-  label: 'Speech-to-text model',
-  description: 'Model of speech_to_text calls; filters the speech-to-text panels only.',
-  promLabel: L.requestModel,
-  selector: calls(eq(L.operation, OPS.speechToText)),
-  allValue: '.*',
-};
-export const LLM_MODEL_VARIABLE: VariableSpec = {
-  name: 'llm_model',
-  label: 'LLM',
-  description: 'Model of streamed text-generating calls (the LLM of a voice turn); filters the LLM panels only.',
-  promLabel: L.requestModel,
-  // Listed from the streamed calls: a voice turn waits for the LLM's first token.
-  selector: sel(histogramCount(M.timeToFirstChunk), [JOB, re(L.operation, OPS.llm)]),
-  allValue: '.*',
-};
-export const TTS_MODEL_VARIABLE: VariableSpec = {
-  name: 'tts_model',
-  label: 'Text-to-speech model',
-  description: 'Model of text_to_speech calls; filters the text-to-speech panels only.',
-  promLabel: L.requestModel,
-  selector: calls(eq(L.operation, OPS.textToSpeech)),
-  allValue: '.*',
-};
+/** A voice-pipeline stage's own model choice: it filters that stage's panels only. */
+function stageModel(name: string, label: string, calls: string, what: string): VariableSpec {
+  return { name, label, description: `Model of ${what}; filters the ${label.toLowerCase()} panels only.`, promLabel: L.requestModel, selector: calls, allValue: '.*' };
+}
+
+export const STT_MODEL_VARIABLE = stageModel('stt_model', 'Speech-to-text model', calls(eq(L.operation, OPS.speechToText)), 'speech_to_text calls');
+// Listed from the streamed calls: a voice turn waits for the LLM's first token.
+export const LLM_MODEL_VARIABLE = stageModel(
+  'llm_model',
+  'LLM',
+  sel(histogramCount(M.timeToFirstChunk), [JOB, re(L.operation, OPS.llm)]),
+  'streamed text-generating calls (the LLM of a voice turn)',
+);
+export const TTS_MODEL_VARIABLE = stageModel('tts_model', 'Text-to-speech model', calls(eq(L.operation, OPS.textToSpeech)), 'text_to_speech calls');
 
 /** The matcher a panel uses to apply a variable. */
 export function matcher(v: VariableSpec): Matcher {

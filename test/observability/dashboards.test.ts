@@ -188,6 +188,9 @@ test('variables filter only the series they describe (no blank tool panels when 
       const ops = operationsOf(q?.selector ?? '');
       // Listed from every operation (job, instance), or the agent: a lineage label that every call
       // made under an agent carries, whatever its operation.
+      if (!ops && (q?.label === 'gen_ai_provider_name' || q?.label === 'gen_ai_request_model')) {
+        problems.push(`${file} $${v.name}: lists ${q.label} of every operation, tool calls and agent runs included`);
+      }
       if (!ops || q?.label === 'gen_ai_agent_name') continue;
       for (const p of allPanels(dashboard)) {
         for (const t of p.targets ?? []) {

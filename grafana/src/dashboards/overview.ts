@@ -26,8 +26,22 @@ function finishShare(reason: string, by: readonly string[]): string {
   return ratioOrZero(sumBy(by, rate(M.finishReasons, [...CALLS, eq(L.finishReason, reason)])), sumBy(by, rate(M.finishReasons, CALLS)));
 }
 
-function errorBudget(rule: string): string {
-  return `min by (${L.operation}) (${sel(rule, JOB)})`;
+/** What is left of an SLO's error budget, from the recording rules published with the SLOs. */
+function errorBudgetPanel(slo: 'Availability' | 'Latency', rule: string): PanelSpec {
+  return {
+    kind: 'timeseries',
+    title: `${slo} error budget remaining`,
+    description: `Share of the ${slo.toLowerCase()} error budget left over the SLO window, per operation (${rule}, a recording rule from the SLOs in prometheus/rules); at 0 the objective is missed.`,
+    unit: 'percentunit',
+    max: 1,
+    queries: [{ expr: `min by (${L.operation}) (${sel(rule, JOB)})`, legend: legend(L.operation) }],
+    baseColor: 'red',
+    thresholds: [
+      { value: 0, color: 'orange' },
+      { value: 0.25, color: 'green' },
+    ],
+    showThresholds: true,
+  };
 }
 
 const glance: PanelSpec[] = [
@@ -217,33 +231,8 @@ const modelsAndObjectives: PanelSpec[] = [
     stack: true,
     queries: [{ expr: perHour(sumBy(PM, rate(M.cost, CALLS))), legend: PM_LEGEND }],
   },
-  {
-    kind: 'timeseries',
-    title: 'Availability error budget remaining',
-    description:
-      'Share of the availability error budget left over the SLO window, per operation (recording rule from the SLOs in prometheus/rules); below 0 the objective is missed.',
-    unit: 'percentunit',
-    max: 1,
-    queries: [{ expr: errorBudget(RULES.availabilityBudgetRemaining), legend: legend(L.operation) }],
-    thresholds: [
-      { value: 0, color: 'red' },
-      { value: 0.25, color: 'orange' },
-    ],
-    showThresholds: true,
-  },
-  {
-    kind: 'timeseries',
-    title: 'Latency error budget remaining',
-    description: 'Share of the latency error budget left over the SLO window, per operation; below 0 the objective is missed.',
-    unit: 'percentunit',
-    max: 1,
-    queries: [{ expr: errorBudget(RULES.latencyBudgetRemaining), legend: legend(L.operation) }],
-    thresholds: [
-      { value: 0, color: 'red' },
-      { value: 0.25, color: 'orange' },
-    ],
-    showThresholds: true,
-  },
+  errorBudgetPanel('Availability', RULES.availabilityBudgetRemaining),
+  errorBudgetPanel('Latency', RULES.latencyBudgetRemaining),
 ];
 
 export const overview: AimeterDashboardSpec = {
