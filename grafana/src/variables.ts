@@ -81,19 +81,20 @@ export const TOOL_VARIABLE: VariableSpec = {
 };
 
 /** A voice-pipeline stage's own model choice: it filters that stage's panels only. */
-function stageModel(name: string, label: string, calls: string, what: string): VariableSpec {
-  return { name, label, description: `Model of ${what}; filters the ${label.toLowerCase()} panels only.`, promLabel: L.requestModel, selector: calls, allValue: '.*' };
+function stageModel(name: string, label: string, stage: string, calls: string, what: string): VariableSpec {
+  return { name, label, description: `Model of ${what}; filters the ${stage} panels only.`, promLabel: L.requestModel, selector: calls, allValue: '.*' };
 }
 
-export const STT_MODEL_VARIABLE = stageModel('stt_model', 'Speech-to-text model', calls(eq(L.operation, OPS.speechToText)), 'speech_to_text calls');
+export const STT_MODEL_VARIABLE = stageModel('stt_model', 'Speech-to-text model', 'speech-to-text', calls(eq(L.operation, OPS.speechToText)), 'speech_to_text calls');
 // Listed from the streamed calls: a voice turn waits for the LLM's first token.
 export const LLM_MODEL_VARIABLE = stageModel(
   'llm_model',
   'LLM',
+  'LLM',
   sel(histogramCount(M.timeToFirstChunk), [JOB, re(L.operation, OPS.llm)]),
   'streamed text-generating calls (the LLM of a voice turn)',
 );
-export const TTS_MODEL_VARIABLE = stageModel('tts_model', 'Text-to-speech model', calls(eq(L.operation, OPS.textToSpeech)), 'text_to_speech calls');
+export const TTS_MODEL_VARIABLE = stageModel('tts_model', 'Text-to-speech model', 'text-to-speech', calls(eq(L.operation, OPS.textToSpeech)), 'text_to_speech calls');
 
 /** The matcher a panel uses to apply a variable. */
 export function matcher(v: VariableSpec): Matcher {
