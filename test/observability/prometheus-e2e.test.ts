@@ -464,7 +464,9 @@ test('cost per call equals the dollars counted divided by the calls, for the che
     const vars = await variablesOf(dashboards().find((d) => d.file === q.file)!.dashboard);
     for (const s of (await instantSeries(substitute(q.raw, vars.all, WHOLE_RUN, WHOLE_RUN))).filter((x) => x.metric.gen_ai_request_model === model)) {
       const v = Number(s.value![1]);
-      if (Math.abs(v - mean) > mean * 0.01) wrong.push(`${q.where}: ${v} per call, truly ${mean} (${(v / mean).toFixed(1)}x)`);
+      // 20 %: a scrape may fall between a call's duration and its cost being recorded (one call in
+      // a few dozen); a quantile inside the cost buckets is off by 30x and more.
+      if (Math.abs(v - mean) > mean * 0.2) wrong.push(`${q.where}: ${v} per call, truly ${mean} (${(v / mean).toFixed(1)}x)`);
     }
   }
   assert.deepEqual(wrong, []);
