@@ -1,7 +1,7 @@
 /**
  * Writes the generated Grafana files from their TypeScript sources:
- *   grafana/dashboards/*.json                      from grafana/src/dashboards.ts
- *   grafana/provisioning/alerting/aimeter-alerts.yml from prometheus/rules/aimeter-alerts.yml
+ *   grafana/dashboards/*.json                       from grafana/src/dashboards/
+ *   grafana/alerting/aimeter-alerts.yml             from prometheus/rules/aimeter-alerts.yml
  *
  *   npx tsc -p tsconfig.json && node dist/grafana/src/generate.js          # write
  *   npx tsc -p tsconfig.json && node dist/grafana/src/generate.js --check  # exit 1 if stale
@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { grafanaAlertingYaml } from './alerting';
-import { DASHBOARDS, fileName } from './dashboards';
+import { DASHBOARDS, fileName } from './dashboards/index';
 
 /** The repository root: the nearest directory above this file holding prometheus/ and package.json. */
 export function repoRoot(): string {
@@ -23,7 +23,8 @@ export function repoRoot(): string {
 }
 
 export const ALERTS_SOURCE = 'prometheus/rules/aimeter-alerts.yml';
-export const ALERTS_TARGET = 'grafana/provisioning/alerting/aimeter-alerts.yml';
+/** Not provisioned by default (one alerting path: Prometheus rules + Alertmanager); see docs/dashboards.md. */
+export const ALERTS_TARGET = 'grafana/alerting/aimeter-alerts.yml';
 
 /** Every generated file: repo-relative path -> content. */
 export function generatedFiles(root = repoRoot()): Map<string, string> {

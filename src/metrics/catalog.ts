@@ -21,6 +21,8 @@ export const LABEL_COMPONENT = 'aimeter.component';
 export const LABEL_VERSION = 'version';
 export const LABEL_FIELD = 'aimeter.field';
 export const LABEL_REASON = 'aimeter.reason';
+/** One normalised value of gen_ai.response.finish_reasons (see processor/finish-reasons.ts). */
+export const LABEL_FINISH_REASON = 'gen_ai.response.finish_reason';
 
 export interface MetricDefinition {
   /** OTel instrument name (dotted). */
@@ -112,6 +114,14 @@ export const METRICS = {
     description: 'US dollars spent on model calls, computed from the price list.',
     labels: CALL_LABELS,
   },
+  finishReasons: {
+    name: 'aimeter.finish_reasons',
+    unit: '{choice}',
+    kind: 'counter',
+    description:
+      'Why model calls stopped, one per choice: stop, length (truncated), content_filter, tool_calls, error or other, from gen_ai.response.finish_reasons.',
+    labels: [...CALL_LABELS, LABEL_FINISH_REASON],
+  },
   operationCost: {
     name: 'aimeter.operation.cost.usd',
     unit: '{USD}',
@@ -125,6 +135,13 @@ export const METRICS = {
     unit: '{USD}',
     kind: 'counter',
     description: 'US dollars saved by prompt-cache reads, against the full input rate.',
+    labels: CALL_LABELS,
+  },
+  cacheWritePremium: {
+    name: 'aimeter.cache.write_premium.usd',
+    unit: '{USD}',
+    kind: 'counter',
+    description: 'US dollars paid for prompt-cache writes above the full input rate (savings minus this is the net return of caching).',
     labels: CALL_LABELS,
   },
   unpricedOperations: {

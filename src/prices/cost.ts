@@ -18,6 +18,7 @@ import type { CostBreakdown, ModelPrice, Usage } from './types';
  *         + characters    * perCharacter
  *
  *   cacheSavings = cacheRead * (inputRate - cacheReadRate)   (0 without an input rate)
+ *   cacheWritePremium = cacheWrite * max(0, cacheWriteRate - inputRate)   (0 without an input rate)
  *
  * (all token rates per token, i.e. the file's per-1M rate / 1,000,000).
  *
@@ -64,7 +65,9 @@ export function computeCost(usage: Usage, price: ModelPrice): CostBreakdown | un
     cacheRead !== undefined && inputRate !== undefined && cacheReadRate !== undefined
       ? cacheRead * (inputRate - cacheReadRate)
       : 0;
-  return { total, cacheSavings };
+  const cacheWritePremium =
+    cacheWrite !== undefined && inputRate !== undefined ? cacheWrite * Math.max(0, (cacheWriteRate ?? inputRate) - inputRate) : 0;
+  return { total, cacheSavings, cacheWritePremium };
 }
 
 function quantity(value: number | undefined): number | undefined {

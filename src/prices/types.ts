@@ -34,4 +34,6 @@ export interface CostBreakdown {
   readonly total: number;
   /** Dollars saved by cache reads, against the full input rate. */
   readonly cacheSavings: number;
+  /** Dollars paid for cache writes above the full input rate (the cost side of caching). */
+  readonly cacheWritePremium: number;
 }

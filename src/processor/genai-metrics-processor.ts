@@ -152,6 +152,14 @@ export class GenAiMetricsProcessor {
     this.recordCost(call, labels, exemplar);
     this.recordStreaming(call, labels, exemplar);
     this.recordSpeech(call, labels);
+    this.recordFinishReasons(call, labels);
+  }
+
+  /** One count per choice; the reason is one label more than the label set (like error_type). */
+  private recordFinishReasons(call: GenAiCall, labels: LabelSet): void {
+    for (const reason of call.finishReasons ?? []) {
+      this.metrics.add('finishReasons', extendedKey(labels.key, reason), [...labels.values, reason], 1);
+    }
   }
 
   private recordUsage(usage: Usage, labels: LabelSet): void {
@@ -187,6 +195,7 @@ export class GenAiMetricsProcessor {
     labels.add('cost', cost.total);
     labels.observe('operationCost', cost.total, exemplar);
     labels.add('cacheSavings', cost.cacheSavings);
+    labels.add('cacheWritePremium', cost.cacheWritePremium);
   }
 
   private priceOf(call: GenAiCall): ModelPrice | undefined {

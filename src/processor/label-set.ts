@@ -41,6 +41,7 @@ const COUNTERS = {
   unpriced: { metric: 'unpricedOperations' },
   cost: { metric: 'cost' },
   cacheSavings: { metric: 'cacheSavings' },
+  cacheWritePremium: { metric: 'cacheWritePremium' },
   speechToTextAudio: { metric: 'speechToTextAudio' },
   textToSpeechCharacters: { metric: 'textToSpeechCharacters' },
   textToSpeechAudioSize: { metric: 'textToSpeechAudioSize' },

@@ -10,6 +10,7 @@ import type { ReadableSpanLike } from './span-like';
 import { normaliserFor } from './scope-normalisers';
 import { checkedQuantity, checkedTokenCounts } from '../provider-data/usage';
 import { errorTypeLabel } from '../tracing/error-type';
+import { type FinishReason, finishReasonsOf } from './finish-reasons';
 
 export interface GenAiCall {
   readonly operation: string;
@@ -23,6 +24,8 @@ export interface GenAiCall {
   readonly timeToFirstChunk: number | undefined;
   readonly chunks: number | undefined;
   readonly audioBytes: number | undefined;
+  /** gen_ai.response.finish_reasons, normalised; undefined when the span has none. */
+  readonly finishReasons: readonly FinishReason[] | undefined;
   /** The span's own gen_ai.agent.name / gen_ai.tool.name attributes. */
   readonly agentName: string;
   readonly toolName: string;
@@ -54,6 +57,7 @@ export function readGenAiSpan(span: ReadableSpanLike): GenAiCall | undefined {
     timeToFirstChunk: timeToFirstChunk(a),
     chunks: checkedQuantity(a[A.ATTR_AIMETER_RESPONSE_CHUNKS], A.ATTR_AIMETER_RESPONSE_CHUNKS),
     audioBytes: checkedQuantity(a[A.ATTR_AIMETER_SPEECH_AUDIO_SIZE], A.ATTR_AIMETER_SPEECH_AUDIO_SIZE),
+    finishReasons: finishReasonsOf(a[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS]),
     agentName: str(a[A.ATTR_GEN_AI_AGENT_NAME]),
     toolName: str(a[A.ATTR_GEN_AI_TOOL_NAME]),
   };
@@ -81,6 +85,7 @@ export function mergeCalls(primary: GenAiCall, secondary: GenAiCall): GenAiCall 
     timeToFirstChunk: primary.timeToFirstChunk ?? secondary.timeToFirstChunk,
     chunks: primary.chunks ?? secondary.chunks,
     audioBytes: primary.audioBytes ?? secondary.audioBytes,
+    finishReasons: primary.finishReasons ?? secondary.finishReasons,
   };
 }
 

@@ -12,7 +12,7 @@
  *
  * `com.anthropic.sdk.typescript` (and `com.anthropic.sdk.typescript.<platform>`): the native
  * spans of `@anthropic-ai/sdk` (0.134+ and 1.x, on by default). Their `gen_ai.usage.input_tokens`
- * already includes cache reads and writes (semconv), but they deviate in three ways:
+ * already includes cache reads and writes (semconv), but they deviate in four ways:
  *   1. cache writes are `gen_ai.usage.cache_write.input_tokens`, not
  *      `gen_ai.usage.cache_creation.input_tokens` -> copied over (else cache writes would be costed
  *      at the input rate and missing from aimeter_tokens_total{gen_ai_token_type="cache_creation"});
@@ -23,6 +23,9 @@
  *   3. a call the application aborted before the response has no status and no `error.type` ->
  *      `error.type = cancelled` (recognised by having neither `http.response.status_code` nor
  *      `error.type`: every other ending of the SDK's span sets one of them).
+ *   4. the stop reason is `anthropic.message.stop_reason` (Anthropic's spelling), not
+ *      `gen_ai.response.finish_reasons` -> copied over as a one-element list (finish-reasons.ts
+ *      folds `end_turn`, `tool_use`, `max_tokens` like the other spellings).
  *   Spans of other API calls (`anthropic.messages.count_tokens`, ...) carry
  *   `gen_ai.provider.name` but no `gen_ai.operation.name`: they are not model calls -> `null`.
  */
@@ -73,6 +76,11 @@ function normaliseAnthropicSdk(a: Attributes): Attributes | null {
   const cacheWrite = a[A.ATTR_ANTHROPIC_SDK_CACHE_WRITE_INPUT_TOKENS];
   if (typeof cacheWrite === 'number' && a[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] === undefined) {
     set(A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, cacheWrite);
+  }
+  const stopReason = a[A.ATTR_ANTHROPIC_SDK_STOP_REASON];
+  if (typeof stopReason === 'string' && a[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] === undefined) {
+    out ??= { ...a };
+    out[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = [stopReason];
   }
   const errorType = a[A.ATTR_ERROR_TYPE];
   const status = a[A.ATTR_HTTP_RESPONSE_STATUS_CODE];

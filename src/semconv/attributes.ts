@@ -61,6 +61,8 @@ export const ATTR_LEGACY_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read_inpu
 export const ATTR_LEGACY_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation_input_tokens';
 /** @anthropic-ai/sdk native spans (0.134+ and 1.x): cache writes, where semconv says cache_creation. */
 export const ATTR_ANTHROPIC_SDK_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.usage.cache_write.input_tokens';
+/** The native Anthropic SDK span's raw `stop_reason` (it sets no gen_ai.response.finish_reasons). */
+export const ATTR_ANTHROPIC_SDK_STOP_REASON = 'anthropic.message.stop_reason';
 /** Vercel AI SDK. */
 export const ATTR_VERCEL_OPERATION_ID = 'ai.operationId';
 export const ATTR_VERCEL_MS_TO_FIRST_CHUNK = 'ai.response.msToFirstChunk';

@@ -31,9 +31,12 @@ before(async () => {
   const llm = (extra: Attributes = {}) => ({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', ...extra });
   span('invoke_agent support', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' }, () => {
     span('chat gpt-4o', llm({ 'gen_ai.usage.input_tokens': 2000, 'gen_ai.usage.cache_read.input_tokens': 1024, 'gen_ai.usage.cache_creation.input_tokens': 10,
-      'gen_ai.usage.output_tokens': 300, 'gen_ai.usage.reasoning.output_tokens': 100, 'gen_ai.response.time_to_first_chunk': 1e-7, 'aimeter.response.chunks': 5 }));
+      'gen_ai.usage.output_tokens': 300, 'gen_ai.usage.reasoning.output_tokens': 100, 'gen_ai.response.time_to_first_chunk': 1e-7, 'aimeter.response.chunks': 5, 'gen_ai.response.finish_reasons': ['stop'] }));
     span('execute_tool lookup', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' });
   });
+  // A cache write above the input price (Anthropic) fills aimeter_cache_write_premium_usd_total.
+  span('chat claude-sonnet-4-5', { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': 'claude-sonnet-4-5',
+    'gen_ai.usage.input_tokens': 1500, 'gen_ai.usage.cache_creation.input_tokens': 1000, 'gen_ai.usage.output_tokens': 10 });
   span('chat my-own-model', llm({ 'gen_ai.request.model': 'my-own-model', 'gen_ai.usage.input_tokens': 5 }));
   span('chat gpt-4o', llm({ 'error.type': 'rate_limit' }), undefined, true);
   span('speech_to_text whisper-1', { 'gen_ai.operation.name': 'speech_to_text', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'whisper-1', 'aimeter.speech.audio.duration': 30 });

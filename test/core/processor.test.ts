@@ -88,6 +88,9 @@ describe('GenAiMetricsProcessor', () => {
     });
     const expected = (100 * 3 + 2000 * 0.3 + 500 * 3.75 + 50 * 15) / 1e6;
     near(sum(t.scrape(), 'aimeter_cost_usd_total', { gen_ai_provider_name: 'anthropic' }), expected);
+    // Writing the cache cost 500 * (3.75 - 3) above the input price; reading it saved 2000 * (3 - 0.3).
+    near(sum(t.scrape(), 'aimeter_cache_write_premium_usd_total', { gen_ai_provider_name: 'anthropic' }), (500 * 0.75) / 1e6);
+    near(sum(t.scrape(), 'aimeter_cache_savings_usd_total', { gen_ai_provider_name: 'anthropic' }), (2000 * 2.7) / 1e6);
   });
 
   test('agent and tool labels come from the nearest enclosing spans; agent usage is not counted twice', () => {

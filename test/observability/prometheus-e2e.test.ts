@@ -4,6 +4,13 @@
  * evaluation, the repo's rule files) that scrapes it; once data arrives, evaluate every
  * dashboard panel query, every template-variable query, every recording rule and every alert
  * expression through the HTTP API. None may fail, and every panel query must return data.
+ * Template variables are resolved as Grafana resolves them ("All" is a variable's all-value, or
+ * the regex of the values it lists), and the dashboards must not mislead: "All" on job shows no
+ * other job's series, choosing one value of a variable blanks no panel it does not apply to, and
+ * per-run and per-call figures equal the truth computed from other series.
+ *
+ * The error-budget panels chart two recording rules published with the SLOs; while
+ * prometheus/rules does not define them, those two (and only those) are skipped, and said so.
  *
  * Needs the `prometheus` binary (Debian package "prometheus") and a build (npm run build).
  * Without the binary the test is skipped, unless CI is set: then it fails.
@@ -15,10 +22,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
+import { RULES } from '../../grafana/src/names';
 import {
   alertRules,
   allPanels,
+  allValueOf,
   dashboards,
+  type GrafanaDashboard,
   freePort,
   IN_CI,
   inRepo,
@@ -28,6 +38,8 @@ import {
   requireTool,
   ROOT,
   RULE_FILES,
+  regexEscape,
+  selectors,
   substitute,
 } from './support';
 
@@ -123,26 +135,84 @@ function hasData(result: Series[]): boolean {
 
 interface PanelQuery {
   where: string;
+  file: string;
+  title: string;
+  unit: string;
+  /** The expression with Grafana's variables in it. */
+  raw: string;
   expr: string;
   instant: boolean;
 }
 
-function panelQueries(): PanelQuery[] {
-  return dashboards().flatMap(({ file, dashboard }) =>
-    allPanels(dashboard).flatMap((p) =>
-      (p.targets ?? []).map((t) => ({
-        where: `${file.replace('grafana/dashboards/', '')} "${p.title}" ${t.refId}`,
-        expr: substitute(t.expr),
-        instant: t.instant === true && t.range !== true,
-      })),
-    ),
-  );
+/** Error-budget rules the SLO rules publish; skipped (only these) while prometheus/rules lacks them. */
+const PENDING_RULES = [RULES.availabilityBudgetRemaining, RULES.latencyBudgetRemaining].filter(
+  (r) => !recordingRules().some((x) => x.record === r),
+);
+const isPending = (expr: string) => PENDING_RULES.some((r) => expr.includes(r));
+
+async function labelValues(selector: string, label: string): Promise<string[]> {
+  const res = await fetch(`${prometheusUrl}/api/v1/label/${label}/values?${new URLSearchParams({ 'match[]': selector })}`);
+  const body = (await res.json()) as ApiResponse<string[]>;
+  if (body.status !== 'success') throw new Error(`label_values(${selector}, ${label}): ${body.error}`);
+  return body.data.filter((v) => v !== '');
+}
+
+interface Variables {
+  /** What Grafana substitutes for each variable at "All" (the data source is not in a query). */
+  all: Record<string, string>;
+  /** The values each variable lists. */
+  listed: Record<string, string[]>;
+  /** The Prometheus label each variable matches. */
+  label: Record<string, string>;
+}
+
+/** The dashboard's variables at "All", resolved in order as Grafana does (later ones use earlier ones). */
+async function variablesOf(d: GrafanaDashboard): Promise<Variables> {
+  const out: Variables = { all: {}, listed: {}, label: {} };
+  for (const v of d.templating.list) {
+    const q = labelValuesQuery(v);
+    if (!q) continue;
+    const values = await labelValues(substitute(q.selector, out.all), q.label);
+    out.listed[v.name] = values;
+    out.label[v.name] = q.label;
+    out.all[v.name] = allValueOf(v, values);
+  }
+  return out;
+}
+
+async function panelQueries(): Promise<PanelQuery[]> {
+  const out: PanelQuery[] = [];
+  for (const { file, dashboard } of dashboards()) {
+    const vars = await variablesOf(dashboard);
+    for (const p of allPanels(dashboard)) {
+      for (const t of p.targets ?? []) {
+        out.push({
+          where: `${file.replace('grafana/dashboards/', '')} "${p.title}" ${t.refId}`,
+          file,
+          title: p.title,
+          unit: p.fieldConfig?.defaults?.unit ?? '',
+          raw: t.expr,
+          expr: substitute(t.expr, vars.all),
+          instant: t.instant === true && t.range !== true,
+        });
+      }
+    }
+  }
+  return out;
 }
 
 async function evaluatePanel(q: PanelQuery): Promise<{ error?: string; data: boolean }> {
   const res = q.instant ? await instant(q.expr) : await range(q.expr);
   if (res.status !== 'success') return { error: `${res.errorType}: ${res.error}`, data: false };
   return { data: hasData(res.data.result) };
+}
+
+/** One instant value per series over a window long enough to hold every sample of the run. */
+const WHOLE_RUN = '10m';
+async function instantSeries(expr: string): Promise<Series[]> {
+  const res = await instant(expr);
+  if (res.status !== 'success') throw new Error(`${expr}: ${res.errorType}: ${res.error}`);
+  return res.data.result.filter((s) => s.value && Number.isFinite(Number(s.value[1])));
 }
 
 before(async () => {
@@ -220,12 +290,12 @@ before(async () => {
 
   // Wait until the app is scraped and every panel has data (or the deadline passes: the tests
   // below then report which panels are empty).
-  const queries = panelQueries();
   const dataDeadline = Date.now() + DATA_DEADLINE_MS;
   for (;;) {
     await sleep(3000);
     if (app.proc.exitCode !== null) throw new Error(`the demo exited:\n${app.output()}`);
     if (Date.now() - startedAt < MIN_DATA_MS) continue;
+    const queries = (await panelQueries()).filter((q) => !isPending(q.raw));
     const results = await Promise.all(queries.map(evaluatePanel));
     const empty = results.filter((r) => !r.data).length;
     if (empty === 0 || Date.now() > dataDeadline) break;
@@ -250,35 +320,156 @@ test('Prometheus scrapes the demo app', async (t) => {
 
 test('every dashboard panel query evaluates without error and returns data', async (t) => {
   if (skipReason) return t.skip(skipReason);
-  const queries = panelQueries();
-  assert.ok(queries.length >= 50, `${queries.length} queries`);
+  const queries = await panelQueries();
+  assert.ok(queries.length >= 80, `${queries.length} queries`);
   const errors: string[] = [];
   const empty: string[] = [];
+  const pending: string[] = [];
   for (const q of queries) {
     const r = await evaluatePanel(q);
     if (r.error) errors.push(`${q.where}: ${r.error}\n    ${q.expr}`);
+    else if (!r.data && isPending(q.raw)) pending.push(q.where);
     else if (!r.data) empty.push(`${q.where}\n    ${q.expr}`);
   }
   assert.deepEqual(errors, [], 'panel queries that fail');
   assert.deepEqual(empty, [], 'panel queries with no data (a bug in the demo or the panel)');
+  if (pending.length > 0) {
+    t.diagnostic(`not yet defined in prometheus/rules: ${PENDING_RULES.join(', ')}; their panels were evaluated without error but not required to have data: ${pending.join('; ')}`);
+  }
 });
 
 test('every template variable query returns values', async (t) => {
   if (skipReason) return t.skip(skipReason);
   const problems: string[] = [];
   for (const { file, dashboard } of dashboards()) {
+    const vars = await variablesOf(dashboard);
     for (const v of dashboard.templating.list) {
-      const q = labelValuesQuery(v);
-      if (!q) continue;
-      const res = await fetch(
-        `${prometheusUrl}/api/v1/label/${q.label}/values?${new URLSearchParams({ 'match[]': substitute(q.selector) })}`,
-      );
-      const body = (await res.json()) as ApiResponse<string[]>;
-      if (body.status !== 'success') problems.push(`${file} $${v.name}: ${body.error}`);
-      else if (body.data.filter((x) => x !== '').length === 0) problems.push(`${file} $${v.name}: no values`);
+      if (labelValuesQuery(v) && (vars.listed[v.name] ?? []).length === 0) problems.push(`${file} $${v.name}: no values`);
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test('"All" on the job variable shows aimeter\'s jobs only, never Prometheus\'s own process', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  // The Prometheus job is scraped too, so a job filter of ".*" would pick up its series.
+  const self = await instantSeries('up{job="prometheus"}');
+  assert.equal(self.length, 1, 'the test Prometheus scrapes itself as job "prometheus"');
+  const foreign: string[] = [];
+  for (const { file, dashboard } of dashboards()) {
+    const vars = await variablesOf(dashboard);
+    const jobs = new Set(vars.listed.job ?? []);
+    assert.ok(jobs.size > 0 && !jobs.has('prometheus'), `${file}: $job lists ${[...jobs].join(', ')}`);
+    for (const p of allPanels(dashboard)) {
+      for (const target of p.targets ?? []) {
+        for (const s of await instantSeries(substitute(target.expr, vars.all))) {
+          if (s.metric.job !== undefined && !jobs.has(s.metric.job)) foreign.push(`${file} "${p.title}" ${target.refId}: job="${s.metric.job}"`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(foreign, []);
+});
+
+/** Dashboards whose every panel must keep its data whichever value of a variable is chosen. */
+const STRICT = new Set(['grafana/dashboards/aimeter-voice.json', 'grafana/dashboards/aimeter-agents.json', 'grafana/dashboards/aimeter-runtime.json']);
+
+test('choosing one value of a variable blanks no panel it does not apply to', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const blanked: string[] = [];
+  let checked = 0;
+  for (const { file, dashboard } of dashboards()) {
+    const vars = await variablesOf(dashboard);
+    const targets = allPanels(dashboard).flatMap((p) => (p.targets ?? []).filter((x) => !isPending(x.expr)).map((x) => ({ p, x })));
+    const atAll = new Map<string, boolean>();
+    for (const { x } of targets) atAll.set(x.expr, (await instantSeries(substitute(x.expr, vars.all, '5m', WHOLE_RUN))).length > 0);
+    for (const name of Object.keys(vars.listed)) {
+      for (const value of vars.listed[name] ?? []) {
+        const chosen = { ...vars.all, [name]: regexEscape(value) };
+        for (const { p, x } of targets) {
+          if (!x.expr.includes(`$${name}`) || !atAll.get(x.expr)) continue;
+          checked++;
+          if ((await instantSeries(substitute(x.expr, chosen, '5m', WHOLE_RUN))).length > 0) continue;
+          // On Overview and Cost a model may truly have no data for a panel (an embedding model has
+          // no time to first token, an unpriced one no cost): allowed when the series the panel
+          // reads hold nothing for that value at all.
+          if (!STRICT.has(file)) {
+            const anySeries = await Promise.all(
+              selectors(x.expr).map(async (s) => (await instantSeries(`count(${substitute(`${s.metric}{${s.matchers}}`, chosen)})`)).length > 0),
+            );
+            if (!anySeries.some(Boolean)) continue;
+          }
+          blanked.push(`${file} "${p.title}" ${x.refId} with $${name}=${value}`);
+        }
+      }
+    }
+  }
+  assert.ok(checked > 100, `${checked} checks`);
+  const perFile = new Map<string, number>();
+  for (const b of blanked) perFile.set(b.split(' ')[0] as string, (perFile.get(b.split(' ')[0] as string) ?? 0) + 1);
+  assert.deepEqual(blanked, [], `${blanked.length} panel queries blanked (${[...perFile].map(([f, n]) => `${f}: ${n}`).join(', ')})`);
+});
+
+test('provider and model variables filter only series that carry a provider and a model', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  // A model filter on series without a model (tool calls, agent runs) would blank them when a model is chosen.
+  const problems: string[] = [];
+  for (const { file, dashboard } of dashboards()) {
+    const vars = await variablesOf(dashboard);
+    for (const p of allPanels(dashboard)) {
+      for (const target of p.targets ?? []) {
+        for (const s of selectors(target.expr)) {
+          for (const m of s.matchers.matchAll(/(\w+)=~"\$(\w+)"/g)) {
+            const [, label, name] = m as unknown as [string, string, string];
+            if (label === 'job' || label === 'instance' || label === 'gen_ai_agent_name') continue;
+            const empty = await instantSeries(`count(${substitute(`${s.metric}{${s.matchers}, ${label}=""}`, vars.all)})`);
+            if (empty.length > 0) problems.push(`${file} "${p.title}": $${name} filters ${s.metric} series with ${label}=""`);
+          }
+        }
+      }
+    }
+  }
+  assert.deepEqual([...new Set(problems)], []);
+});
+
+test('calls per agent run read exactly what the demo does (one tool call per run, two or three LLM calls)', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  // Every support-agent run asks for one tool; the LLM answers twice, plus once inside lookup_order.
+  const queries = (await panelQueries()).filter((q) => q.unit === 'suffix: calls');
+  assert.ok(queries.some((q) => q.raw.includes('aimeter_agent_tool_calls')) && queries.some((q) => q.raw.includes('aimeter_agent_model_calls')));
+  const wrong: string[] = [];
+  for (const q of queries) {
+    const vars = await variablesOf(dashboards().find((d) => d.file === q.file)!.dashboard);
+    for (const s of await instantSeries(substitute(q.raw, vars.all, WHOLE_RUN, WHOLE_RUN))) {
+      const v = Number(s.value![1]);
+      const ok = q.raw.includes('aimeter_agent_tool_calls') ? v === 1 : v >= 2 && v <= 3;
+      if (!ok) wrong.push(`${q.where}: ${v}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('cost per call equals the dollars counted divided by the calls, for the cheapest model too', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const model = 'text-embedding-3-small';
+  const truth = await instantSeries(
+    `sum(increase(aimeter_cost_usd_total{gen_ai_request_model="${model}"}[${WHOLE_RUN}])) / sum(increase(gen_ai_client_operation_duration_seconds_count{gen_ai_request_model="${model}"}[${WHOLE_RUN}]))`,
+  );
+  const mean = Number(truth[0]?.value?.[1]);
+  assert.ok(mean > 0, `no embedding calls priced: ${JSON.stringify(truth)}`);
+  const queries = (await panelQueries()).filter((q) => q.unit === 'currencyUSD' && q.raw.includes('aimeter_operation_cost_usd'));
+  assert.ok(queries.length > 0, 'no cost-per-call panel');
+  const wrong: string[] = [];
+  for (const q of queries) {
+    const vars = await variablesOf(dashboards().find((d) => d.file === q.file)!.dashboard);
+    for (const s of (await instantSeries(substitute(q.raw, vars.all, WHOLE_RUN, WHOLE_RUN))).filter((x) => x.metric.gen_ai_request_model === model)) {
+      const v = Number(s.value![1]);
+      // 20 %: a scrape may fall between a call's duration and its cost being recorded (one call in
+      // a few dozen); a quantile inside the cost buckets is off by 30x and more.
+      if (Math.abs(v - mean) > mean * 0.2) wrong.push(`${q.where}: ${v} per call, truly ${mean} (${(v / mean).toFixed(1)}x)`);
+    }
+  }
+  assert.deepEqual(wrong, []);
 });
 
 test('every recording rule and alert expression evaluates without error', async (t) => {

@@ -98,6 +98,7 @@ export function recordingRules(): RecordingRule[] {
 
 const FUNCTIONS_AND_KEYWORDS = new Set([
   'abs', 'absent', 'absent_over_time', 'avg', 'avg_over_time', 'bool', 'bottomk', 'by', 'ceil', 'changes',
+  'day_of_month', 'day_of_week', 'days_in_month', 'hour', 'minute', 'month', 'year',
   'clamp', 'clamp_max', 'clamp_min', 'count', 'count_over_time', 'count_values', 'deriv', 'delta', 'exp',
   'floor', 'group', 'group_left', 'group_right', 'histogram_quantile', 'holt_winters', 'idelta', 'ignoring',
   'increase', 'irate', 'label_join', 'label_replace', 'last_over_time', 'ln', 'log2', 'log10', 'max',
@@ -148,6 +149,7 @@ export function familyCandidates(name: string): string[] {
 export interface GrafanaTarget {
   readonly refId: string;
   readonly expr: string;
+  readonly exemplar?: boolean;
   readonly instant?: boolean;
   readonly range?: boolean;
   readonly datasource?: { type: string; uid: string };
@@ -161,12 +163,15 @@ export interface GrafanaPanel {
   readonly targets?: readonly GrafanaTarget[];
   readonly fieldConfig?: { defaults?: { unit?: string } };
   readonly panels?: readonly GrafanaPanel[];
+  readonly description?: string;
+  readonly timeFrom?: string;
 }
 export interface GrafanaVariable {
   readonly type: string;
   readonly name: string;
   readonly query?: string | { query: string };
   readonly definition?: string;
+  readonly allValue?: string;
 }
 export interface GrafanaDashboard {
   readonly uid: string;
@@ -181,22 +186,54 @@ export function dashboards(): { file: string; dashboard: GrafanaDashboard }[] {
   return DASHBOARD_FILES.map((file) => ({ file, dashboard: JSON.parse(readRepo(file)) as GrafanaDashboard }));
 }
 
-/** Panels, including those nested in collapsed rows. */
+/** Panels, including those nested in collapsed rows (rows themselves excluded). */
 export function allPanels(d: GrafanaDashboard): GrafanaPanel[] {
-  return d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+  return d.panels.flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.type !== 'row');
+}
+
+/** The selectors (`metric{matchers}`) of a PromQL expression. */
+export function selectors(expr: string): { metric: string; matchers: string }[] {
+  return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)]
+    .filter((m) => m[1] !== 'label_replace')
+    .map((m) => ({ metric: m[1] as string, matchers: m[2] as string }));
 }
 
 /**
- * Replaces Grafana's variables as a dashboard with every variable at "All" would:
- * `$__rate_interval` and `$__interval` by `rateInterval`, `$__range` by `range`, and every
- * template variable (`$job`, `${provider}`, ...) by `.*` (the dashboards use them with =~).
+ * A label value as Grafana writes it into a `=~"..."` matcher: regex metacharacters escaped with a
+ * backslash that is itself escaped for the PromQL string (`127.0.0.1` -> `127\\.0\\.0\\.1`).
  */
-export function substitute(expr: string, rateInterval = '1m', range = '5m'): string {
+export function regexEscape(value: string): string {
+  return value.replace(/[\\^$*+?.()|[\]{}]/g, '\\\\$&');
+}
+
+/**
+ * What Grafana puts in place of a template variable set to "All": its custom all-value if it has
+ * one, else the regex of every value it lists (so a variable without an all-value never matches
+ * more than its own values).
+ */
+export function allValueOf(v: GrafanaVariable, values: readonly string[]): string {
+  if (v.allValue !== undefined && v.allValue !== '') return v.allValue;
+  const listed = values.filter((x) => x !== '');
+  return listed.length === 1 ? regexEscape(listed[0] as string) : `(${listed.map(regexEscape).join('|')})`;
+}
+
+/**
+ * Replaces Grafana's variables as Grafana would: `$__rate_interval` and `$__interval` by
+ * `rateInterval`, `$__range` by `range`, and each template variable (`$job`, `${provider}`, ...)
+ * by its entry in `values` (the regex Grafana substitutes; the dashboards use them with =~).
+ * A variable missing from `values` is an error, not silently `.*`.
+ */
+export function substitute(expr: string, values: Readonly<Record<string, string>>, rateInterval = '1m', range = '5m'): string {
   return expr
     .replace(/\$__rate_interval|\$\{__rate_interval\}/g, rateInterval)
     .replace(/\$__interval|\$\{__interval\}/g, rateInterval)
     .replace(/\$__range|\$\{__range\}/g, range)
-    .replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, '.*');
+    .replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (_m, a: string | undefined, b: string | undefined) => {
+      const name = (a ?? b) as string;
+      const value = values[name];
+      if (value === undefined) throw new Error(`no value for $${name} in ${expr}`);
+      return value;
+    });
 }
 
 /** The `label_values(selector, label)` query of a Grafana query variable. */

@@ -65,6 +65,8 @@ test('Anthropic cache read and cache write', () => {
   close(cost?.total, 0.04635, 'total');
   // Savings: 12,000 x ($3 - $0.30)/M = 0.0324.
   close(cost?.cacheSavings, 0.0324, 'savings');
+  // Write premium: 5,000 x ($3.75 - $3)/M = 0.00375; net return of the cache 0.0324 - 0.00375.
+  close(cost?.cacheWritePremium, 0.00375, 'write premium');
 });
 
 test('cache counts larger than input are clamped, never negative', () => {
@@ -109,7 +111,7 @@ test('embeddings: input only', () => {
 
 test('zero usage with a rate is $0, not unpriced', () => {
   const cost = computeCost({ inputTokens: 0, outputTokens: 0 }, price('openai', 'gpt-4o'));
-  assert.deepEqual(cost, { total: 0, cacheSavings: 0 });
+  assert.deepEqual(cost, { total: 0, cacheSavings: 0, cacheWritePremium: 0 });
 });
 
 test('undefined when nothing reported has a rate', () => {

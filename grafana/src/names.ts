@@ -1,0 +1,62 @@
+/**
+ * Every metric, label and recording-rule name the dashboards read, derived from where each is
+ * defined: aimeter's families from the catalog (src/metrics/catalog.ts) through the same
+ * OTel-to-Prometheus naming /metrics uses (src/metrics/prometheus-names.ts), labels from the
+ * attribute names (src/semconv/attributes.ts), prom-client's runtime families from
+ * src/metrics/process-metrics.ts. No dashboard spells a metric name itself.
+ */
+import { LABEL_COMPONENT, LABEL_FINISH_REASON, LABEL_METRIC, LABEL_VERSION, METRICS, type MetricKey } from '../../src/metrics/catalog';
+import { LABEL_GC_KIND, PROCESS_METRICS } from '../../src/metrics/process-metrics';
+import { prometheusLabelName, prometheusName } from '../../src/metrics/prometheus-names';
+import * as A from '../../src/semconv/attributes';
+import { Operation } from '../../src/semconv/operations';
+
+/** Prometheus family name of each catalog metric, by catalog key (histograms without _bucket/_sum/_count). */
+export const M = Object.fromEntries(
+  (Object.keys(METRICS) as MetricKey[]).map((key) => [key, prometheusName(METRICS[key])]),
+) as { readonly [K in MetricKey]: string };
+
+/** prom-client's process and runtime families. */
+export const P = PROCESS_METRICS;
+
+export const L = {
+  job: 'job',
+  instance: 'instance',
+  le: 'le',
+  operation: prometheusLabelName(A.ATTR_GEN_AI_OPERATION_NAME),
+  provider: prometheusLabelName(A.ATTR_GEN_AI_PROVIDER_NAME),
+  requestModel: prometheusLabelName(A.ATTR_GEN_AI_REQUEST_MODEL),
+  responseModel: prometheusLabelName(A.ATTR_GEN_AI_RESPONSE_MODEL),
+  agent: prometheusLabelName(A.ATTR_GEN_AI_AGENT_NAME),
+  tool: prometheusLabelName(A.ATTR_GEN_AI_TOOL_NAME),
+  errorType: prometheusLabelName(A.ATTR_ERROR_TYPE),
+  tokenType: prometheusLabelName(A.ATTR_GEN_AI_TOKEN_TYPE),
+  finishReason: prometheusLabelName(LABEL_FINISH_REASON),
+  metric: prometheusLabelName(LABEL_METRIC),
+  component: prometheusLabelName(LABEL_COMPONENT),
+  version: prometheusLabelName(LABEL_VERSION),
+  gcKind: LABEL_GC_KIND,
+} as const;
+
+/** Operations, as regexes for `=~` matchers. */
+export const OPS = {
+  /** Calls to a model (tokens and dollars are counted for these). */
+  model: [Operation.Chat, Operation.TextCompletion, Operation.GenerateContent, Operation.Embeddings, Operation.SpeechToText, Operation.TextToSpeech].join('|'),
+  /** Operations that produce text tokens (time to first token, generation speed). */
+  llm: [Operation.Chat, Operation.TextCompletion, Operation.GenerateContent].join('|'),
+  speechToText: Operation.SpeechToText,
+  textToSpeech: Operation.TextToSpeech,
+  speech: [Operation.SpeechToText, Operation.TextToSpeech].join('|'),
+  agent: Operation.InvokeAgent,
+  tool: Operation.ExecuteTool,
+} as const;
+
+/**
+ * Recording rules in prometheus/rules/ that panels chart. The budget is in aimeter-objectives.yml;
+ * the error-budget rules are published with the SLOs (labels job, gen_ai_operation_name).
+ */
+export const RULES = {
+  budgetPerMonth: ':aimeter_cost_budget_usd_per_month:constant',
+  availabilityBudgetRemaining: 'operation:aimeter_availability_error_budget_remaining:ratio',
+  latencyBudgetRemaining: 'operation:aimeter_latency_error_budget_remaining:ratio',
+} as const;

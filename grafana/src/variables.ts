@@ -1,0 +1,123 @@
+/**
+ * Template variables. Each dashboard declares only the variables that apply to its panels, and
+ * each panel filters only by the variables that apply to the series it reads (a model choice
+ * must not blank a tool panel, whose series have no model).
+ *
+ * "All": `job` and `instance` have no custom all-value, so Grafana expands "All" to the values
+ * listed, i.e. aimeter's own jobs (those serving its build info), never every job in
+ * Prometheus. The GenAI variables match "All" as `.*`, which also keeps calls whose label is
+ * empty (model calls made outside any agent).
+ */
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { L, M, OPS } from './names';
+import { DATASOURCE } from './panels';
+import { eq, histogramCount, type Matcher, re, sel, variable } from './promql';
+
+export interface VariableSpec {
+  readonly name: string;
+  readonly label: string;
+  readonly description: string;
+  /** The label whose values the variable lists and panels match. */
+  readonly promLabel: string;
+  /** The series whose values are listed. */
+  readonly selector: string;
+  /** `.*`: "All" also matches series with the label empty. */
+  readonly allValue?: '.*';
+}
+
+const JOB = variable(L.job, 'job');
+const calls = (...matchers: Matcher[]) => sel(histogramCount(M.operationDuration), [JOB, ...matchers]);
+
+export const JOB_VARIABLE: VariableSpec = {
+  name: 'job',
+  label: 'Job',
+  description: `Prometheus jobs that scrape aimeter (they serve ${M.buildInfo}); "All" is all of them and nothing else.`,
+  promLabel: L.job,
+  selector: M.buildInfo,
+};
+
+export const INSTANCE_VARIABLE: VariableSpec = {
+  name: 'instance',
+  label: 'Instance',
+  description: 'Instances of the chosen jobs that serve aimeter metrics.',
+  promLabel: L.instance,
+  selector: sel(M.buildInfo, [JOB]),
+};
+
+export const PROVIDER_VARIABLE: VariableSpec = {
+  name: 'provider',
+  label: 'Provider',
+  description: 'Provider of model calls (gen_ai.provider.name).',
+  promLabel: L.provider,
+  selector: calls(re(L.operation, OPS.model)),
+  allValue: '.*',
+};
+
+export const MODEL_VARIABLE: VariableSpec = {
+  name: 'model',
+  label: 'Model',
+  description: 'Requested model of model calls (gen_ai.request.model); filters model-call panels only.',
+  promLabel: L.requestModel,
+  selector: calls(re(L.operation, OPS.model), variable(L.provider, 'provider')),
+  allValue: '.*',
+};
+
+export const AGENT_VARIABLE: VariableSpec = {
+  name: 'agent',
+  label: 'Agent',
+  description: 'The enclosing agent (gen_ai.agent.name); "All" includes calls made outside any agent.',
+  promLabel: L.agent,
+  selector: calls(eq(L.operation, OPS.agent)),
+  allValue: '.*',
+};
+
+export const TOOL_VARIABLE: VariableSpec = {
+  name: 'tool',
+  label: 'Tool',
+  description: 'Tool of execute_tool calls (gen_ai.tool.name); filters the tool panels only.',
+  promLabel: L.tool,
+  selector: calls(eq(L.operation, OPS.tool)),
+  allValue: '.*',
+};
+
+/** A voice-pipeline stage's own model choice: it filters that stage's panels only. */
+function stageModel(name: string, label: string, stage: string, calls: string, what: string): VariableSpec {
+  return { name, label, description: `Model of ${what}; filters the ${stage} panels only.`, promLabel: L.requestModel, selector: calls, allValue: '.*' };
+}
+
+export const STT_MODEL_VARIABLE = stageModel('stt_model', 'Speech-to-text model', 'speech-to-text', calls(eq(L.operation, OPS.speechToText)), 'speech_to_text calls');
+// Listed from the streamed calls: a voice turn waits for the LLM's first token.
+export const LLM_MODEL_VARIABLE = stageModel(
+  'llm_model',
+  'LLM',
+  'LLM',
+  sel(histogramCount(M.timeToFirstChunk), [JOB, re(L.operation, OPS.llm)]),
+  'streamed text-generating calls (the LLM of a voice turn)',
+);
+export const TTS_MODEL_VARIABLE = stageModel('tts_model', 'Text-to-speech model', 'text-to-speech', calls(eq(L.operation, OPS.textToSpeech)), 'text_to_speech calls');
+
+/** The matcher a panel uses to apply a variable. */
+export function matcher(v: VariableSpec): Matcher {
+  return variable(v.promLabel, v.name);
+}
+
+export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
+  return new dashboard.DatasourceVariableBuilder('datasource').label('Data source').type('prometheus');
+}
+
+export function queryVariable(v: VariableSpec): dashboard.QueryVariableBuilder {
+  const query = `label_values(${v.selector}, ${v.promLabel})`;
+  const b = new dashboard.QueryVariableBuilder(v.name)
+    .label(v.label)
+    .description(v.description)
+    .datasource(DATASOURCE)
+    .query({ query, refId: 'PrometheusVariableQueryEditor-VariableQuery', qryType: 1 })
+    .definition(query)
+    .multi(true)
+    .includeAll(true)
+    .current({ selected: true, text: ['All'], value: ['$__all'] })
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc);
+  if (v.allValue !== undefined) b.allValue(v.allValue);
+  return b;
+}
