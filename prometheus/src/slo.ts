@@ -111,10 +111,14 @@ ${onlyWithObjective('time_to_first_chunk')}`,
   ];
 }
 
-/** Share of the error budget left over the SLO period: 1 - spent, floored at 0. */
+/**
+ * Share of the error budget left over the SLO period: 1 - spent, floored at 0. Bad over valid
+ * events as the sums of their 5-minute rates over the period (every event weighs the same in
+ * both sums), so that it has a value from the first evaluations on.
+ */
 function budgetRemaining(record: string, sliMatcher: string, by: string): Rule {
   const sum = (metric: 'bad_events' | 'valid_events') =>
-    `sum by (${by}) (sum_over_time(${sloRecord(metric, '1h')}{${sliMatcher}}[${SLO_PERIOD}:1h]))`;
+    `sum by (${by}) (sum_over_time(${sloRecord(metric, '5m')}{${sliMatcher}}[${SLO_PERIOD}]))`;
   return {
     record,
     expr: `clamp_min(
