@@ -57,9 +57,15 @@ function isAlert(rule: PrometheusRuleGroup['rules'][number]): rule is Prometheus
   return 'alert' in rule;
 }
 
-/** Prometheus's `$value` is one number; Grafana's equivalent is the value of the reduced query. */
+/**
+ * Prometheus's `$value` is one number; Grafana's equivalent is the value of the reduced query.
+ * Grafana has no `$externalLabels`: a base URL written `{{ or $externalLabels.x "default" }}`
+ * becomes its default (for Grafana-managed rules, edit the default in the generated file).
+ */
 export function grafanaTemplate(text: string): string {
-  return text.replace(/\$value\b/g, '$values.B.Value');
+  return text
+    .replace(/\{\{\s*or\s+\$externalLabels\.\w+\s+"([^"]*)"\s*\}\}/g, '$1')
+    .replace(/\$value\b/g, '$values.B.Value');
 }
 
 /** Grafana rule uids: at most 40 characters of [a-zA-Z0-9_-]. */

@@ -40,9 +40,16 @@ export interface MetricDefinition {
 export const TOKEN_BUCKETS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ] as const;
-/** Semconv-recommended buckets for gen_ai.client.operation.duration and the chunk timings. */
+/**
+ * Buckets of gen_ai.client.operation.duration and the chunk timings: the semconv-recommended
+ * 0.01 ... 81.92 s, plus 1, 2, 5 and 10 s so that every latency objective in
+ * prometheus/rules/aimeter-objectives.yml IS a boundary (the SLIs count calls under a boundary;
+ * an objective between two would be interpolated, and misread), plus 163.84 ... 655.36 s so that
+ * agent runs of minutes do not clamp (the conventions' invocation buckets reach 409.6 s).
+ */
 export const DURATION_BUCKETS = [
-  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1, 1.28, 2, 2.56, 5, 5.12, 10, 10.24, 20.48, 40.96, 81.92, 163.84,
+  327.68, 655.36,
 ] as const;
 /** Dollars per call: from a hundredth of a cent up to ten dollars. */
 export const COST_BUCKETS = [

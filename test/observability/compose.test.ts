@@ -14,7 +14,9 @@ interface Service {
   command?: string[] | string;
   environment?: Record<string, string> | string[];
   ports?: string[];
+  expose?: string[];
   volumes?: string[];
+  healthcheck?: { test: string[] | string };
   depends_on?: string[] | Record<string, unknown>;
 }
 const compose = readYaml<{ services: Record<string, Service>; volumes?: Record<string, unknown> }>('docker-compose.yml');
@@ -27,9 +29,9 @@ function env(s: Service): Record<string, string> {
   return Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
-/** Container ports a service publishes ("host:container"). */
+/** Container ports a service publishes ("[ip:]host:container") or exposes to the stack. */
 function containerPorts(s: Service): number[] {
-  return (s.ports ?? []).map((p) => Number(String(p).split(':').pop()?.split('/')[0]));
+  return [...(s.ports ?? []), ...(s.expose ?? [])].map((p) => Number(String(p).split(':').pop()?.split('/')[0]));
 }
 
 /** Bind mounts: host path (relative to the repo) -> container path. */
@@ -57,8 +59,8 @@ function assertReaches(what: string, target: string, self?: string): void {
   assert.ok(containerPorts(service).includes(port), `${what}: service ${host} publishes no port ${port} (${service.ports?.join(', ')})`);
 }
 
-test('the stack has the app, Prometheus, Alertmanager, Grafana and a trace backend', () => {
-  for (const name of ['demo', 'prometheus', 'alertmanager', 'grafana', 'jaeger']) assert.ok(services[name], `no service ${name}`);
+test('the stack has the app, Prometheus, Alertmanager, a notification sink, Grafana and a trace backend', () => {
+  for (const name of ['demo', 'prometheus', 'alertmanager', 'alert-sink', 'grafana', 'jaeger']) assert.ok(services[name], `no service ${name}`);
   // The app is built from the repo's Dockerfile, which runs the demo with aimeter preloaded.
   const build = services.demo?.build;
   const dockerfile = typeof build === 'object' ? build.dockerfile ?? 'Dockerfile' : 'Dockerfile';
@@ -123,12 +125,18 @@ test('Grafana data sources point at the compose services, and Grafana mounts its
 
   const g = services.grafana as Service;
   const mounts = binds(g);
-  for (const dir of ['datasources', 'dashboards', 'alerting']) {
+  for (const dir of ['datasources', 'dashboards']) {
     assert.ok(
       mounts.some((m) => m.host === `./grafana/provisioning/${dir}` && m.container === `/etc/grafana/provisioning/${dir}`),
       `grafana/provisioning/${dir} is not mounted`,
     );
   }
+  // One alerting path (issue 11: "provisions both Prometheus alerts and Grafana-managed copies,
+  // each alert twice"): Prometheus + Alertmanager; the Grafana-managed copies are not provisioned.
+  assert.ok(
+    !mounts.some((m) => m.host.startsWith('./grafana/provisioning/alerting') || m.container.includes('/provisioning/alerting')),
+    'grafana/provisioning/alerting is mounted: every alert would fire twice',
+  );
   const providers = readYaml<{ providers: { options: { path: string } }[] }>('grafana/provisioning/dashboards/aimeter.yml');
   for (const p of providers.providers) {
     assert.ok(mounts.some((m) => m.host === './grafana/dashboards' && m.container === p.options.path), `dashboards not mounted at ${p.options.path}`);
@@ -138,7 +146,28 @@ test('Grafana data sources point at the compose services, and Grafana mounts its
     const mount = mounts.find((m) => home.startsWith(`${m.container}/`));
     assert.ok(mount && existsSync(inRepo(mount.host, home.slice(mount.container.length + 1))), `home dashboard ${home} not mounted`);
   }
-  assert.ok(env(g).GF_SECURITY_ADMIN_PASSWORD, 'document the admin login in the compose file');
+  // No silent admin/admin: the password comes from the environment, and compose refuses to start
+  // without it (${VAR:?message}).
+  assert.match(env(g).GF_SECURITY_ADMIN_PASSWORD ?? '', /^\$\{GF_SECURITY_ADMIN_PASSWORD:\?.+\}$/);
+});
+
+test('every port is bound to 127.0.0.1, every image pinned, every service but Jaeger health-checked', () => {
+  for (const [name, s] of Object.entries(services)) {
+    for (const p of s.ports ?? []) assert.match(String(p), /^127\.0\.0\.1:\d+:\d+$/, `${name}: port ${p} not bound to 127.0.0.1`);
+    if (s.image) assert.match(s.image, /^[\w./-]+:v?\d+\.\d+\.\d+$/, `${name}: image ${s.image} is not pinned to a version`);
+    if (name !== 'jaeger') assert.ok(s.healthcheck?.test, `${name}: no healthcheck`);
+  }
+  // Services wait for the health of what they need.
+  const prometheusNeeds = services.prometheus?.depends_on as Record<string, { condition: string }>;
+  assert.equal(prometheusNeeds.alertmanager?.condition, 'service_healthy');
+});
+
+test('Prometheus runs with exemplar storage and keeps the 28-day SLO period', () => {
+  const p = services.prometheus as Service;
+  const command = Array.isArray(p.command) ? p.command : String(p.command ?? '').split(/\s+/);
+  assert.ok(command.includes('--enable-feature=exemplar-storage'), command.join(' '));
+  const retention = command.find((c) => c.startsWith('--storage.tsdb.retention.time='))?.split('=')[1] ?? '15d';
+  assert.ok(Number(/^(\d+)d$/.exec(retention)?.[1] ?? 0) >= 28, `retention ${retention} is shorter than the 28-day SLO period`);
 });
 
 test('the app sends its spans over OTLP/HTTP to the trace backend', () => {
@@ -150,10 +179,22 @@ test('the app sends its spans over OTLP/HTTP to the trace backend', () => {
   assert.equal(env(services.jaeger as Service).COLLECTOR_OTLP_ENABLED, 'true');
 });
 
-test('Alertmanager routes by severity', () => {
-  const am = readYaml<{ route: { routes: { matchers: string[]; receiver: string }[] }; receivers: { name: string }[] }>(
-    'alertmanager/alertmanager.yml',
-  );
+test('Alertmanager routes by severity and notifies the alert sink of the stack', () => {
+  const am = readYaml<{
+    route: { routes: { matchers: string[]; receiver: string }[] };
+    receivers: { name: string; webhook_configs?: { url: string }[] }[];
+  }>('alertmanager/alertmanager.yml');
+  for (const r of am.receivers) {
+    assert.ok((r.webhook_configs ?? []).length > 0, `receiver ${r.name} notifies nobody`);
+    for (const w of r.webhook_configs ?? []) {
+      assert.notEqual(hostPort(w.url).host, 'alertmanager', `receiver ${r.name} posts to Alertmanager itself`);
+      assertReaches(`receiver ${r.name}`, w.url);
+    }
+  }
+  const sink = services['alert-sink'] as Service;
+  const sinkCommand = Array.isArray(sink.command) ? sink.command.join(' ') : String(sink.command);
+  assert.match(sinkCommand, /dist\/examples\/alert-sink\/main\.js/);
+  assert.ok(existsSync(inRepo('examples/alert-sink/main.ts')));
   const receivers = new Set(am.receivers.map((r) => r.name));
   for (const severity of ['critical', 'warning']) {
     const route = am.route.routes.find((r) => r.matchers.some((m) => m.replace(/\s/g, '') === `severity="${severity}"`));

@@ -105,7 +105,8 @@ const FUNCTIONS_AND_KEYWORDS = new Set([
   'max_over_time', 'min', 'min_over_time', 'offset', 'on', 'or', 'and', 'unless', 'predict_linear',
   'present_over_time', 'quantile', 'quantile_over_time', 'rate', 'resets', 'round', 'scalar', 'sort',
   'sort_desc', 'sqrt', 'stddev', 'stddev_over_time', 'stdvar', 'stdvar_over_time', 'sum', 'sum_over_time',
-  'time', 'timestamp', 'topk', 'vector', 'without', 'inf', 'nan',
+  'time', 'timestamp', 'topk', 'vector', 'without', 'inf', 'nan', 'month', 'year', 'hour', 'minute',
+  'day_of_month', 'day_of_week', 'days_in_month', 'start', 'end',
 ]);
 
 /** The metric names a PromQL expression reads (including recording-rule names). */
