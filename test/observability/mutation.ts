@@ -217,7 +217,21 @@ function windows(expr: string): { start: number; end: number; text: string; kind
 
 const splice = (s: string, start: number, end: number, text: string): string => s.slice(0, start) + text + s.slice(end);
 
-export function mutants(rules: Rules, objectivesFile: string, testInterval = '1m'): Mutant[] {
+/** Severities an alert could be mislabelled with (the Watchdog's "none" included). */
+const SEVERITIES = ['critical', 'warning', 'none'] as const;
+
+/**
+ * The mutants of every rule file, whatever file a rule is in:
+ * - alerts: `for:` dropped and tripled (0 -> one test interval), each threshold x1.1 and x0.9
+ *   (0 -> -1), the severity label swapped for each other severity, each range and offset doubled
+ *   and halved, each recorded window (`...:ratio_rate1h`) swapped for its partner in the same
+ *   expression (or, alone, for another recorded window of the same series);
+ * - constants (recording rules whose expression is `vector(N)`: objectives, budgets, the traffic
+ *   floor): N x1.1 and x0.9 (a `:ratio` objective: its error budget 1 - N x1.1 and x0.9), a
+ *   latency objective's `le` moved to the neighbouring buckets, and a flag (`vector(1)` with
+ *   labels: an excluded error type) removed.
+ */
+export function mutants(rules: Rules, testInterval = '1m'): Mutant[] {
   const recorded = new Set(allRules(rules).flatMap(({ rule }) => (rule.record ? [rule.record] : [])));
   const out: Mutant[] = [];
   for (const { ref, rule } of allRules(rules)) {
@@ -228,6 +242,11 @@ export function mutants(rules: Rules, objectivesFile: string, testInterval = '1m
       else {
         out.push({ ref, description: `${where}: for: ${rule.for} dropped`, mutated: { ...rule, for: '0s' } });
         out.push({ ref, description: `${where}: for: ${rule.for} tripled`, mutated: { ...rule, for: duration(forS * 3) } });
+      }
+      const severity = rule.labels?.severity;
+      for (const other of SEVERITIES) {
+        if (severity === undefined || other === severity) continue;
+        out.push({ ref, description: `${where}: severity ${severity} -> ${other}`, mutated: { ...rule, labels: { ...rule.labels, severity: other } } });
       }
       for (const t of thresholds(rule.expr)) {
         const changed = t.value === 0 ? [-1] : [t.value * 1.1, t.value * 0.9];
@@ -261,11 +280,11 @@ export function mutants(rules: Rules, objectivesFile: string, testInterval = '1m
           }
         }
       }
-    } else if (ref.startsWith(`${objectivesFile}#`)) {
+    } else {
       const constant = /^vector\(([\d.]+)\)$/.exec(rule.expr.trim());
       if (!constant) continue;
       const value = Number(constant[1]);
-      if (rule.record?.startsWith('error_type:')) {
+      if (value === 1 && rule.labels && Object.keys(rule.labels).length > 0 && rule.record?.endsWith(':constant')) {
         out.push({ ref, description: `${where}: removed`, mutated: undefined });
         continue;
       }
@@ -297,6 +316,68 @@ export function promtoolPasses(promtool: string, files: readonly string[]): Prom
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ passed: code === 0, output }));
+  });
+}
+
+const toSeconds = (d: string): number => seconds(d);
+
+/** Evaluations times rules: about what a case costs promtool. */
+export function cost(c: Case): number {
+  const times = [...(c.test.alert_rule_test ?? []), ...(c.test.promql_expr_test ?? [])].map((t) => toSeconds(t.eval_time));
+  return (Math.max(0, ...times) / Math.max(1, toSeconds(c.evaluationInterval)) + 1) * c.needs.size;
+}
+
+/** Whether a case reads the mutated rule itself: it checks that alert, or queries that record. */
+function direct(c: Case, m: Mutant, rules: Rules): boolean {
+  const rule = ruleAt(rules, m.ref);
+  if (rule?.alert) return (c.test.alert_rule_test ?? []).some((a) => a.alertname === rule.alert);
+  return rule?.record !== undefined && (c.test.promql_expr_test ?? []).some((p) => metricNames(p.expr).includes(rule.record as string));
+}
+
+function ruleAt(rules: Rules, ref: RuleRef): Rule | undefined {
+  const [file, gi, ri] = ref.split('#');
+  return rules.files.get(file as string)?.groups[Number(gi)]?.rules[Number(ri)];
+}
+
+export interface MutantResult {
+  readonly mutant: Mutant;
+  /** killed: a case failed (its name); survived: every affected case passed; untested: no case reads the rule. */
+  readonly outcome: 'killed' | 'survived' | 'untested';
+  readonly killer?: string;
+  readonly runs: number;
+}
+
+/**
+ * Runs every mutant against the cases that depend on its rule, `parallel` promtool processes at
+ * a time: the cases that check the mutated rule itself first, then the cheapest; the first case
+ * that fails kills the mutant and the rest are not run.
+ */
+export async function runMutants(
+  promtool: string,
+  rules: Rules,
+  cases: readonly Case[],
+  all: readonly Mutant[],
+  dir: string,
+  parallel: number,
+  onResult?: (r: MutantResult) => void,
+): Promise<MutantResult[]> {
+  return pool(all, parallel, async (m, i) => {
+    const affected = cases
+      .filter((c) => c.needs.has(m.ref))
+      .map((c) => ({ c, first: direct(c, m, rules) ? 0 : 1, cost: cost(c) }))
+      .sort((a, b) => a.first - b.first || a.cost - b.cost)
+      .map((x) => x.c);
+    let result: MutantResult = { mutant: m, outcome: affected.length === 0 ? 'untested' : 'survived', runs: 0 };
+    const files = affected.length === 0 ? [] : writeCases(`${dir}/m${i}`, rules, affected, m);
+    for (const [k, file] of files.entries()) {
+      if (!(await promtoolPasses(promtool, [file])).passed) {
+        result = { mutant: m, outcome: 'killed', killer: `${affected[k]?.file}: ${affected[k]?.test.name}`, runs: k + 1 };
+        break;
+      }
+      result = { ...result, runs: k + 1 };
+    }
+    onResult?.(result);
+    return result;
   });
 }
 
