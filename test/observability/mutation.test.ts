@@ -6,7 +6,7 @@
  * bucket, each excluded error type removed) makes some promtool test in prometheus/tests fail.
  * Issue 11: 14 of 14 meaningful mutations (thresholds tripled, windows dropped) passed the old
  * tests. A rule file or a test file added to prometheus/ is mutation-tested without any change
- * here (docs/alerting-rules.md, "Adding a rule").
+ * here (prometheus/README.md, "Adding a rule with its tests").
  *
  * Cost: each case runs against only the rules it depends on, each mutant against only the cases
  * that depend on the rule it changes, and stops at the first case that fails (the cases that
