@@ -16,10 +16,10 @@ export interface ChildApp {
 export async function startChildApp(
   args: readonly string[],
   env: Record<string, string>,
-  { readyLine = 'ready', timeoutMs = 20_000 } = {},
+  { readyLine = 'ready', timeoutMs = 20_000, cwd = REPO_ROOT } = {},
 ): Promise<ChildApp> {
   const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
