@@ -37,7 +37,7 @@ export async function startChildApp(
       }
     };
     child.stdout!.on('data', check);
-    exited.then((code) => {
+    void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`app exited (${code}) before "${readyLine}"; stdout: ${out}; stderr: ${err}`));
     });
