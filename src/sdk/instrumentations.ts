@@ -17,11 +17,10 @@ export function installInstrumentations(
   extra: readonly Instrumentation[] = [],
   httpSettings: HttpInstrumentationSettings = {},
 ): Instrumentation[] {
-  const providers = [...createInstrumentations(disabled), ...extra];
   // OTEL_NODE_DISABLED_INSTRUMENTATIONS=http: no HTTP spans; the route watchers only name those spans.
-  if (disabled.has(HTTP_INSTRUMENTATION_NAME)) return providers;
+  if (disabled.has(HTTP_INSTRUMENTATION_NAME)) return [...createInstrumentations(disabled), ...extra];
   // The one place aimeter constructs HttpInstrumentation: private by default, with the route.
   const http = createHttpInstrumentation(httpSettings);
   watchFastifyRoutes();
-  return [http, new KoaRouteInstrumentation(), ...providers];
+  return [http, new KoaRouteInstrumentation(), ...createInstrumentations(disabled), ...extra];
 }
