@@ -1,7 +1,7 @@
 # The aimeter demo assistant (examples/assistant) for docker-compose.yml.
 FROM node:20-bookworm-slim
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src

@@ -6,20 +6,21 @@
  *
  *   npm run bench                     # the full run (about 5 minutes on 2 cores)
  *   npm run bench -- --quick          # fewer rounds, for trying changes
- *   npm run bench -- --only=scrape    # one part: startup, overhead, processor, scrape, memory
+ *   npm run bench -- --only=scrape    # one part: startup, overhead, processor, scrape, memory, footprint
  *   npm run bench -- --json=FILE      # also write every figure as JSON
  *   npm run bench -- --only=overhead --in-process
  *                                     # target 1 with canned answers instead of loopback HTTP:
  *                                     # the same SDK work without the socket, far less noise
  *
  * The parts: bench/startup/ (start-up, issue 10), bench/overhead/ (target 1),
- * bench/processor.ts (2), bench/scrape.ts (3), bench/memory.ts (4). See docs/performance.md for
- * how each is measured.
+ * bench/processor.ts (2), bench/scrape.ts (3), bench/memory.ts (4), bench/footprint.ts (install
+ * size, issue 10; needs the npm registry). See docs/performance.md for how each is measured.
  */
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runChild } from './lib/stats';
+import type { FootprintResult } from './footprint';
 import type { MemoryResult } from './memory';
 import type { OverheadCell, OverheadResult } from './overhead/index';
 import type { ProcessorResult } from './processor';
@@ -38,6 +39,8 @@ const LIMITS = {
   scrapeMs: 75,
   scrapeSpeedup: 10,
   heapGrowthMB: 10,
+  /** Install footprint (packages and MB): no more than NodeSDK + contrib, which aimeter replaces. */
+  footprintOverNodeSdk: 1,
 };
 
 interface Row {
@@ -188,6 +191,31 @@ function startupRows(r: StartupResult): Row[] {
     });
   }
   return rows;
+}
+
+function footprintRows(r: FootprintResult): Row[] {
+  const ours = r.subjects.find((s) => s.name === 'aimeter')!;
+  const nodeSdk = r.subjects.find((s) => s.name.startsWith('NodeSDK'))!;
+  return (
+    [
+      ['packages', (s: (typeof r.subjects)[number]) => s.packages, 0, ''],
+      ['MB', (s: (typeof r.subjects)[number]) => s.megabytes, 1, ' MB'],
+    ] as const
+  ).map(([what, of, digits, unit]) => ({
+    target: `10 install footprint, ${what}`,
+    figure: `aimeter ${fmt(of(ours), digits)}${unit}`,
+    against: `NodeSDK+contrib ${fmt(of(nodeSdk), digits)}${unit}`,
+    ratio: `${fmt(of(ours) / of(nodeSdk), 2)}x`,
+    limit: `<= ${LIMITS.footprintOverNodeSdk}x`,
+    pass: of(ours) / of(nodeSdk) <= LIMITS.footprintOverNodeSdk,
+  }));
+}
+
+function footprintDetail(r: FootprintResult): string {
+  return [
+    'Install footprint (npm install into an empty app, production dependencies, openai not counted):',
+    table([['subject', 'packages', 'MB', 'installed'], ...r.subjects.map((s) => [s.name, String(s.packages), fmt(s.megabytes, 1), s.specs.map((x) => (x.endsWith('.tgz') ? path.basename(x) : x)).join(' ')])]),
+  ].join('\n');
 }
 
 function startupDetail(r: StartupResult): string {
@@ -346,6 +374,14 @@ async function main(): Promise<void> {
     results.startup = r;
     rows.push(...startupRows(r));
     details.push(startupDetail(r));
+    console.log(' done');
+  }
+  if (want('footprint')) {
+    process.stdout.write('  install footprint ...');
+    const r = await runChild<FootprintResult>(path.join(__dirname, 'footprint.js'), extra, { timeoutMs });
+    results.footprint = r;
+    rows.push(...footprintRows(r));
+    details.push(footprintDetail(r));
     console.log(' done');
   }
   if (want('overhead')) {

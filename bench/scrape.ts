@@ -136,7 +136,7 @@ function buildStore(store: Store, series: number, onRequest: () => void) {
       listen(
         http.createServer((_req, res) => {
           onRequest();
-          registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text));
+          void registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text));
         }),
       ),
   };
@@ -192,7 +192,7 @@ async function measureStore(store: Store, series: number, quick: boolean): Promi
   const monitor = new LoopGapMonitor().start();
   const server = await built.serve();
   const http = await scrapeOverHttp(server.url, scrapes, monitor, firstRequest);
-  await server.close();
+  server.close();
   monitor.stop();
   return { renderMs: median(renders), ...http };
 }

@@ -1,20 +1,24 @@
 /**
- * aimeter's public API. Most apps need none of it: `node --require aimeter/register app.js`
- * (or `--import` for ESM) does everything. Use this module to start in code, to add the
- * metrics processor to your own OpenTelemetry SDK, or to trace calls no SDK patch covers.
+ * aimeter's public API: the whole surface, recorded in etc/aimeter.api.md (api-extractor; `npm
+ * test` fails when this surface changes and the report was not updated: `npm run api`). Most
+ * apps need none of it: `node --require aimeter/register app.js` (or `--import` for ESM) does
+ * everything. Use this module to start and stop in code, to add the metrics processor to your
+ * own OpenTelemetry SDK, to price calls, or to trace calls no SDK patch covers (docs/manual-api.md).
+ * Everything else under src/ is internal and may change in any release.
  */
+
+// Start and stop (what the preload does).
 export { start, current, shutdown, type Aimeter, type StartOptions } from './sdk/start';
+
+// The processor for an OpenTelemetry SDK you set up yourself, and the text of its /metrics.
 export { GenAiMetricsProcessor, type GenAiMetricsProcessorOptions, type PriceLookup } from './processor/genai-metrics-processor';
-export { GenAiMetrics, type GenAiMetricsOptions } from './metrics/genai-metrics';
-export { METRICS, type MetricDefinition } from './metrics/catalog';
-export { prometheusName } from './metrics/prometheus-names';
+export type { GenAiMetrics } from './metrics/genai-metrics';
+export { createExposition, type ExpositionOptions } from './server/exposition';
+
+// Prices and cost.
 export { PriceBook } from './prices/price-book';
 export { computeCost } from './prices/cost';
 export type { ModelPrice, Usage, CostBreakdown } from './prices/types';
-export { createExposition, type ExpositionOptions } from './server/exposition';
-export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './server/metrics-server';
-export { GenAiRecordingSampler } from './sdk/sampler';
-export { GenAiSpan, type GenAiSpanStart, type TokenUsage, type ResponseInfo } from './tracing/genai-span';
-export { Operation, type OperationName } from './semconv/operations';
-export { Provider } from './semconv/providers';
+
+// The manual API and decorators.
 export * from './api/index';

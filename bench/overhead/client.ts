@@ -235,7 +235,6 @@ async function main(): Promise<void> {
   const [mode, baseURL, transport = 'loopback'] = process.argv.slice(2) as [Mode, string, Transport?];
   const instrumentation = setUp(mode);
   // Loaded after the set-up, as under a preload, so that the require hooks patch it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { OpenAI } = require('openai') as typeof import('openai');
   const fetchOption = transport === 'in-process' ? { fetch: await cannedFetch(baseURL) } : {};
   const client = new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0, ...fetchOption });

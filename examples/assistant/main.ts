@@ -2,15 +2,18 @@
  * The aimeter demo: a small voice + agent assistant, run with the aimeter preload
  * (`npm start` = node --require aimeter/register dist/examples/assistant/main.js).
  *
- * Without OPENAI_API_KEY it talks to a bundled fake OpenAI server on 127.0.0.1 (no key, no
- * network); with it, to the real API. A steady trickle of requests hits the app's own HTTP
- * endpoints, so each request is the root span of its agent, LLM, tool and speech spans; each
- * request prints a one-line summary. Metrics: http://127.0.0.1:9464/metrics
+ * By default it talks to a bundled fake OpenAI server on 127.0.0.1 (no key, no network, no
+ * cost), even when OPENAI_API_KEY happens to be exported: the real API, which costs money, is
+ * used only with DEMO_REAL_API=true (and OPENAI_API_KEY), announced on start. A steady trickle
+ * of requests hits the app's own HTTP endpoints, so each request is the root span of its agent,
+ * LLM, tool and speech spans; each request prints a one-line summary. Metrics: http://127.0.0.1:9464/metrics
  *
- * Settings: DEMO_PORT (app port, default 8080), DEMO_INTERVAL_MS (default 1000),
- * DEMO_REQUESTS (stop after this many, default 0 = run until stopped).
+ * Settings: DEMO_PORT (app port, default 8080; a busy port is reported in one line naming it),
+ * DEMO_INTERVAL_MS (default 1000), DEMO_REQUESTS (stop after this many, default 0 = run until
+ * stopped), DEMO_REAL_API (true: the real OpenAI API; default false).
  */
 import express from 'express';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { startFakeOpenAI } from '../fake-provider/openai';
@@ -39,8 +42,49 @@ function intFromEnv(name: string, fallback: number): number {
   return n;
 }
 
+/** A message for the user, not a bug: printed as one line, without a stack, and the demo exits 1. */
+class DemoError extends Error {}
+
+/**
+ * DEMO_REAL_API: the one way to reach the real, paid API. An exported OPENAI_API_KEY alone is
+ * ignored (said once), so running the demo never spends money by accident.
+ */
+function realApiWanted(): boolean {
+  const raw = (process.env.DEMO_REAL_API ?? '').trim().toLowerCase();
+  if (raw !== '' && raw !== 'true' && raw !== 'false') {
+    console.error(`demo: DEMO_REAL_API="${process.env.DEMO_REAL_API}" is not valid: use true or false (using false: the fake provider)`);
+  }
+  const real = raw === 'true';
+  if (real && !process.env.OPENAI_API_KEY) throw new DemoError('demo: DEMO_REAL_API=true needs OPENAI_API_KEY; unset DEMO_REAL_API to use the fake provider');
+  if (real) {
+    console.log('aimeter demo: DEMO_REAL_API=true: calling the REAL OpenAI API with your OPENAI_API_KEY; every request is billed. Stop with Ctrl-C.');
+  } else if (process.env.OPENAI_API_KEY) {
+    console.log('aimeter demo: OPENAI_API_KEY is set but not used: this demo calls its fake provider unless DEMO_REAL_API=true');
+  }
+  return real;
+}
+
+/** Listens on 127.0.0.1:port; a busy port is a DemoError naming DEMO_PORT, not a stack trace. */
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') reject(new DemoError(`demo: port ${port} is in use; set DEMO_PORT to a free port (e.g. DEMO_PORT=${port === 65535 ? 8081 : port + 1} npm start)`));
+      else if (error.code === 'EACCES') reject(new DemoError(`demo: port ${port} is not allowed for this user; set DEMO_PORT to a port above 1023`));
+      else reject(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, '127.0.0.1');
+  });
+}
+
 async function main(): Promise<void> {
-  const real = Boolean(process.env.OPENAI_API_KEY);
+  const real = realApiWanted();
   const fake = real ? undefined : await startFakeOpenAI({ latencyMs: 40, chunkDelayMs: 12 });
   const client = new OpenAI(real ? { maxRetries: 0 } : { apiKey: 'demo', baseURL: fake!.url, maxRetries: 0 });
   const assistant = new Assistant(client, real ? REAL_MODELS : FAKE_MODELS);
@@ -66,8 +110,11 @@ async function main(): Promise<void> {
   handle('/custom', (t) => assistant.reasoningTurn(t, 'unpriced'));
   handle('/burst', (t) => assistant.reasoningTurn(t, 'rate-limited'));
 
-  const server = app.listen(intFromEnv('DEMO_PORT', 8080), '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const server = createServer(app);
+  await listen(server, intFromEnv('DEMO_PORT', 8080)).catch(async (error: unknown) => {
+    await fake?.close();
+    throw error;
+  });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   console.log(`aimeter demo: assistant on ${base} (${real ? 'real OpenAI API' : `fake OpenAI at ${fake!.url}`})`);
   console.log(`aimeter demo: metrics at http://127.0.0.1:${process.env.OTEL_EXPORTER_PROMETHEUS_PORT || 9464}/metrics`);
@@ -97,7 +144,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
+main().catch((error: unknown) => {
+  console.error(error instanceof DemoError ? error.message : error);
   process.exit(1);
 });

@@ -208,7 +208,7 @@ class MessagesCall {
       const call = this;
       apiPromise.asResponse = function (this: unknown, ...args: unknown[]): unknown {
         const result = asResponse.apply(this, args) as PromiseLike<unknown>;
-        if (!result || typeof result.then !== 'function') return result;
+        if (typeof result?.then !== 'function') return result;
         return result.then((response) => {
           swallow(COMPONENT, undefined, () => {
             if (!call.parseStarted && !apiPromise.parsedPromise) call.span.end();
@@ -462,10 +462,6 @@ function serverOf(baseURL: unknown): { address?: string; port?: number } {
   } catch {
     return {};
   }
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 function str(value: unknown): string | undefined {

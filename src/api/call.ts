@@ -233,7 +233,7 @@ function streamHooks(b: CallBehaviour, call: CallHandle, genAi: GenAiSpan): Stre
  */
 function observedIterableProxy<S extends AsyncIterable<unknown>>(stream: S, hooks: StreamHooks<unknown>): S {
   let observed = false;
-  const bound = new WeakMap<Function, Function>();
+  const bound = new WeakMap<object, (...args: unknown[]) => unknown>();
   return new Proxy(stream, {
     get(target, property) {
       if (property === Symbol.asyncIterator) {
@@ -249,7 +249,7 @@ function observedIterableProxy<S extends AsyncIterable<unknown>>(stream: S, hook
       if (typeof value !== 'function' || property === 'constructor') return value;
       let fn = bound.get(value);
       if (fn === undefined) {
-        fn = value.bind(target) as Function;
+        fn = (value as (...args: unknown[]) => unknown).bind(target);
         bound.set(value, fn);
       }
       return fn;

@@ -13,7 +13,6 @@ export function aimeterVersion(): string {
   if (version === undefined) {
     try {
       // dist/src/api/tracer.js -> package root.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const pkg = require('../../../package.json') as { name?: unknown; version?: unknown };
       version = pkg.name === 'aimeter' && typeof pkg.version === 'string' ? pkg.version : 'unknown';
     } catch {

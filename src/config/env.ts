@@ -21,6 +21,13 @@ export type SamplerName =
 
 /** Short names accepted by OTEL_NODE_DISABLED_INSTRUMENTATIONS (instrumentations/index.ts registers them). */
 export const INSTRUMENTATION_NAMES = ['openai', 'anthropic', 'deepgram', 'elevenlabs'] as const;
+/**
+ * OpenTelemetry's short name for @opentelemetry/instrumentation-http (its package name without
+ * the `@opentelemetry/instrumentation-` prefix, as NodeSDK's OTEL_NODE_DISABLED_INSTRUMENTATIONS
+ * takes it): no HTTP client or server spans, and so no trace context sent on outgoing requests.
+ */
+export const HTTP_INSTRUMENTATION_NAME = 'http';
+const DISABLEABLE_INSTRUMENTATIONS = [HTTP_INSTRUMENTATION_NAME, ...INSTRUMENTATION_NAMES] as const;
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 const SAMPLERS: readonly SamplerName[] = [
@@ -76,7 +83,7 @@ export interface AimeterConfig {
   readonly openaiStreamUsage: boolean;
   /** OTEL_INSTRUMENTATION_GENAI_PROPAGATE_TRACE_CONTEXT=true: send trace context to AI provider hosts too (default false). */
   readonly propagateTraceContextToGenAi: boolean;
-  /** OTEL_NODE_DISABLED_INSTRUMENTATIONS: comma list of instrumentation short names to skip. */
+  /** OTEL_NODE_DISABLED_INSTRUMENTATIONS: comma list of instrumentation short names to skip (`http` and INSTRUMENTATION_NAMES). */
   readonly disabledInstrumentations: ReadonlySet<string>;
   /** AIMETER_SHUTDOWN_TIMEOUT (ms, default 1000): how long shutdown waits for the last exports. */
   readonly shutdownTimeoutMs: number;
@@ -113,7 +120,7 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
     maxSeriesPerMetric: p.int('AIMETER_MAX_SERIES_PER_METRIC', 2000, 1, 1_000_000),
     openaiStreamUsage: p.bool('AIMETER_OPENAI_STREAM_USAGE', false),
     propagateTraceContextToGenAi: p.bool('OTEL_INSTRUMENTATION_GENAI_PROPAGATE_TRACE_CONTEXT', false),
-    disabledInstrumentations: p.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, [], false),
+    disabledInstrumentations: p.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS', DISABLEABLE_INSTRUMENTATIONS, [], false),
     shutdownTimeoutMs: p.int('AIMETER_SHUTDOWN_TIMEOUT', 1000, 0, 600_000, ' of milliseconds'),
   };
   // Applied by the OpenTelemetry SDK and exporters themselves; checked here so a typo is told.

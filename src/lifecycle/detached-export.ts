@@ -47,7 +47,7 @@ export function detachRetryTimers(exporter: object): boolean {
   const inner = transport._transport;
   transport.retry = (data, timeoutMillis, inMillis) =>
     new Promise((resolve, reject) => {
-      setTimeout(() => inner.send(data, timeoutMillis).then(resolve, reject), inMillis).unref();
+      setTimeout(() => void inner.send(data, timeoutMillis).then(resolve, reject), inMillis).unref();
     });
   return true;
 }

@@ -4,7 +4,9 @@
  * SDK, are loaded only when selected (start-up cost, docs/performance.md). The endpoint URL
  * comes from the parsed config; headers, timeout and TLS variables are read by each exporter.
  * Every OTLP exporter is detached from the event loop (lifecycle/delivery.ts): an export never
- * keeps a finished app alive.
+ * keeps a finished app alive. The gRPC exporters are optional peer dependencies (optional-peer.ts):
+ * when one is selected but not installed, that signal is not exported and one warning names the
+ * package to install; the app runs on.
  */
 import type { MetricProducer, MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 // From sdk-trace-node, which re-exports them: the one copy of the trace SDK the provider uses.
@@ -12,12 +14,15 @@ import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type Span
 import type { AimeterConfig, OtlpSignalConfig, TracesExporter } from '../config/env';
 import { DetachedExporter, type DeliveryLedger } from '../lifecycle/delivery';
 import { detachRetryTimers, detachedAgentFactory } from '../lifecycle/detached-export';
+import { warn } from '../internal/log';
+import { MissingPeerDependencyError, requireOptionalPeer } from './optional-peer';
 
 export function traceProcessorsFor(exporters: ReadonlySet<TracesExporter>, otlp: OtlpSignalConfig, ledger: DeliveryLedger): SpanProcessor[] {
   const processors: SpanProcessor[] = [];
   if (exporters.has('console')) processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
-  if (exporters.has('otlp')) {
-    const exporter = new DetachedExporter(otlpSpanExporter(otlp), (spans) => spans.length, MAX_QUEUED_SPANS, 'span-export');
+  const inner = exporters.has('otlp') ? unlessPeerMissing(() => otlpSpanExporter(otlp)) : undefined;
+  if (inner) {
+    const exporter = new DetachedExporter(inner, (spans) => spans.length, MAX_QUEUED_SPANS, 'span-export');
     processors.push(ledger.trackSpans(new BatchSpanProcessor(exporter), exporter as DetachedExporter<unknown>));
   }
   return processors;
@@ -37,10 +42,25 @@ function detached<E extends object>(exporter: E): E {
   return exporter;
 }
 
+/** An exporter whose optional peer is missing: undefined and one warning (never a throw into the app). */
+function unlessPeerMissing<E>(create: () => E): E | undefined {
+  try {
+    return create();
+  } catch (error) {
+    if (!(error instanceof MissingPeerDependencyError)) throw error;
+    warn(`${error.message} (until then, this signal is not exported)`);
+    return undefined;
+  }
+}
+
+const GRPC = 'OTEL_EXPORTER_OTLP_PROTOCOL=grpc';
+
 function otlpSpanExporter({ protocol, url }: OtlpSignalConfig): SpanExporter {
   switch (protocol) {
-    case 'grpc':
-      return new (require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter({ url });
+    case 'grpc': {
+      const grpc = requireOptionalPeer('@opentelemetry/exporter-trace-otlp-grpc', GRPC, () => require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc'));
+      return new grpc.OTLPTraceExporter({ url });
+    }
     case 'http/json':
       return detached(new (require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(httpOptions(url)));
     default:
@@ -50,8 +70,10 @@ function otlpSpanExporter({ protocol, url }: OtlpSignalConfig): SpanExporter {
 
 function otlpMetricExporter({ protocol, url }: OtlpSignalConfig): PushMetricExporter {
   switch (protocol) {
-    case 'grpc':
-      return new (require('@opentelemetry/exporter-metrics-otlp-grpc') as typeof import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter({ url });
+    case 'grpc': {
+      const grpc = requireOptionalPeer('@opentelemetry/exporter-metrics-otlp-grpc', GRPC, () => require('@opentelemetry/exporter-metrics-otlp-grpc') as typeof import('@opentelemetry/exporter-metrics-otlp-grpc'));
+      return new grpc.OTLPMetricExporter({ url });
+    }
     case 'http/json':
       return detached(new (require('@opentelemetry/exporter-metrics-otlp-http') as typeof import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(httpOptions(url)));
     default:
@@ -93,7 +115,8 @@ type ReaderConfig = Pick<AimeterConfig, 'metricsExporters' | 'otlpMetrics' | 'me
  */
 export function metricReadersFor(config: ReaderConfig, ledger: DeliveryLedger, producers: () => MetricProducer[] = () => []): MetricReader[] {
   const readers: MetricReader[] = [];
-  if (config.metricsExporters.has('otlp')) readers.push(periodicReader(detachedMetricExporter(otlpMetricExporter(config.otlpMetrics), ledger), config, producers()));
+  const otlp = config.metricsExporters.has('otlp') ? unlessPeerMissing(() => otlpMetricExporter(config.otlpMetrics)) : undefined;
+  if (otlp) readers.push(periodicReader(detachedMetricExporter(otlp, ledger), config, producers()));
   if (config.metricsExporters.has('console')) {
     const { ConsoleMetricExporter } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
     readers.push(periodicReader(new ConsoleMetricExporter(), config, producers()));

@@ -7,6 +7,7 @@
  */
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { createInstrumentations } from '../../instrumentations';
+import { HTTP_INSTRUMENTATION_NAME } from '../config/env';
 import { watchFastifyRoutes } from '../http/fastify-route';
 import { KoaRouteInstrumentation } from '../http/koa-route';
 import { createHttpInstrumentation, type HttpInstrumentationSettings } from './http-instrumentation';
@@ -16,6 +17,8 @@ export function installInstrumentations(
   extra: readonly Instrumentation[] = [],
   httpSettings: HttpInstrumentationSettings = {},
 ): Instrumentation[] {
+  // OTEL_NODE_DISABLED_INSTRUMENTATIONS=http: no HTTP spans; the route watchers only name those spans.
+  if (disabled.has(HTTP_INSTRUMENTATION_NAME)) return [...createInstrumentations(disabled), ...extra];
   // The one place aimeter constructs HttpInstrumentation: private by default, with the route.
   const http = createHttpInstrumentation(httpSettings);
   watchFastifyRoutes();

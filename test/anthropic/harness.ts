@@ -20,7 +20,6 @@ export const MODES: readonly Mode[] = ['v0-own', 'v0-native', 'v1-own', 'v1-nati
 const REPO = path.resolve(__dirname, '..', '..', '..');
 export const FIXTURE_V0 = path.join(REPO, 'test', 'fixtures', 'anthropic-v0');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Sdk = any;
 
 /** Loads the SDK (after setupTelemetry, so the require hook patches it). */

@@ -31,9 +31,7 @@ after(async () => {
 });
 
 apiPromiseCases({
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   openai: () => new (require('openai').OpenAI)({ apiKey: 'sk-test', baseURL: openaiFake.url, maxRetries: 0 }),
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   anthropic: () => new (require('@anthropic-ai/sdk').Anthropic)({ apiKey: 'test-key', baseURL: anthropicFake.url, maxRetries: 0 }),
   manualSpans: () => exporter.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'aimeter'),
   reset: () => exporter.reset(),

@@ -22,11 +22,9 @@ after(async () => {
 });
 
 apiPromiseCases({
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   openai: () => new (require('openai').OpenAI)({ apiKey: 'sk-test', baseURL: openaiFake.url, maxRetries: 0 }),
   // The SDK's own tracing off: without aimeter's instrumentation nothing would complete its span.
   anthropic: () =>
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     new (require('@anthropic-ai/sdk').Anthropic)({ apiKey: 'test-key', baseURL: anthropicFake.url, maxRetries: 0, openTelemetry: false }),
   manualSpans: () => telemetry.exporter.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'aimeter'),
   reset: () => telemetry.exporter.reset(),

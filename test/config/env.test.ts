@@ -118,9 +118,9 @@ const CASES: Record<string, Case> = {
   },
   OTEL_NODE_DISABLED_INSTRUMENTATIONS: {
     invalid: ['opneai', 'open-ai', 'langchain'],
-    accepted: /use a comma list of openai, anthropic, deepgram, elevenlabs/,
+    accepted: /use a comma list of http, openai, anthropic, deepgram, elevenlabs/,
     read: (c) => list(c.disabledInstrumentations),
-    valid: [['OpenAI', 'openai'], ['openai, deepgram', 'deepgram,openai']],
+    valid: [['OpenAI', 'openai'], ['openai, deepgram', 'deepgram,openai'], ['http', 'http'], ['HTTP,openai', 'http,openai']],
   },
   OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: {
     invalid: ['maybe', 'yes', '1'],

@@ -4,7 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as net from 'node:net';
 import * as path from 'node:path';
+import { startFakeOpenAI, type FakeOpenAI } from '../../examples/fake-provider/openai';
 import { METRICS } from '../../src/metrics/catalog';
 import { prometheusName } from '../../src/metrics/prometheus-names';
 import { parseExposition } from '../helpers/exposition';
@@ -48,4 +52,106 @@ test('the demo fills every metric family and prints a summary per request', asyn
   } finally {
     app.child.kill('SIGTERM');
   }
+});
+
+/** Waits until `app`'s stdout has a line matching `line`. */
+async function untilLine(app: { stdout(): string; stderr(): string }, line: RegExp, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!app.stdout().split('\n').some((l) => line.test(l))) {
+    assert.ok(Date.now() < deadline, `no line ${line} in time; stdout: ${app.stdout()} stderr: ${app.stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('a busy demo port: one line naming DEMO_PORT, no stack trace, exit code 1', async () => {
+  const busy = net.createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  const port = (busy.address() as net.AddressInfo).port;
+  try {
+    const child = spawn(process.execPath, ['--require', 'aimeter/register', DEMO], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DEMO_PORT: String(port), OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()), OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OPENAI_API_KEY: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.resume();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 1);
+    assert.deepEqual(stderr.trim().split('\n'), [`demo: port ${port} is in use; set DEMO_PORT to a free port (e.g. DEMO_PORT=${port + 1} npm start)`]);
+  } finally {
+    busy.close();
+  }
+});
+
+test('an exported OPENAI_API_KEY alone is not used: the fake provider answers, the "real" one sees nothing', async () => {
+  // A stand-in for api.openai.com on loopback (the OpenAI SDK honours OPENAI_BASE_URL): records what reaches it.
+  const real: FakeOpenAI = await startFakeOpenAI();
+  const app = await startChildApp(
+    ['--require', 'aimeter/register', DEMO],
+    {
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      DEMO_PORT: String(await freePort()),
+      DEMO_INTERVAL_MS: '10',
+      DEMO_REQUESTS: '3',
+      OPENAI_API_KEY: 'sk-exported-by-accident',
+      OPENAI_BASE_URL: real.url,
+    },
+    { readyLine: '', timeoutMs: 30_000 },
+  );
+  try {
+    await untilLine(app, /^aimeter demo: done$/);
+    assert.match(app.stdout(), /^aimeter demo: OPENAI_API_KEY is set but not used: this demo calls its fake provider unless DEMO_REAL_API=true$/m);
+    assert.match(app.stdout(), /^aimeter demo: assistant on http:\/\/127\.0\.0\.1:\d+ \(fake OpenAI at http:\/\/127\.0\.0\.1:\d+/m);
+    assert.equal(app.stdout().split('\n').filter((l) => /^\/\w+\s+ok\s/.test(l)).length, 3);
+    assert.equal(real.requests.length, 0);
+  } finally {
+    app.child.kill('SIGTERM');
+    await real.close();
+  }
+});
+
+test('DEMO_REAL_API=true: announced on start, and the calls go to the real API (here a loopback stand-in)', async () => {
+  // A stand-in for api.openai.com on loopback (the OpenAI SDK honours OPENAI_BASE_URL): records what reaches it.
+  const real: FakeOpenAI = await startFakeOpenAI();
+  const app = await startChildApp(
+    ['--require', 'aimeter/register', DEMO],
+    {
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      DEMO_PORT: String(await freePort()),
+      DEMO_INTERVAL_MS: '10',
+      DEMO_REQUESTS: '3',
+      DEMO_REAL_API: 'true',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: real.url,
+    },
+    { readyLine: '', timeoutMs: 30_000 },
+  );
+  try {
+    await untilLine(app, /^aimeter demo: done$/);
+    const lines = app.stdout().split('\n');
+    assert.match(lines[0]!, /^aimeter demo: DEMO_REAL_API=true: calling the REAL OpenAI API with your OPENAI_API_KEY; every request is billed/);
+    assert.match(app.stdout(), /^aimeter demo: assistant on http:\/\/127\.0\.0\.1:\d+ \(real OpenAI API\)$/m);
+    assert.ok(real.requests.length >= 3, `the real API got ${real.requests.length} requests`);
+    assert.ok(real.requests.every((r) => r.headers.authorization === 'Bearer sk-test'));
+  } finally {
+    app.child.kill('SIGTERM');
+    await real.close();
+  }
+});
+
+test('DEMO_REAL_API=true without OPENAI_API_KEY: one line, exit code 1', async () => {
+  const child = spawn(process.execPath, ['--require', 'aimeter/register', DEMO], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DEMO_REAL_API: 'true', OPENAI_API_KEY: '', DEMO_PORT: String(await freePort()), OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()), OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.resume();
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 1);
+  assert.deepEqual(stderr.trim().split('\n'), ['demo: DEMO_REAL_API=true needs OPENAI_API_KEY; unset DEMO_REAL_API to use the fake provider']);
 });

@@ -16,10 +16,10 @@ export interface ChildApp {
 export async function startChildApp(
   args: readonly string[],
   env: Record<string, string>,
-  { readyLine = 'ready', timeoutMs = 20_000 } = {},
+  { readyLine = 'ready', timeoutMs = 20_000, cwd = REPO_ROOT } = {},
 ): Promise<ChildApp> {
   const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -37,7 +37,7 @@ export async function startChildApp(
       }
     };
     child.stdout!.on('data', check);
-    exited.then((code) => {
+    void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`app exited (${code}) before "${readyLine}"; stdout: ${out}; stderr: ${err}`));
     });

@@ -151,7 +151,7 @@ const PENDING_RULES = [RULES.availabilityBudgetRemaining, RULES.latencyBudgetRem
 const isPending = (expr: string) => PENDING_RULES.some((r) => expr.includes(r));
 
 async function labelValues(selector: string, label: string): Promise<string[]> {
-  const res = await fetch(`${prometheusUrl}/api/v1/label/${label}/values?${new URLSearchParams({ 'match[]': selector })}`);
+  const res = await fetch(`${prometheusUrl}/api/v1/label/${label}/values?${new URLSearchParams({ 'match[]': selector }).toString()}`);
   const body = (await res.json()) as ApiResponse<string[]>;
   if (body.status !== 'success') throw new Error(`label_values(${selector}, ${label}): ${body.error}`);
   return body.data.filter((v) => v !== '');

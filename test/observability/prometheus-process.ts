@@ -68,7 +68,7 @@ export async function startPrometheus(
   return {
     url,
     async get<T>(path: string, params: Record<string, string> = {}): Promise<T> {
-      const res = await fetch(`${url}${path}?${new URLSearchParams(params)}`);
+      const res = await fetch(`${url}${path}?${new URLSearchParams(params).toString()}`);
       const body = (await res.json()) as { status: string; data: T; error?: string };
       if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? res.status}`);
       return body.data;

@@ -50,7 +50,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const telemetry = setupTelemetry({ instrumentations: list, prices: PriceBook.load() });
   const fake = await startFakeOpenAI({ chunkDelayMs: 3, ...options.fake });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = options.fixture ? require(require.resolve('openai', { paths: [options.fixture] })) : require('openai');
   return {
     telemetry,

@@ -11,7 +11,6 @@ import { startHarness, waitForSpans, type Harness } from './harness';
 
 // Loaded before any instrumentation exists: the SDK's own methods. (The harness later loads
 // `openai`, which uses this very module.)
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { APIPromise } = require('openai/core/api-promise');
 const HOOKED = ['parse', '_thenUnwrap', 'asResponse'] as const;
 const ORIGINALS = Object.fromEntries(HOOKED.map((key) => [key, APIPromise.prototype[key]]));

@@ -141,7 +141,7 @@ test('v4: embeddings, responses, transcription and speech', async () => {
   assert.equal(v.r, 'Fake reply to: Hello there');
   assert.equal(v.audioBytes, Math.round((19 / 20) * 16000));
   const spans = await waitForSpans(h, 4);
-  const byOp = Object.fromEntries(spans.map((s) => [s.attributes['gen_ai.operation.name'] + '/' + s.attributes['gen_ai.request.model'], s.attributes]));
+  const byOp = Object.fromEntries(spans.map((s) => [`${String(s.attributes['gen_ai.operation.name'])}/${String(s.attributes['gen_ai.request.model'])}`, s.attributes]));
   assert.equal(byOp['embeddings/text-embedding-3-small']!['gen_ai.usage.input_tokens'], 3);
   assert.equal(byOp['chat/gpt-4o-mini']!['gen_ai.usage.output_tokens'], 5);
   assert.equal(byOp['speech_to_text/whisper-1']!['aimeter.speech.audio.duration'], 2);

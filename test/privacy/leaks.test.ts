@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startFakeAnthropic, type FakeAnthropic } from '../../examples/fake-provider/anthropic';
 import { startFakeDeepgram } from '../../examples/fake-provider/deepgram';
@@ -89,7 +90,6 @@ before(async () => {
   });
   // The HTTP instrumentation patches node:http when it is next required (as an app's first
   // require after the preload does); this file imported it before start().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('http');
   assert.ok(started, 'aimeter started');
   aimeter = started;
@@ -112,12 +112,11 @@ after(async () => {
 });
 
 function errorSpans(): ReadableSpan[] {
-  return exporter.getFinishedSpans().filter((s) => s.attributes['gen_ai.operation.name'] !== undefined && s.status.code === 2);
+  return exporter.getFinishedSpans().filter((s) => s.attributes['gen_ai.operation.name'] !== undefined && s.status.code === SpanStatusCode.ERROR);
 }
 
 test('openai: a 400 quoting the prompt leaves no prompt in spans, metrics or logs', async () => {
   exporter.reset();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { OpenAI } = require('openai');
   const client = new OpenAI({ apiKey: 'sk-test', baseURL: openaiFake.url, maxRetries: 0 });
   const messages = [{ role: 'user', content: `please summarise ${PROMPT}` }];
@@ -136,9 +135,7 @@ test('openai: a 400 quoting the prompt leaves no prompt in spans, metrics or log
 
 test('anthropic: a 400 quoting the prompt, on the SDK span (1.x) and on aimeter span (0.x, tracing off)', async () => {
   exporter.reset();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const v1 = require('@anthropic-ai/sdk');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const v0 = require(require.resolve('@anthropic-ai/sdk', { paths: [FIXTURE_V0] }));
   const body = { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: `[scenario:invalid_prompt] ${PROMPT}` }] };
   const native = new v1.Anthropic({ apiKey: 'test-key', baseURL: anthropicFake.url, maxRetries: 0 });
@@ -163,9 +160,7 @@ test('deepgram and elevenlabs: errors whose body quotes the input are not on the
   const deepgram = await startFakeDeepgram();
   const elevenlabs = await startFakeElevenLabs();
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { DeepgramClient } = require('@deepgram/sdk');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ElevenLabsClient } = require('@elevenlabs/elevenlabs-js');
     const url = `https://example.com/${PROMPT}.wav`;
     deepgram.failNext({ status: 400, body: { err_code: 'Bad Request', err_msg: `Bad Request: could not fetch ${url}` } });
@@ -216,18 +211,17 @@ test('HTTP: query-string values of incoming and outgoing requests are redacted, 
       .on('error', reject);
   });
   // openai 4.x sends through node:http (node-fetch), so its requests are HTTP spans too.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const v4 = require(require.resolve('openai', { paths: [V4_FIXTURE] }));
   const client = new v4.OpenAI({ apiKey: 'sk-test', baseURL: openaiFake.url, maxRetries: 0 });
   await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, { query: { api_key: KEY } });
   await settle();
   const spans = exporter.getFinishedSpans();
-  const server = spans.find((s) => s.kind === 1 && s.attributes['url.path'] === '/search');
+  const server = spans.find((s) => s.kind === SpanKind.SERVER && s.attributes['url.path'] === '/search');
   assert.ok(server, 'the incoming request has a span');
   assert.equal(server.attributes['url.query'], 'q=REDACTED&api_key=REDACTED');
-  const client1 = spans.find((s) => s.kind === 2 && String(s.attributes['url.full']).includes('/search'));
+  const client1 = spans.find((s) => s.kind === SpanKind.CLIENT && String(s.attributes['url.full']).includes('/search'));
   assert.equal(client1?.attributes['url.full'], `http://127.0.0.1:${appPort}/search?q=REDACTED&api_key=REDACTED`);
-  const client2 = spans.find((s) => s.kind === 2 && String(s.attributes['url.full']).includes('/chat/completions'));
+  const client2 = spans.find((s) => s.kind === SpanKind.CLIENT && String(s.attributes['url.full']).includes('/chat/completions'));
   assert.equal(client2?.attributes['url.full'], `http://127.0.0.1:${openaiFake.port}/v1/chat/completions?api_key=REDACTED`);
   assertNoMarkers('spans', spansText());
   assertNoMarkers('/metrics', await aimeter.metricsText());

@@ -21,7 +21,7 @@ test('under the preload, exported spans, /metrics and the logs hold no prompt an
     PROMPT_MARKER: PROMPT,
     KEY_MARKER: KEY,
   }, { timeoutMs: 60_000 });
-  let metrics = '';
+  let metrics: string;
   try {
     metrics = (await scrape(port)).body;
   } finally {

@@ -29,7 +29,6 @@ before(async () => {
   const started = start({ env: { OTEL_TRACES_EXPORTER: 'none' }, serveMetrics: false });
   // The HTTP instrumentation patches node:http when it is next required (as an app's first
   // require after the preload does); this file imported it before start().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('http');
   assert.ok(started);
   aimeter = started;
@@ -79,11 +78,8 @@ const loopback = ((_host: string, options: { all?: boolean }, callback: (...args
   else callback(null, '127.0.0.1', 4);
 }) as unknown as LookupFunction;
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadAnthropic = () => require('@anthropic-ai/sdk');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadOpenAIv4 = () => require(require.resolve('openai', { paths: [V4_FIXTURE] }));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadOpenAI = () => require('openai');
 
 async function callProviders(): Promise<void> {

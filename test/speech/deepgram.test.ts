@@ -14,7 +14,6 @@ import { assertClose, describeError, durationSeconds, onlySpan, thrown } from '.
 
 // The instrumentation hooks `require` when constructed: load the SDK after it.
 const instrumentation = new DeepgramInstrumentation();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdk = require('@deepgram/sdk') as typeof import('@deepgram/sdk');
 const { DeepgramClient, DeepgramError, DeepgramTimeoutError } = sdk;
 

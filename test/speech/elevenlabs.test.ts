@@ -17,7 +17,6 @@ import { assertClose, describeError, durationSeconds, onlySpan, thrown } from '.
 
 // The instrumentation hooks `require` when constructed: load the SDK after it.
 const instrumentation = new ElevenLabsInstrumentation();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdk = require('@elevenlabs/elevenlabs-js') as typeof import('@elevenlabs/elevenlabs-js');
 const { ElevenLabsClient, ElevenLabsError, ElevenLabs } = sdk;
 

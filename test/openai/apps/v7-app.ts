@@ -1,6 +1,5 @@
 // Run under Node 24 with `--require aimeter/register` by node24-openai7.test.ts: openai 7.x from
 // test/fixtures/openai-v7, instrumented, with chat (plain + stream), responses and embeddings.
-/* eslint-disable @typescript-eslint/no-require-imports */
 import path from 'node:path';
 
 const fixture = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'openai-v7');
