@@ -80,6 +80,20 @@ export interface AimeterConfig {
   readonly disabledInstrumentations: ReadonlySet<string>;
   /** AIMETER_SHUTDOWN_TIMEOUT (ms, default 1000): how long shutdown waits for the last exports. */
   readonly shutdownTimeoutMs: number;
+  /** AIMETER_CLUSTER_COLLECT_TIMEOUT_MS (default 1000): how long a cluster primary's scrape waits for its workers' series. */
+  readonly clusterCollectTimeoutMs: number;
+  /** What process managers set in a process's environment (src/processes/role.ts reads it). */
+  readonly processHints: ProcessHints;
+}
+
+/**
+ * Variables that the process managers set, not the user: read as given, never warned about.
+ */
+export interface ProcessHints {
+  /** PM2 runs this process (pm_id is set): its NODE_APP_INSTANCE, 0 when absent. */
+  readonly pm2Instance: number | undefined;
+  /** npm_execpath: the package manager CLI that started this process or one of its parents. */
+  readonly packageManagerExecpath: string | undefined;
 }
 
 export interface ParsedConfig {
@@ -115,6 +129,8 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
     propagateTraceContextToGenAi: p.bool('OTEL_INSTRUMENTATION_GENAI_PROPAGATE_TRACE_CONTEXT', false),
     disabledInstrumentations: p.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS', INSTRUMENTATION_NAMES, [], false),
     shutdownTimeoutMs: p.int('AIMETER_SHUTDOWN_TIMEOUT', 1000, 0, 600_000, ' of milliseconds'),
+    clusterCollectTimeoutMs: p.int('AIMETER_CLUSTER_COLLECT_TIMEOUT_MS', 1000, 1, 60_000, ' of milliseconds'),
+    processHints: processHints(p),
   };
   // Applied by the OpenTelemetry SDK and exporters themselves; checked here so a typo is told.
   p.keyValues('OTEL_RESOURCE_ATTRIBUTES');
@@ -122,6 +138,14 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
   p.keyValues('OTEL_EXPORTER_OTLP_TRACES_HEADERS');
   p.keyValues('OTEL_EXPORTER_OTLP_METRICS_HEADERS');
   return { config, problems: p.problems };
+}
+
+function processHints(p: EnvReader): ProcessHints {
+  const instance = p.raw('NODE_APP_INSTANCE');
+  return {
+    pm2Instance: p.raw('pm_id') === undefined ? undefined : instance !== undefined && /^\d{1,5}$/.test(instance) ? Number(instance) : 0,
+    packageManagerExecpath: p.raw('npm_execpath'),
+  };
 }
 
 function otlpSignal(
