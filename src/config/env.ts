@@ -90,7 +90,11 @@ export interface AimeterConfig {
  * Variables that the process managers set, not the user: read as given, never warned about.
  */
 export interface ProcessHints {
-  /** PM2 runs this process (pm_id is set): its NODE_APP_INSTANCE, 0 when absent. */
+  /**
+   * PM2 runs this process (pm_id or pm2_env is set): its instance number, 0 when absent. In
+   * cluster mode PM2 passes the app's variables as the JSON `pm2_env` and copies them into
+   * process.env only after the preload has run, so the number is read from there too.
+   */
   readonly pm2Instance: number | undefined;
   /** npm_execpath: the package manager CLI that started this process or one of its parents. */
   readonly packageManagerExecpath: string | undefined;
@@ -141,11 +145,26 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
 }
 
 function processHints(p: EnvReader): ProcessHints {
-  const instance = p.raw('NODE_APP_INSTANCE');
+  const pm2Env = p.raw('pm2_env');
+  const underPm2 = p.raw('pm_id') !== undefined || pm2Env !== undefined;
+  const instance = p.raw('NODE_APP_INSTANCE') ?? pm2InstanceOf(pm2Env);
   return {
-    pm2Instance: p.raw('pm_id') === undefined ? undefined : instance !== undefined && /^\d{1,5}$/.test(instance) ? Number(instance) : 0,
+    pm2Instance: underPm2 ? (instance !== undefined && /^\d{1,5}$/.test(instance) ? Number(instance) : 0) : undefined,
     packageManagerExecpath: p.raw('npm_execpath'),
   };
+}
+
+/** The instance number in PM2's `pm2_env` JSON (under its `instance_var`, NODE_APP_INSTANCE by default). */
+function pm2InstanceOf(pm2Env: string | undefined): string | undefined {
+  if (pm2Env === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(pm2Env) as Record<string, unknown>;
+    const name = typeof parsed.instance_var === 'string' ? parsed.instance_var : 'NODE_APP_INSTANCE';
+    const value = parsed[name];
+    return typeof value === 'number' || typeof value === 'string' ? String(value) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function otlpSignal(

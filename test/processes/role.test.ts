@@ -60,6 +60,9 @@ test('roles: threads, PM2 instances, cluster workers, main; PM2 instances serve 
   assert.equal(metricsPortFor(pm2, 9464), 9466);
   assert.equal(metricsPortFor(pm2, 0), 0, 'port 0 (any free port) stays 0');
   assert.deepEqual(processRole(hints({ pm_id: '0' }), main, app), { kind: 'pm2-instance', instance: 0 });
+  // PM2 cluster mode: only the pm2_env JSON is in the environment while the preload runs.
+  assert.deepEqual(processRole(hints({ pm2_env: JSON.stringify({ instance_var: 'NODE_APP_INSTANCE', NODE_APP_INSTANCE: 1, pm_id: 4 }) }), worker, app), { kind: 'pm2-instance', instance: 1 });
+  assert.deepEqual(processRole(hints({ pm2_env: '{not json' }), worker, app), { kind: 'pm2-instance', instance: 0 });
   assert.deepEqual(processRole(hints({}), main, app), { kind: 'main' });
   assert.equal(metricsPortFor({ kind: 'main' }, 9464), 9464);
 });
