@@ -87,6 +87,24 @@ export interface AimeterConfig {
   readonly disabledInstrumentations: ReadonlySet<string>;
   /** AIMETER_SHUTDOWN_TIMEOUT (ms, default 1000): how long shutdown waits for the last exports. */
   readonly shutdownTimeoutMs: number;
+  /** AIMETER_CLUSTER_COLLECT_TIMEOUT_MS (default 1000): how long a cluster primary's scrape waits for its workers' series. */
+  readonly clusterCollectTimeoutMs: number;
+  /** What process managers set in a process's environment (src/processes/role.ts reads it). */
+  readonly processHints: ProcessHints;
+}
+
+/**
+ * Variables that the process managers set, not the user: read as given, never warned about.
+ */
+export interface ProcessHints {
+  /**
+   * PM2 runs this process (pm_id or pm2_env is set): its instance number, 0 when absent. In
+   * cluster mode PM2 passes the app's variables as the JSON `pm2_env` and copies them into
+   * process.env only after the preload has run, so the number is read from there too.
+   */
+  readonly pm2Instance: number | undefined;
+  /** npm_execpath: the package manager CLI that started this process or one of its parents. */
+  readonly packageManagerExecpath: string | undefined;
 }
 
 export interface ParsedConfig {
@@ -122,6 +140,8 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
     propagateTraceContextToGenAi: p.bool('OTEL_INSTRUMENTATION_GENAI_PROPAGATE_TRACE_CONTEXT', false),
     disabledInstrumentations: p.list('OTEL_NODE_DISABLED_INSTRUMENTATIONS', DISABLEABLE_INSTRUMENTATIONS, [], false),
     shutdownTimeoutMs: p.int('AIMETER_SHUTDOWN_TIMEOUT', 1000, 0, 600_000, ' of milliseconds'),
+    clusterCollectTimeoutMs: p.int('AIMETER_CLUSTER_COLLECT_TIMEOUT_MS', 1000, 1, 60_000, ' of milliseconds'),
+    processHints: processHints(p),
   };
   // Applied by the OpenTelemetry SDK and exporters themselves; checked here so a typo is told.
   p.keyValues('OTEL_RESOURCE_ATTRIBUTES');
@@ -129,6 +149,29 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
   p.keyValues('OTEL_EXPORTER_OTLP_TRACES_HEADERS');
   p.keyValues('OTEL_EXPORTER_OTLP_METRICS_HEADERS');
   return { config, problems: p.problems };
+}
+
+function processHints(p: EnvReader): ProcessHints {
+  const pm2Env = p.raw('pm2_env');
+  const underPm2 = p.raw('pm_id') !== undefined || pm2Env !== undefined;
+  const instance = p.raw('NODE_APP_INSTANCE') ?? pm2InstanceOf(pm2Env);
+  return {
+    pm2Instance: underPm2 ? (instance !== undefined && /^\d{1,5}$/.test(instance) ? Number(instance) : 0) : undefined,
+    packageManagerExecpath: p.raw('npm_execpath'),
+  };
+}
+
+/** The instance number in PM2's `pm2_env` JSON (under its `instance_var`, NODE_APP_INSTANCE by default). */
+function pm2InstanceOf(pm2Env: string | undefined): string | undefined {
+  if (pm2Env === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(pm2Env) as Record<string, unknown>;
+    const name = typeof parsed.instance_var === 'string' ? parsed.instance_var : 'NODE_APP_INSTANCE';
+    const value = parsed[name];
+    return typeof value === 'number' || typeof value === 'string' ? String(value) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function otlpSignal(

@@ -239,6 +239,20 @@ export const METRICS = {
       'Usage values from provider responses or foreign spans that were dropped (not_a_number, non_finite, negative, absurd: above the per-call bound) or cut to their total (clamped).',
     labels: [LABEL_FIELD, LABEL_REASON],
   },
+  clusterWorkers: {
+    name: 'aimeter.cluster.workers',
+    unit: '{worker}',
+    kind: 'gauge',
+    description: 'Cluster workers whose series the last /metrics of this primary summed in (0 outside a cluster primary; docs/processes.md).',
+    labels: [],
+  },
+  clusterWorkerMisses: {
+    name: 'aimeter.cluster.worker.misses',
+    unit: '{miss}',
+    kind: 'counter',
+    description: 'Times a cluster worker did not answer a scrape within AIMETER_CLUSTER_COLLECT_TIMEOUT_MS (its calls were missing from that scrape).',
+    labels: [],
+  },
   buildInfo: {
     name: 'aimeter.build.info',
     unit: '',

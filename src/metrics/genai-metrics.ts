@@ -19,6 +19,17 @@ import {
 } from './series-store';
 import type { OtelMirror } from './otel-mirror';
 
+/** What records are mirrored into: OTel instruments (otel-mirror.ts), or a worker thread's forwarder (processes/threads.ts). */
+export type RecordMirror = Pick<OtelMirror, 'observe' | 'add' | 'observeSelfMetrics'>;
+
+/** A cluster primary's collection, for the self-metrics (processes/cluster-primary.ts sets it). */
+export interface ClusterStatus {
+  /** Workers summed into the last scrape. */
+  workers: number;
+  /** Worker answers missed so far. */
+  misses: number;
+}
+
 type KeysOfKind<K extends string> = {
   [P in MetricKey]: (typeof METRICS)[P]['kind'] extends K ? P : never;
 }[MetricKey];
@@ -26,7 +37,16 @@ export type HistogramKey = KeysOfKind<'histogram'>;
 export type CounterKey = KeysOfKind<'counter'>;
 
 /** Self-metrics are computed when read (a scrape, an OTLP collection), not recorded. In exposition order. */
-export const SELF_METRICS = ['seriesOverflow', 'activeSeries', 'seriesLimit', 'internalErrors', 'providerDataRejected', 'buildInfo'] as const satisfies readonly MetricKey[];
+export const SELF_METRICS = [
+  'seriesOverflow',
+  'activeSeries',
+  'seriesLimit',
+  'internalErrors',
+  'providerDataRejected',
+  'clusterWorkers',
+  'clusterWorkerMisses',
+  'buildInfo',
+] as const satisfies readonly MetricKey[];
 export type SelfMetricKey = (typeof SELF_METRICS)[number];
 const IS_SELF_METRIC: ReadonlySet<MetricKey> = new Set<MetricKey>(SELF_METRICS);
 
@@ -50,7 +70,7 @@ export interface GenAiMetricsOptions {
   /** Series cap per metric family; past it, records fold into the overflow series. */
   readonly maxSeriesPerMetric?: number;
   /** Also record into OTel instruments (for OTLP push). */
-  readonly mirror?: OtelMirror;
+  readonly mirror?: RecordMirror;
   readonly version?: string;
 }
 
@@ -60,8 +80,10 @@ export class GenAiMetrics {
   private readonly counters = new Map<CounterKey, CounterFamily>();
   private readonly recorded: Family<unknown>[] = [];
   private readonly overflowCounts = new Map<string, number>();
-  private mirror: OtelMirror | undefined;
+  private mirror: RecordMirror | undefined;
   private readonly version: string;
+  /** Set by a cluster primary's collection; zeros elsewhere. */
+  readonly cluster: ClusterStatus = { workers: 0, misses: 0 };
 
   constructor(options: GenAiMetricsOptions = {}) {
     this.maxSeriesPerMetric = options.maxSeriesPerMetric ?? DEFAULT_MAX_SERIES_PER_METRIC;
@@ -125,7 +147,7 @@ export class GenAiMetrics {
   }
 
   /** Mirror every later record into OTel instruments, and report the self-metrics there too (OTLP push). */
-  attachMirror(mirror: OtelMirror): void {
+  attachMirror(mirror: RecordMirror): void {
     this.mirror = mirror;
     mirror.observeSelfMetrics(this);
   }
@@ -133,6 +155,11 @@ export class GenAiMetrics {
   /** Records folded into overflow series so far, per Prometheus metric name. */
   overflow(): ReadonlyMap<string, number> {
     return this.overflowCounts;
+  }
+
+  /** The recorded families (not the self-metrics), in exposition order: what a cluster worker sends its primary. */
+  families(): readonly Family<unknown>[] {
+    return this.recorded;
   }
 
   /** Series held per Prometheus metric name. */
@@ -172,6 +199,8 @@ export class GenAiMetrics {
     for (const [component, count] of internalErrorCounts()) yield { metric: 'internalErrors', values: [component], value: count };
     yield { metric: 'providerDataRejected', values: [], value: 0 };
     for (const { field, reason, count } of rejectionCounts()) yield { metric: 'providerDataRejected', values: [field, reason], value: count };
+    yield { metric: 'clusterWorkers', values: [], value: this.cluster.workers };
+    yield { metric: 'clusterWorkerMisses', values: [], value: this.cluster.misses };
     yield { metric: 'buildInfo', values: [this.version], value: 1 };
   }
 

@@ -105,6 +105,21 @@ export abstract class Family<S> {
     return this.get(key, values);
   }
 
+  /**
+   * The series with these rendered labels (`a="1",b="2"`, or OVERFLOW_LABELS), made if missing:
+   * for a family that merges other stores' series (processes/merge.ts), keyed by what they render.
+   */
+  byLabels(labels: string): S {
+    let found = this.series.get(labels);
+    if (found === undefined) this.series.set(labels, (found = this.create(labels)));
+    return found;
+  }
+
+  /** Every series, the overflow series last. */
+  entries(): Iterable<S> {
+    return this.allSeries();
+  }
+
   /** Number of series held, the overflow series included. */
   get size(): number {
     return this.series.size + (this.overflowSeries ? 1 : 0);

@@ -8,6 +8,7 @@
  */
 import { configFromEnv } from '../config/env';
 import { recordInternalError } from '../internal/errors';
+import { currentRole } from '../processes/role';
 import { entryIsEsm } from './entry-format';
 import { start } from './start';
 
@@ -29,14 +30,19 @@ export interface PreloadOptions {
 export function preload(options: PreloadOptions): PreloadResult {
   // Disabled: no SDK and no loader hook (problems in the settings are start()'s to report).
   // Checked first: even node:worker_threads costs a megabyte and a half.
-  if (configFromEnv(process.env).config.disabled) return NOTHING_TO_WAIT_FOR;
+  const parsed = configFromEnv(process.env);
+  if (parsed.config.disabled) return NOTHING_TO_WAIT_FOR;
   // Node 20 runs --require preloads again inside its loader-hooks worker thread (started by the
   // module.register() below); telemetry belongs to the application's main thread only, and that
   // thread must not load the module graph a second time.
-  if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return NOTHING_TO_WAIT_FOR;
+  // A package manager's CLI (npm start, npx, yarn, pnpm under NODE_OPTIONS) is skipped too: the app
+  // it starts is measured (src/processes/). A user's worker thread is measured, and sends its
+  // records to the main thread; it uses the CommonJS hooks only (no second loader thread).
+  const role = currentRole(parsed.config.processHints);
+  if (role.kind === 'internal-thread' || role.kind === 'wrapper') return NOTHING_TO_WAIT_FOR;
   let ready: Promise<void> = Promise.resolve();
   try {
-    if (options.esmHook === 'always' || entryIsEsm()) ready = registerEsmHook();
+    if (role.kind !== 'thread' && (options.esmHook === 'always' || entryIsEsm())) ready = registerEsmHook();
   } catch (error) {
     recordInternalError('esm-hook', error);
   }

@@ -103,6 +103,9 @@ function startOnce(options: StartOptions): Aimeter | undefined {
     captureMessageContent: options.captureMessageContent ?? fromEnv.captureMessageContent,
   };
   if (config.disabled) return undefined;
+  // Cluster primary or worker, PM2 instance, worker thread: what this process serves, pushes and sends.
+  const { placeProcess } = require('../processes') as typeof import('../processes');
+  const placement = placeProcess(config);
   const { warnAboutSdksLoadedEarly } = require('./late-load') as typeof import('./late-load');
   warnAboutSdksLoadedEarly();
 
@@ -147,14 +150,15 @@ function startOnce(options: StartOptions): Aimeter | undefined {
     instrumentations,
   });
   const { createExposition } = require('../server/exposition') as typeof import('../server/exposition');
-  const metricsText = createExposition(metrics, { registries: options.registries });
+  const links = placement.connect(metrics);
+  const metricsText = createExposition(metrics, { registries: options.registries, source: links.source });
   // Pushed metrics carry every family of /metrics: the prom-client registries through a bridge
   // (loaded, with prom-client, only for push exporters).
   const pushedProducers = () => {
     const { PromClientMetricProducer } = require('../metrics/prom-client-bridge') as typeof import('../metrics/prom-client-bridge');
     return [new PromClientMetricProducer(metricsText.registries)];
   };
-  const metricReaders = metricReadersFor(config, ledger, pushedProducers);
+  const metricReaders = placement.pushesMetrics ? metricReadersFor(config, ledger, pushedProducers) : [];
   let push: { shutdown(): Promise<void> } | undefined;
   if (metricReaders.length > 0) {
     const { startMetricsPush } = require('./meter-provider') as typeof import('./meter-provider');
@@ -165,11 +169,11 @@ function startOnce(options: StartOptions): Aimeter | undefined {
 
   for (const problem of problems) warn(`aimeter: ${problem}`);
 
-  const serve = options.serveMetrics ?? config.metricsExporters.has('prometheus');
+  const serve = (options.serveMetrics ?? config.metricsExporters.has('prometheus')) && placement.serves;
   let server: MetricsServer | undefined;
   if (serve) {
     const { startMetricsServer } = require('../server/metrics-server') as typeof import('../server/metrics-server');
-    server = startMetricsServer({ host: config.prometheusHost, port: config.prometheusPort, render: metricsText });
+    server = startMetricsServer({ host: config.prometheusHost, port: placement.port, render: metricsText });
   }
 
   const { boundedShutdown } = require('../lifecycle/shutdown') as typeof import('../lifecycle/shutdown');
@@ -181,7 +185,7 @@ function startOnce(options: StartOptions): Aimeter | undefined {
       hooks.uninstall();
       const outcome = await boundedShutdown(
         [
-          { what: 'the /metrics endpoint', run: async () => server?.close() },
+          { what: 'the /metrics endpoint', run: async () => void (links.close(), await server?.close()) },
           {
             what: 'the last spans and metrics to the configured exporters',
             run: async () => void (await Promise.all([tracing.shutdown(), push?.shutdown()])),

@@ -17,6 +17,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
 import type { GenAiMetrics } from '../metrics/genai-metrics';
 import { type ExpositionFormat, OPENMETRICS_EOF } from '../metrics/openmetrics';
+import type { RenderSource } from '../processes/merge';
 import { promClientTextToOpenMetrics } from './prom-client-openmetrics';
 
 export interface ExpositionOptions {
@@ -24,6 +25,11 @@ export interface ExpositionOptions {
   readonly processMetrics?: boolean;
   /** Further prom-client registries to append (e.g. the app's own). */
   readonly registries?: readonly Registry[];
+  /**
+   * What each scrape renders in place of `metrics` (a cluster primary's store with its workers'
+   * series summed in: processes/cluster.ts).
+   */
+  readonly source?: () => Promise<RenderSource>;
 }
 
 /** The exposition text at once; `chunks()` yields the same text piece by piece. */
@@ -64,7 +70,8 @@ export function createExposition(metrics: GenAiMetrics, options: ExpositionOptio
   async function* chunks(format: ExpositionFormat = 'text'): AsyncGenerator<string> {
     let piece = '';
     let sliceStart = performance.now();
-    for (const part of metrics.renderParts(format)) {
+    const source = options.source ? await options.source() : metrics;
+    for (const part of source.renderParts(format)) {
       piece += part;
       if (piece.length < CHUNK_CHARS) continue;
       yield piece;

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { markOwnServer } from '../http/own-servers';
 import { warn } from '../internal/log';
 import { recordInternalError } from '../internal/errors';
+import { portInUseMessage } from '../processes/port-conflict';
 import type { ExpositionFormat } from '../metrics/openmetrics';
 import { negotiateFormat } from './openmetrics';
 
@@ -56,8 +57,10 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
       server.once('listening', () => resolve(server!.address() as AddressInfo));
       server.once('error', (error: NodeJS.ErrnoException) => {
         warn(
-          `aimeter: cannot serve /metrics on ${options.host}:${options.port} (${error.code ?? error.message}); ` +
-            'the application runs on without the metrics endpoint. Set OTEL_EXPORTER_PROMETHEUS_PORT to a free port.',
+          error.code === 'EADDRINUSE'
+            ? portInUseMessage(options.host, options.port)
+            : `aimeter: cannot serve /metrics on ${options.host}:${options.port} (${error.code ?? error.message}); ` +
+                'the application runs on without the metrics endpoint. Set OTEL_EXPORTER_PROMETHEUS_PORT to a free port.',
         );
         resolve(undefined);
       });
