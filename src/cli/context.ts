@@ -80,7 +80,7 @@ export function createContext(flags: CommonFlags, defaultRange: string, formats:
   }
   const filters: Filters = { job: flags.job, agent: flags.agent, model: flags.model, provider: flags.provider, variant: flags.variant };
   const range = resolveRange(flags, defaultRange);
-  const colors = colorsFor(flags.color !== false && !env.noColor && process.stdout.isTTY === true);
+  const colors = colorsFor(colorEnabled(flags.color !== false, env.noColor, process.stdout.isTTY === true));
   return {
     client,
     filters,
@@ -96,6 +96,11 @@ export function createContext(flags: CommonFlags, defaultRange: string, formats:
       process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
     },
   };
+}
+
+/** Colours only on a terminal, and never with --no-color or NO_COLOR set (https://no-color.org). */
+export function colorEnabled(flag: boolean, noColor: boolean, isTTY: boolean): boolean {
+  return flag && !noColor && isTTY;
 }
 
 /** "job=support, model=gpt-4o" or "all". */

@@ -144,3 +144,17 @@ export function toJson(value: unknown): string {
 export function title(text: string, colors: Colors): string {
   return colors.bold(colors.cyan(text));
 }
+
+/** Words wrapped at `width` columns. */
+export function wrap(text: string, width: number, indent = ''): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && visibleLength(line) + 1 + visibleLength(word) > width) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}

@@ -9,7 +9,7 @@
  */
 import { type Context, describeFilters } from '../context';
 import { CliError, EXIT_BREACH, EXIT_OK } from '../errors';
-import { formatValue, toCsv, toJson, type Colors, type Kind } from '../format';
+import { formatValue, toCsv, toJson, type Colors, type Kind, wrap } from '../format';
 import { DEFAULT_OBJECTIVES_FILE, loadObjectives, type Objectives, parseThreshold, type Threshold } from '../objectives';
 import type { PrometheusClient } from '../prometheus-client';
 import * as Q from '../queries';
@@ -54,9 +54,14 @@ export async function runCheck(ctx: Context, flags: CheckFlags): Promise<number>
     return code;
   }
   const c = ctx.colors;
-  ctx.out(c.bold(`aimeter check, ${humanDuration(ctx.range.end - ctx.range.start)} to ${isoTime(ctx.range.end)} (${describeFilters(ctx.filters)})${file ? `, objectives from ${file}` : ''}`));
-  const order: Status[] = ['breach', 'no_data', 'too_few_events', 'ok'];
-  for (const r of [...results].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status))) ctx.out(resultLine(r, c));
+  ctx.out(c.bold(`aimeter check, ${humanDuration(ctx.range.end - ctx.range.start)} to ${isoTime(ctx.range.end)} (${describeFilters(ctx.filters)})`));
+  if (file) ctx.out(c.dim(wrap(`objectives from ${file}`, ctx.width)));
+  const order: Status[] = ['breach', 'too_few_events', 'ok', 'no_data'];
+  const sorted = [...results].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
+  for (const r of sorted.filter((x) => x.status !== 'no_data' || flags.failOnNoData)) ctx.out(resultLine(r, c));
+  const noData = flags.failOnNoData ? [] : sorted.filter((x) => x.status === 'no_data');
+  // Objectives of operations the app does not use are many and say nothing: one line for all.
+  if (noData.length) ctx.out(c.yellow(wrap(`NODATA ${noData.map((r) => r.name).join(', ')}`, ctx.width, '       ')));
   ctx.out(failing.length ? c.red(`${failing.length} of ${results.length} objectives breached`) : c.green(`all ${results.length} objectives met`));
   return code;
 }

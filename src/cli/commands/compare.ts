@@ -6,7 +6,7 @@
  */
 import type { Context } from '../context';
 import { describeFilters } from '../context';
-import { formatValue, renderTable, toCsv, toJson } from '../format';
+import { formatValue, renderTable, toCsv, toJson, wrap } from '../format';
 import { group, type Group, nonNegative, positiveInt } from '../groups';
 import type { InstantSample, PrometheusClient } from '../prometheus-client';
 import * as Q from '../queries';
@@ -99,19 +99,6 @@ export function rankingText(cmp: Comparison): string {
   );
 }
 
-function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
-}
-
 function emptyRow(value: string): CompareRow {
   return {
     value, calls: 0, successes: 0, successRate: null, margin: null, p50: null, p95: null, tokensPerCall: null,
@@ -135,6 +122,9 @@ export async function collectComparison(
   within: number,
   minCalls: number,
 ): Promise<Comparison> {
+  // Models, providers and variants are compared on text-generating calls: a transcription model's
+  // success rate and price say nothing about whether a chat model is good enough.
+  by = by.ops === Q.OPS.model ? { ...by, ops: Q.OPS.llm, unit: 'LLM call' } : by;
   const w = promDuration(range.end - range.start);
   const m = Q.scopeMatchers(filters, 'call') ?? [];
   const at = range.end;

@@ -62,7 +62,10 @@ export async function runExport(ctx: Context, flags: ExportFlags): Promise<numbe
   return 0;
 }
 
-/** Steps aligned to the end of the range: the last point is the range's end. */
+/**
+ * Steps aligned to the end of the range: one row per step that ends inside it (a 1d range at 1h
+ * is 24 rows, the first covering the range's first hour, the last ending at its end).
+ */
 export async function collectExport(
   client: PrometheusClient,
   filters: Q.Filters,
@@ -73,9 +76,10 @@ export async function collectExport(
   const w = promDuration(step);
   const end = range.end;
   const steps = Math.floor((range.end - range.start) / step);
-  const start = end - steps * step;
+  if (steps < 1) throw new CliError(`--step ${promDuration(step)} is longer than the range (${promDuration(range.end - range.start)})`);
+  const start = end - (steps - 1) * step;
   const times: number[] = [];
-  for (let i = 0; i <= steps; i++) times.push(start + i * step);
+  for (let i = 0; i < steps; i++) times.push(start + i * step);
   const chunksPerQuery = rangeChunks(start, end, step).length;
   const total = COLUMNS.length * chunksPerQuery;
   let done = 0;

@@ -26,9 +26,10 @@ export interface ReportFlags {
 
 const HEADLINES = ['model_calls', 'model_error_rate', 'model_p95', 'ttft_p95', 'turn_p95', 'cost', 'projected_month', 'resolution', 'first_contact_resolution', 'handle_time', 'csat', 'cache_hit_ratio'];
 
-/** Trend step: about 100 points over the range, in whole minutes, at least 5 minutes. */
+const NICE_STEPS = [300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 604800];
+/** Trend step: the shortest round step (5m, 15m, 30m, 1h, ... 1d, 1w) that keeps a chart at 150 points or fewer. */
 export function trendStep(seconds: number): number {
-  return Math.max(300, Math.ceil(seconds / 100 / 60) * 60);
+  return NICE_STEPS.find((s) => seconds / s <= 150) ?? 604800;
 }
 
 export async function runReport(ctx: Context, flags: ReportFlags): Promise<number> {
@@ -47,7 +48,8 @@ export async function runReport(ctx: Context, flags: ReportFlags): Promise<numbe
     collectComparison(client, filters, range, GROUPS.model as Group, 2, 30),
   ]);
   const fig = (key: string): Figure | undefined => snapshot.figures.find((f) => f.key === key);
-  const allChecks = [...thresholdChecks, ...checks];
+  const order = ['breach', 'too_few_events', 'ok', 'no_data'];
+  const allChecks = [...thresholdChecks, ...checks].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
   const card = (key: string): string => {
     const f = fig(key);
     if (!f) return '';
