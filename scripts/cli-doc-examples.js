@@ -26,6 +26,8 @@ const doc = path.join(root, 'docs', 'cli.md');
       } catch (err) {
         result = `${err.stdout}${err.stderr}`;
       }
+      // Paths of this checkout are written relative to the package.
+      result = result.split(`${root}${path.sep}`).join('');
       return `<!-- example: ${args} -->\n\n\`\`\`\n$ aimeter ${shown}\n${result.replace(/\n+$/, '')}\n\`\`\``;
     });
     writeFileSync(doc, out);

@@ -1,6 +1,6 @@
 /** `aimeter snapshot`: the KPI snapshot over a range (default the last 24 hours). */
 import { type Context, describeFilters } from '../context';
-import { formatValue, NO_DATA, rawValue, renderTable, title, toCsv, toJson, type Colors } from '../format';
+import { formatValue, NO_DATA, rawValue, renderTable, title, toCsv, toJson, type Colors, wrap } from '../format';
 import { collectSnapshot, type Figure, type SnapshotData } from '../snapshot-data';
 
 const LATENCY = 'Latency: ';
@@ -22,7 +22,10 @@ export function renderSnapshot(data: SnapshotData, format: 'table' | 'json' | 'c
   }
   const lines = [header(data, colors)];
   if (data.figures.every((f) => f.value === null)) {
+    // Nothing at all: one line says it better than forty rows of "no data".
     lines.push(colors.yellow(`No data: no series match ${describeFilters(data.filters)} in this range.`));
+    if (data.unfiltered.length) lines.push(colors.dim(wrap(`Left out (their metrics cannot be filtered that way): ${data.unfiltered.join(', ')}.`, width)));
+    return lines.join('\n');
   }
   // Latency: one row per component (calls, error rate, p50/p95/p99 over successful calls).
   const byKey = new Map(data.figures.map((f) => [f.key, f]));
@@ -61,7 +64,7 @@ export function renderSnapshot(data: SnapshotData, format: 'table' | 'json' | 'c
   lines.push('');
   lines.push(renderTable({ head: ['figure', 'value', 'sample'], rows, align: ['left', 'right', 'right'] }, colors, width));
   if (data.unfiltered.length) {
-    lines.push(colors.dim(`Left out (their metrics cannot be filtered that way): ${data.unfiltered.join(', ')}.`));
+    lines.push(colors.dim(wrap(`Left out (their metrics cannot be filtered that way): ${data.unfiltered.join(', ')}.`, width)));
   }
   return lines.join('\n');
 }
