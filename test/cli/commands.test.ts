@@ -33,7 +33,7 @@ const lines80 = (text: string): void => {
   for (const line of text.split('\n')) assert.ok([...line].length <= 80, `wider than 80 columns: "${line}"`);
 };
 
-describe('aimeter command line against a real Prometheus', { skip, timeout: 300_000 }, () => {
+describe('aimeter command line against a real Prometheus', { skip, timeout: 900_000 }, () => {
   let known: KnownPrometheus;
   let url: string;
   let end: number;
@@ -432,6 +432,37 @@ describe('aimeter command line against a real Prometheus', { skip, timeout: 300_
       const strict = await run([...args, '--fail-on-no-data']);
       assert.equal(strict.code, 1);
       assert.match(strict.stdout, /NODATA model_p95: no data, objective <= 2\.00 s/);
+    });
+  });
+
+  describe('on a terminal', { skip: existsSync('/usr/bin/script') ? false : 'util-linux script(1) not installed' }, () => {
+    // script(1) runs the command on a pseudo-terminal, as a person at a terminal would.
+    const onTerminal = (args: string[], env: Record<string, string> = {}) => {
+      const line = [process.execPath, CLI, ...args, '--prometheus', url].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+      return new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn('/usr/bin/script', ['-qec', line, '/dev/null'], { env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.once('exit', (code) => resolve({ code, out }));
+      });
+    };
+    it('colours a terminal, unless NO_COLOR is set', async () => {
+      const coloured = await onTerminal(['snapshot', '--until', day1, '--range', '1d']);
+      assert.equal(coloured.code, 0, coloured.out);
+      assert.match(coloured.out, /\u001b\[1m/);
+      const plain = await onTerminal(['snapshot', '--until', day1, '--range', '1d'], { NO_COLOR: '1' });
+      assert.equal(plain.code, 0, plain.out);
+      assert.doesNotMatch(plain.out, /\u001b\[[0-9;]*m/);
+      assert.match(plain.out, /Model \(LLM\)\s+12,096/);
+      const flag = await onTerminal(['snapshot', '--until', day1, '--range', '1d', '--no-color']);
+      assert.doesNotMatch(flag.out, /\u001b\[[0-9;]*m/);
+    });
+    it('shows a progress bar while a long export runs', async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'aimeter-export-')), 'long.csv');
+      const r = await onTerminal(['export', '--until', String(end), '--range', '40d', '--step', '5m', '--out', file]);
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /exporting \[.*\] \d+\/20 queries/);
+      assert.equal(readFileSync(file, 'utf8').trim().split('\n').length, 11_521);
     });
   });
 
