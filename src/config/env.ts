@@ -201,3 +201,29 @@ function otlpSignal(
 export function environmentConfig(): ParsedConfig {
   return configFromEnv();
 }
+
+/** What the `aimeter` command line reads from the environment (flags override each). */
+export interface CliEnv {
+  /** AIMETER_PROMETHEUS_URL: the Prometheus base URL (default http://localhost:9090). */
+  readonly prometheusUrl: string;
+  /** AIMETER_PROMETHEUS_TOKEN: a bearer token for a protected Prometheus. */
+  readonly token: string | undefined;
+  /** AIMETER_PROMETHEUS_USER / AIMETER_PROMETHEUS_PASSWORD: basic auth. */
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  /** NO_COLOR (https://no-color.org): any non-empty value turns colours off. */
+  readonly noColor: boolean;
+}
+
+export const DEFAULT_PROMETHEUS_URL = 'http://localhost:9090';
+
+export function cliEnvFromEnv(env: Env = process.env): CliEnv {
+  const p = new EnvReader(env);
+  return {
+    prometheusUrl: p.string('AIMETER_PROMETHEUS_URL', DEFAULT_PROMETHEUS_URL),
+    token: p.raw('AIMETER_PROMETHEUS_TOKEN'),
+    user: p.raw('AIMETER_PROMETHEUS_USER'),
+    password: env.AIMETER_PROMETHEUS_PASSWORD,
+    noColor: (env.NO_COLOR ?? '') !== '',
+  };
+}

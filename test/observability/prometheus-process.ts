@@ -29,9 +29,11 @@ export async function startPrometheus(
     scrape_configs: Object.entries(jobs).map(([job, target]) => ({ job_name: job, static_configs: [{ targets: [target] }] })),
   };
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+  // A caller may bring its own TSDB (e.g. blocks backfilled with promtool); else a fresh one.
+  const ownTsdb = flags.some((f) => f.startsWith('--storage.tsdb.path='));
   const args = [
     `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
+    ...(ownTsdb ? [] : [`--storage.tsdb.path=${join(dir, 'data')}`]),
     `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=warn',
     ...flags,
