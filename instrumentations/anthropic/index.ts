@@ -10,7 +10,7 @@
  * `ANTHROPIC_OPEN_TELEMETRY=false` / `openTelemetry: false`), aimeter makes the span itself.
  * Details in messages.ts and docs/instrumentations/anthropic.md.
  */
-import { InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
 import { tracedCreate } from './messages';
 import { clientPrototype, withholdingTraceContext } from './trace-context';
@@ -45,23 +45,10 @@ export class AnthropicInstrumentation extends KitInstrumentation {
   }
 
   protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        MODULE,
-        SUPPORTED,
-        (exports: unknown) => {
-          this.patch(exports);
-          return exports;
-        },
-        (exports: unknown) => {
-          this.unpatch(exports);
-          return exports;
-        },
-      ),
-    ];
+    return [this.entryModule(MODULE, SUPPORTED)];
   }
 
-  private patch(exports: unknown): void {
+  protected override patchExports(exports: unknown): void {
     const tracer = () => this.tracer;
     for (const proto of messagesPrototypes(exports)) {
       this.patcher.wrap(proto, 'create', (original) => tracedCreate(original, tracer, this.component));
@@ -69,7 +56,7 @@ export class AnthropicInstrumentation extends KitInstrumentation {
     this.patcher.wrap(clientPrototype(exports), 'fetchWithTimeout', (original) => withholdingTraceContext(original, this.component));
   }
 
-  private unpatch(exports: unknown): void {
+  protected override unpatchExports(exports: unknown): void {
     for (const proto of messagesPrototypes(exports)) this.patcher.unwrap(proto, 'create');
     this.patcher.unwrap(clientPrototype(exports), 'fetchWithTimeout');
   }

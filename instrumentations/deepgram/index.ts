@@ -13,10 +13,7 @@
  * cost per minute). See docs/instrumentations/speech.md.
  */
 import type { Tracer } from '@opentelemetry/api';
-import {
-  InstrumentationNodeModuleDefinition,
-  type InstrumentationConfig,
-} from '@opentelemetry/instrumentation';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { runtimeSettings } from '../../src/config/runtime';
 import { swallow } from '../../src/internal/errors';
 import * as A from '../../src/semconv/attributes';
@@ -58,26 +55,20 @@ export class DeepgramInstrumentation extends KitInstrumentation {
     const files = this.classInFiles<MediaClientClass>(MODULE, SUPPORTED, MEDIA_CLIENT_FILES, 'MediaClient', (cls, patch) =>
       patch ? this.patchMediaClient(cls) : this.unpatchMediaClient(cls),
     );
-    return [
-      new InstrumentationNodeModuleDefinition(
-        MODULE,
-        SUPPORTED,
-        (exports: DeepgramEntry) => {
-          // ESM under aimeter's preload: import-in-the-middle only wraps package entry points
-          // (its add-hook message channel does not support internal files), so the class is
-          // reached from the entry instead.
-          const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports));
-          if (cls) this.patchMediaClient(cls);
-          return exports;
-        },
-        (exports: DeepgramEntry) => {
-          const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports));
-          if (cls) this.unpatchMediaClient(cls);
-          return exports;
-        },
-        files,
-      ),
-    ];
+    return [this.entryModule(MODULE, SUPPORTED, files)];
+  }
+
+  // ESM under aimeter's preload: import-in-the-middle only wraps package entry points (its
+  // add-hook message channel does not support internal files), so the class is reached from the
+  // entry instead.
+  protected override patchExports(exports: unknown): void {
+    const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports as DeepgramEntry));
+    if (cls) this.patchMediaClient(cls);
+  }
+
+  protected override unpatchExports(exports: unknown): void {
+    const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports as DeepgramEntry));
+    if (cls) this.unpatchMediaClient(cls);
   }
 
   private patchMediaClient(cls: MediaClientClass | undefined): void {

@@ -8,7 +8,7 @@
  *
  * See docs/instrumentations/openai.md.
  */
-import { InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { runtimeSettings } from '../../src/config/runtime';
 import { unhookApiPromises } from '../../src/tracing/api-promise';
 import { isInstrumentationWrapper } from '../../src/tracing/call-scope';
@@ -61,30 +61,18 @@ export class OpenAIInstrumentation extends KitInstrumentation<OpenAIInstrumentat
   }
 
   protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        'openai',
-        ['>=4.0.0 <8'],
-        (moduleExports) => {
-          this.patch(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports) => {
-          this.unpatch(moduleExports);
-        },
-      ),
-    ];
+    return [this.entryModule('openai', ['>=4.0.0 <8'])];
   }
 
   /** `create` of each target, wrapped by the kit's patcher (coexists with contrib: src/tracing/patcher.ts). */
-  private patch(moduleExports: unknown): void {
+  protected override patchExports(moduleExports: unknown): void {
     const root = openAIClass(moduleExports);
     for (const { kind, path } of TARGETS) {
       this.patcher.wrap(prototypeAt(root, path), 'create', (original) => this.patchedCreate(kind, original as AnyFunction));
     }
   }
 
-  private unpatch(moduleExports: unknown): void {
+  protected override unpatchExports(moduleExports: unknown): void {
     const root = openAIClass(moduleExports);
     for (const { path } of TARGETS) this.patcher.unwrap(prototypeAt(root, path), 'create');
     unhookApiPromises();

@@ -22,7 +22,7 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 
 /** Short names accepted by OTEL_NODE_DISABLED_INSTRUMENTATIONS (instrumentations/index.ts registers them). */
-export const INSTRUMENTATION_NAMES = ['openai', 'anthropic', 'deepgram', 'elevenlabs'] as const;
+export const INSTRUMENTATION_NAMES = ['openai', 'anthropic', 'deepgram', 'elevenlabs', 'google-genai'] as const;
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 const SAMPLERS: readonly SamplerName[] = [

@@ -14,6 +14,7 @@
  */
 import {
   InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
   InstrumentationNodeModuleFile,
   type InstrumentationConfig,
   type InstrumentationModuleDefinition,
@@ -76,6 +77,33 @@ export abstract class KitInstrumentation<C extends InstrumentationConfig = Instr
   protected internalError(error: unknown): void {
     recordInternalError(this.definition.component, error);
   }
+
+  /**
+   * The definition of an SDK patched from its entry point: `patchExports` when `module` (in
+   * `versions`) is loaded, `unpatchExports` when it is unloaded (disable()); `files`: hooks on
+   * internal files besides (see `classInFiles`).
+   */
+  protected entryModule(module: string, versions: string[], files?: InstrumentationNodeModuleFile[]): InstrumentationNodeModuleDefinition {
+    return new InstrumentationNodeModuleDefinition(
+      module,
+      versions,
+      (exports: unknown) => {
+        this.patchExports(exports);
+        return exports;
+      },
+      (exports: unknown) => {
+        this.unpatchExports(exports);
+        return exports;
+      },
+      files,
+    );
+  }
+
+  /** Patches what the SDK's entry point exports (see `entryModule`). */
+  protected patchExports(_exports: unknown): void {}
+
+  /** Undoes `patchExports` (see `entryModule`). */
+  protected unpatchExports(_exports: unknown): void {}
 
   /**
    * Hooks for a class an SDK does not export from its entry point (Fern-generated SDKs keep their

@@ -19,8 +19,12 @@ type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 export interface RequestResponseCall {
   /** The span of a call (`self`: the SDK object the method is called on), or undefined to run it untraced. */
   start(self: unknown, args: unknown[]): GenAiSpan | undefined;
-  /** The call's result arrived: record it and end the span (now, or when a body it observes ends). */
-  settle(span: GenAiSpan, result: unknown, args: unknown[]): void;
+  /**
+   * The call's result arrived: record it and end the span (now, or when a body or stream it
+   * observes ends). Returns what the caller gets in its place (an observed equivalent of a
+   * stream), or undefined for the result itself.
+   */
+  settle(span: GenAiSpan, result: unknown, args: unknown[]): unknown;
 }
 
 export function tracedRequestResponse(component: string, original: AnyFn, call: RequestResponseCall): AnyFn {
@@ -39,10 +43,7 @@ export function tracedRequestResponse(component: string, original: AnyFn, call: 
       return pending;
     }
     return pending.then(
-      (result) => {
-        swallow(component, undefined, () => call.settle(span, result, args));
-        return result;
-      },
+      (result) => swallow(component, result, () => call.settle(span, result, args) ?? result),
       (error: unknown) => {
         swallow(component, undefined, () => span.fail(error));
         throw error;
