@@ -1,11 +1,12 @@
 /**
  * The provider-SDK instrumentations aimeter registers by default. Each lives in its own folder
- * (instrumentations/<sdk>/) and is built on @opentelemetry/instrumentation's InstrumentationBase.
+ * (instrumentations/<sdk>/) and is built from the kit (src/tracing/define.ts, docs/instrumentations/adding.md).
  */
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { AnthropicInstrumentation, ANTHROPIC_INSTRUMENTATION_NAME } from './anthropic';
 import { DeepgramInstrumentation, DEEPGRAM_INSTRUMENTATION_NAME } from './deepgram';
 import { ElevenLabsInstrumentation, ELEVENLABS_INSTRUMENTATION_NAME } from './elevenlabs';
+import { GoogleGenAiInstrumentation, GOOGLE_GENAI_INSTRUMENTATION_NAME } from './google-genai';
 import { OpenAIInstrumentation, name as OPENAI_INSTRUMENTATION_NAME } from './openai';
 
 export interface InstrumentationEntry {
@@ -19,6 +20,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: ANTHROPIC_INSTRUMENTATION_NAME, create: () => new AnthropicInstrumentation() },
   { name: DEEPGRAM_INSTRUMENTATION_NAME, create: () => new DeepgramInstrumentation() },
   { name: ELEVENLABS_INSTRUMENTATION_NAME, create: () => new ElevenLabsInstrumentation() },
+  { name: GOOGLE_GENAI_INSTRUMENTATION_NAME, create: () => new GoogleGenAiInstrumentation() },
 ];
 
 export function createInstrumentations(disabled: ReadonlySet<string> = new Set()): Instrumentation[] {

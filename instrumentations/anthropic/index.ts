@@ -10,30 +10,17 @@
  * `ANTHROPIC_OPEN_TELEMETRY=false` / `openTelemetry: false`), aimeter makes the span itself.
  * Details in messages.ts and docs/instrumentations/anthropic.md.
  */
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-  isWrapped,
-  type InstrumentationConfig,
-} from '@opentelemetry/instrumentation';
-import { packageVersion } from '../../src/internal/package-info';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
 import { tracedCreate } from './messages';
 import { clientPrototype, withholdingTraceContext } from './trace-context';
 
-export const ANTHROPIC_INSTRUMENTATION_NAME = 'anthropic';
+export const ANTHROPIC = defineInstrumentation({ name: 'anthropic' });
+export const ANTHROPIC_INSTRUMENTATION_NAME = ANTHROPIC.name;
 
 const MODULE = '@anthropic-ai/sdk';
 const SUPPORTED = ['>=0.20.0 <2'];
 
-type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
-
-/** Marks aimeter's wrapper of `create` (value: the function it wraps). */
-const ORIGINAL = Symbol.for('aimeter.instrumentation-anthropic.original');
-
-function ourOriginal(fn: unknown): AnyFn | undefined {
-  const original = typeof fn === 'function' ? (fn as { [ORIGINAL]?: unknown })[ORIGINAL] : undefined;
-  return typeof original === 'function' ? (original as AnyFn) : undefined;
-}
 interface ClassLike {
   prototype?: Record<string, unknown>;
   Messages?: ClassLike;
@@ -52,52 +39,25 @@ function messagesPrototypes(exports: unknown): Array<Record<string, unknown>> {
   return [...found];
 }
 
-export class AnthropicInstrumentation extends InstrumentationBase {
+export class AnthropicInstrumentation extends KitInstrumentation {
   constructor(config: InstrumentationConfig = {}) {
-    super('aimeter/instrumentation-anthropic', packageVersion(), config);
+    super(ANTHROPIC, config);
   }
 
   protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        MODULE,
-        SUPPORTED,
-        (exports: unknown) => {
-          this.patch(exports);
-          return exports;
-        },
-        (exports: unknown) => {
-          this.unpatch(exports);
-          return exports;
-        },
-      ),
-    ];
+    return [this.entryModule(MODULE, SUPPORTED)];
   }
 
-  private patch(exports: unknown): void {
+  protected override patchExports(exports: unknown): void {
     const tracer = () => this.tracer;
     for (const proto of messagesPrototypes(exports)) {
-      // A wrapper left by an earlier aimeter instance (re-registration, or a second copy of the
-      // SDK that InstrumentationBase's disable() did not reach) is replaced, never stacked.
-      const stale = ourOriginal(proto.create);
-      if (stale) proto.create = stale;
-      this._wrap(proto, 'create', (original: unknown) => {
-        const wrapped = tracedCreate(original as AnyFn, tracer) as AnyFn & { [ORIGINAL]?: unknown };
-        wrapped[ORIGINAL] = original;
-        return wrapped;
-      });
+      this.patcher.wrap(proto, 'create', (original) => tracedCreate(original, tracer, this.component));
     }
-    const client = clientPrototype(exports);
-    if (client && !isWrapped(client.fetchWithTimeout)) {
-      this._wrap(client, 'fetchWithTimeout', (original: unknown) => withholdingTraceContext(original as AnyFn));
-    }
+    this.patcher.wrap(clientPrototype(exports), 'fetchWithTimeout', (original) => withholdingTraceContext(original, this.component));
   }
 
-  private unpatch(exports: unknown): void {
-    for (const proto of messagesPrototypes(exports)) {
-      if (ourOriginal(proto.create) && isWrapped(proto.create)) this._unwrap(proto, 'create');
-    }
-    const client = clientPrototype(exports);
-    if (client && isWrapped(client.fetchWithTimeout)) this._unwrap(client, 'fetchWithTimeout');
+  protected override unpatchExports(exports: unknown): void {
+    for (const proto of messagesPrototypes(exports)) this.patcher.unwrap(proto, 'create');
+    this.patcher.unwrap(clientPrototype(exports), 'fetchWithTimeout');
   }
 }

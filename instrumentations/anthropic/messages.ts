@@ -22,28 +22,29 @@
  *
  * What the caller gets is never replaced: the SDK's own APIPromise object is returned (its
  * `.withResponse()`, `.asResponse()` intact), and the streamed `Stream` is the SDK's own object,
- * observed in place (its async iterator), so `tee()`, `toReadableStream()`, `controller` and the
- * helper's `finalMessage()` / `.on('text')` are untouched. Observation hooks into three
- * per-instance fields the SDK reads lazily: `responsePromise` (failures), `parseResponse` (the
- * parsed Message or Stream) and `asResponse` (a raw response nobody parses).
+ * observed in place (its iterator), so `tee()`, `toReadableStream()`, `controller` and the
+ * helper's `finalMessage()` / `.on('text')` are untouched. Both modes observe the APIPromise with
+ * the kit's observer (src/tracing/api-promise.ts), the one the OpenAI instrumentation and the
+ * manual API use, with `onResponse` (failures seen even when nobody awaits the call; the native
+ * span found on the response's request options) and mode `parsed` (a raw response nobody parses
+ * ends the call unread).
  */
 import type { Span, Tracer } from '@opentelemetry/api';
-import { isInstrumentationWrapper } from '../../src/tracing/call-scope';
 import { runtimeSettings } from '../../src/config/runtime';
 import { swallow } from '../../src/internal/errors';
 import { anthropicApiErrorType } from '../../src/processor/scope-normalisers';
 import * as A from '../../src/semconv/attributes';
 import { Operation } from '../../src/semconv/operations';
 import { Provider } from '../../src/semconv/providers';
-import { checkedQuantity } from '../../src/provider-data/usage';
+import { observeApiPromise, type ApiPromiseObserver } from '../../src/tracing/api-promise';
+import { isInstrumentationWrapper } from '../../src/tracing/call-scope';
 import { errorTypeOf } from '../../src/tracing/error-type';
 import { GenAiSpan } from '../../src/tracing/genai-span';
-import { observeAsyncIterator, type StreamHooks } from '../../src/tracing/stream-observer';
+import { observeAsyncIterator, observeStreamInPlace, type StreamHooks } from '../../src/tracing/stream-observer';
+import { isAsyncIterable, serverOf, str, type Json } from '../../src/tracing/values';
 import { requestContentAttributes, responseContentAttributes } from './content';
+import { StreamState, usageOf } from './stream-state';
 
-export const COMPONENT = 'instrumentation-anthropic';
-
-type Json = Record<string, unknown>;
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
 interface ClientLike {
@@ -56,16 +57,13 @@ interface MessagesLike {
   _client?: ClientLike;
 }
 
-/** The fields of the SDK's APIPromise that aimeter observes (present in 0.x and 1.x). */
-interface ApiPromiseLike {
-  responsePromise?: PromiseLike<unknown>;
-  parseResponse?: (this: unknown, client: unknown, props: unknown) => unknown;
-  asResponse?: (this: unknown, ...args: unknown[]) => unknown;
-  parsedPromise?: unknown;
-}
-
 interface ResponseProps {
   options?: { __span?: { span?: Span } };
+}
+
+interface StreamLike {
+  controller?: AbortController;
+  [Symbol.asyncIterator]: (this: unknown) => AsyncIterator<unknown>;
 }
 
 /** `aimeter`'s error.type for an Anthropic SDK error (HTTP status, else the API error type). */
@@ -88,58 +86,82 @@ export function anthropicErrorType(error: unknown): string {
   return errorTypeOf(error);
 }
 
-export function tracedCreate(original: AnyFn, tracer: () => Tracer): AnyFn {
+/** The traced `create` (`component`: the instrumentation's label for swallowed errors). */
+export function tracedCreate(original: AnyFn, tracer: () => Tracer, component: string): AnyFn {
   // Another instrumentation's wrapper inside ours: enter our span's context so its span nests.
   const enter = isInstrumentationWrapper(original);
   return function create(this: unknown, ...args: unknown[]): unknown {
     const self = this as MessagesLike;
     const params = (args[0] ?? {}) as Json;
     const options = args[1] as { __span?: unknown } | undefined;
-    const native = swallow(COMPONENT, true, () => Boolean(self?._client?._tracer) || Boolean(options?.__span));
+    const native = swallow(component, true, () => Boolean(self?._client?._tracer) || Boolean(options?.__span));
     if (native) {
       const result = original.apply(this, args);
-      if (params.stream === true) swallow(COMPONENT, undefined, () => observeNativeStream(result as ApiPromiseLike));
+      if (params.stream === true) swallow(component, undefined, () => observeApiPromise(result, 'stream', new NativeStream(component)));
       return result;
     }
-    const call = swallow(COMPONENT, undefined, () => startCall(tracer(), self, params));
+    const call = swallow(component, undefined, () => startCall(tracer(), self, params, component));
     if (call === undefined) return original.apply(this, args);
     let result: unknown;
     try {
       result = call.span.call(original, this, args, enter);
     } catch (error) {
-      swallow(COMPONENT, undefined, () => call.fail(error));
+      swallow(component, undefined, () => call.onError(error));
       throw error;
     }
-    swallow(COMPONENT, undefined, () => call.attach(result as ApiPromiseLike));
+    swallow(component, undefined, () => observeApiPromise(result, 'parsed', call));
     return result;
   };
+}
+
+/** A stream's first iteration observed in place; `onStart` when the caller starts reading it. */
+function observeStream(stream: StreamLike, hooks: StreamHooks<unknown>, onStart?: () => void): boolean {
+  return observeStreamInPlace(stream, (inner) => {
+    onStart?.();
+    return observeAsyncIterator(inner, hooks);
+  });
+}
+
+function isStream(data: unknown): data is StreamLike {
+  return isAsyncIterable(data) && 'controller' in data;
 }
 
 // --- native mode ---------------------------------------------------------------------------
 
 /** Counts content deltas on the SDK's own span of a streamed call. */
-function observeNativeStream(apiPromise: ApiPromiseLike): void {
-  hookParse(apiPromise, {
-    parsed(data, props) {
-      const span = (props as ResponseProps | undefined)?.options?.__span?.span;
-      if (!span || !isStream(data)) return;
-      let chunks = 0;
-      observeInPlace(data, {
-        onChunk(event) {
-          if ((event as Json | undefined)?.type !== 'content_block_delta') return;
-          chunks++;
-          // Set as they arrive: the SDK ends its span before our own end hook would run.
-          span.setAttribute(A.ATTR_AIMETER_RESPONSE_CHUNKS, chunks);
-        },
-        onEnd() {},
-      });
-    },
-  });
+class NativeStream implements ApiPromiseObserver {
+  private span: Span | undefined;
+
+  constructor(private readonly component: string) {}
+
+  onResponse(props: unknown): void {
+    this.span = (props as ResponseProps | undefined)?.options?.__span?.span;
+  }
+
+  onValue(data: unknown): void {
+    const span = this.span;
+    if (!span || !isStream(data)) return;
+    let chunks = 0;
+    const component = this.component;
+    observeStream(data, {
+      onChunk(event) {
+        if ((event as Json | undefined)?.type !== 'content_block_delta') return;
+        chunks++;
+        // Set as they arrive: the SDK ends its span before our own end hook would run.
+        swallow(component, undefined, () => span.setAttribute(A.ATTR_AIMETER_RESPONSE_CHUNKS, chunks));
+      },
+      onEnd() {},
+    });
+  }
+
+  onError(): void {}
+
+  onRawOnly(): void {}
 }
 
 // --- own mode ------------------------------------------------------------------------------
 
-function startCall(tracer: Tracer, messages: MessagesLike, params: Json): MessagesCall {
+function startCall(tracer: Tracer, messages: MessagesLike, params: Json, component: string): MessagesCall {
   const client = messages?._client;
   const server = serverOf(client?.baseURL);
   const attributes: Json = {};
@@ -151,94 +173,53 @@ function startCall(tracer: Tracer, messages: MessagesLike, params: Json): Messag
   const span = GenAiSpan.start(tracer, {
     operation: Operation.Chat,
     provider: typeof client?._genAIProviderName === 'string' ? client._genAIProviderName : Provider.Anthropic,
-    requestModel: typeof params.model === 'string' ? params.model : undefined,
+    requestModel: str(params.model),
     serverAddress: server.address,
     serverPort: server.port,
     stream: params.stream === true,
     attributes: attributes as Record<string, string | number | boolean>,
   });
-  return new MessagesCall(span, capture);
+  return new MessagesCall(span, capture, component);
 }
 
-class MessagesCall {
-  private parseStarted = false;
-
+/** One call traced by aimeter itself (own mode), observing the SDK's APIPromise. */
+class MessagesCall implements ApiPromiseObserver {
   constructor(
     readonly span: GenAiSpan,
     private readonly capture: boolean,
+    private readonly component: string,
   ) {}
 
-  fail(error: unknown): void {
+  onResponse(): void {}
+
+  onError(error: unknown): void {
     this.span.fail(error, anthropicErrorType(error));
   }
 
-  /** Observes the SDK's APIPromise in place (see the file comment). */
-  attach(apiPromise: ApiPromiseLike): void {
-    if (!apiPromise || typeof apiPromise !== 'object') {
-      this.span.end();
-      return;
-    }
-    const responsePromise = apiPromise.responsePromise;
-    if (!responsePromise || typeof responsePromise.then !== 'function' || typeof apiPromise.parseResponse !== 'function') {
-      // Not the APIPromise shape we know: end the span when the call settles.
-      if (typeof (apiPromise as PromiseLike<unknown>).then === 'function') {
-        (apiPromise as PromiseLike<unknown>).then(
-          () => this.span.end(),
-          (error) => this.fail(error),
-        );
-      } else this.span.end();
-      return;
-    }
-    // Replaced by a promise that settles the same way, with the same value or error: an
-    // unawaited failing call still rejects unhandled, exactly as without aimeter.
-    apiPromise.responsePromise = responsePromise.then(undefined, (error: unknown) => {
-      swallow(COMPONENT, undefined, () => this.fail(error));
-      throw error;
-    });
-    hookParse(apiPromise, {
-      started: () => {
-        this.parseStarted = true;
-      },
-      parsed: (data) => this.parsed(data),
-      failed: (error) => this.fail(error),
-    });
-    const asResponse = apiPromise.asResponse;
-    if (typeof asResponse === 'function') {
-      // A raw response that is never parsed (asResponse() alone): the call ends with it.
-      const call = this;
-      apiPromise.asResponse = function (this: unknown, ...args: unknown[]): unknown {
-        const result = asResponse.apply(this, args) as PromiseLike<unknown>;
-        if (typeof result?.then !== 'function') return result;
-        return result.then((response) => {
-          swallow(COMPONENT, undefined, () => {
-            if (!call.parseStarted && !apiPromise.parsedPromise) call.span.end();
-          });
-          return response;
-        });
-      };
-    }
+  onRawOnly(): void {
+    this.span.end();
   }
 
-  private parsed(data: unknown): void {
+  onValue(data: unknown): void {
     if (isStream(data)) {
       this.observeStream(data);
       return;
     }
     const message = data as Json | undefined;
     if (message && typeof message === 'object') {
-      const usage = message.usage as Json | undefined;
       this.span.setResponse({
         id: str(message.id),
         model: str(message.model),
         finishReasons: typeof message.stop_reason === 'string' ? [message.stop_reason] : undefined,
       });
-      this.span.setUsage(usageOf(usage, true));
+      this.span.setUsage(usageOf(message.usage as Json | undefined, true));
       if (this.capture) this.span.setAttributes(responseContentAttributes(message.content, message.stop_reason));
     }
     this.span.end();
   }
 
   private observeStream(stream: StreamLike): void {
+    const component = this.component;
     const state = new StreamState();
     const finish = (error?: unknown) => {
       const { message, usage, complete } = state;
@@ -249,221 +230,32 @@ class MessagesCall {
       });
       if (usage) this.span.setUsage(usageOf(usage, complete));
       if (this.capture && state.started) this.span.setAttributes(responseContentAttributes(state.content(), message.stop_reason));
-      if (error !== undefined) this.fail(error);
+      if (error !== undefined) this.onError(error);
       else this.span.end();
     };
     // A stream the application aborts before reading it ends its call then.
     const signal = stream.controller?.signal;
     let reading = false;
     const onAbort = () => {
-      if (!reading) swallow(COMPONENT, undefined, () => finish());
+      if (!reading) swallow(component, undefined, () => finish());
     };
     if (signal && typeof signal.addEventListener === 'function') {
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
     }
-    observeInPlace(stream, {
-      onStart: () => {
+    const observed = observeStream(
+      stream,
+      {
+        onChunk: (event) => {
+          if (state.onEvent(event)) this.span.chunk();
+        },
+        onEnd: ({ error }) => swallow(component, undefined, () => finish(error)),
+      },
+      () => {
         reading = true;
         signal?.removeEventListener?.('abort', onAbort);
       },
-      onChunk: (event) => {
-        if (state.onEvent(event)) this.span.chunk();
-      },
-      onEnd: ({ error }) => swallow(COMPONENT, undefined, () => finish(error)),
-    });
+    );
+    if (!observed) finish();
   }
-}
-
-/** What a streamed Message's events say so far (as the SDK's own span reads them). */
-class StreamState {
-  message: Json = {};
-  usage: Json | undefined;
-  started = false;
-  private sawMessageDelta = false;
-  private sawStop = false;
-  private readonly blocks: Json[] = [];
-  private readonly partialJson = new Map<number, string>();
-
-  get complete(): boolean {
-    return this.sawMessageDelta || this.sawStop;
-  }
-
-  /** Returns true for a content delta (a chunk of output). */
-  onEvent(event: unknown): boolean {
-    const e = event as Json | undefined;
-    switch (e?.type) {
-      case 'message_start': {
-        const m = (e.message ?? {}) as Json;
-        this.started = true;
-        this.message = { id: m.id, model: m.model };
-        this.usage = { ...((m.usage as Json | undefined) ?? {}) };
-        return false;
-      }
-      case 'content_block_start': {
-        const block = e.content_block as Json | undefined;
-        if (block?.type === 'fallback' && (block.to as Json | undefined)?.model) {
-          this.message.model = (block.to as Json).model;
-        }
-        if (typeof e.index === 'number' && block) this.blocks[e.index] = { ...block };
-        return false;
-      }
-      case 'content_block_delta': {
-        this.applyDelta(e.index, e.delta as Json | undefined);
-        return true;
-      }
-      case 'message_delta': {
-        const totals = (e.usage ?? {}) as Json;
-        if (this.usage) {
-          this.usage.output_tokens = totals.output_tokens;
-          for (const name of ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'output_tokens_details']) {
-            if (totals[name] !== null && totals[name] !== undefined) this.usage[name] = totals[name];
-          }
-        }
-        const delta = e.delta as Json | undefined;
-        if (delta?.stop_reason !== null && delta?.stop_reason !== undefined) this.message.stop_reason = delta.stop_reason;
-        this.sawMessageDelta = true;
-        return false;
-      }
-      case 'message_stop':
-        this.sawStop = true;
-        return false;
-      default:
-        return false;
-    }
-  }
-
-  private applyDelta(index: unknown, delta: Json | undefined): void {
-    if (typeof index !== 'number' || !delta) return;
-    const block = (this.blocks[index] ??= { type: 'text', text: '' });
-    switch (delta.type) {
-      case 'text_delta':
-        block.text = String(block.text ?? '') + String(delta.text ?? '');
-        break;
-      case 'thinking_delta':
-        block.thinking = String(block.thinking ?? '') + String(delta.thinking ?? '');
-        break;
-      case 'input_json_delta':
-        this.partialJson.set(index, (this.partialJson.get(index) ?? '') + String(delta.partial_json ?? ''));
-        break;
-    }
-  }
-
-  /** The message content accumulated from the deltas. */
-  content(): Json[] {
-    return this.blocks
-      .map((block, index) => {
-        const json = this.partialJson.get(index);
-        if (json === undefined) return block;
-        let input: unknown = json;
-        try {
-          input = json === '' ? {} : JSON.parse(json);
-        } catch {
-          // Cut short: keep the text.
-        }
-        return { ...block, input };
-      })
-      .filter((b): b is Json => b !== undefined);
-  }
-}
-
-// --- shared helpers ------------------------------------------------------------------------
-
-interface StreamLike {
-  controller?: AbortController;
-  [Symbol.asyncIterator]: (this: unknown) => AsyncIterator<unknown>;
-}
-
-function isStream(data: unknown): data is StreamLike {
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    typeof (data as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function' &&
-    'controller' in data
-  );
-}
-
-/**
- * Observes the first iteration of the SDK's Stream by replacing its async iterator on the
- * instance (as the SDK's own tracing does): the object the caller holds stays the SDK's, and
- * `tee()` / `toReadableStream()`, which iterate it, are observed too.
- */
-function observeInPlace(stream: StreamLike, hooks: StreamHooks<unknown> & { onStart?(): void }): void {
-  const iterate = stream[Symbol.asyncIterator];
-  let observed = false;
-  stream[Symbol.asyncIterator] = function (this: unknown): AsyncIterator<unknown> {
-    const inner = iterate.call(this);
-    if (observed) return inner;
-    observed = true;
-    swallow(COMPONENT, undefined, () => hooks.onStart?.());
-    return observeAsyncIterator(inner, {
-      onChunk: (chunk) => swallow(COMPONENT, undefined, () => hooks.onChunk?.(chunk)),
-      onEnd: (outcome) => swallow(COMPONENT, undefined, () => hooks.onEnd(outcome)),
-    });
-  };
-}
-
-/**
- * Wraps the APIPromise's `parseResponse` (which the SDK calls lazily, when the caller first
- * awaits, `withResponse()`s or streams) so that the parsed value passes through unchanged while
- * `parsed` sees it; a parse failure is re-thrown as it is.
- */
-function hookParse(
-  apiPromise: ApiPromiseLike,
-  hooks: { started?(): void; parsed(data: unknown, props: unknown): void; failed?(error: unknown): void },
-): void {
-  const parseResponse = apiPromise.parseResponse;
-  if (typeof parseResponse !== 'function') return;
-  apiPromise.parseResponse = async function (this: unknown, client: unknown, props: unknown): Promise<unknown> {
-    swallow(COMPONENT, undefined, () => hooks.started?.());
-    let data: unknown;
-    try {
-      data = await parseResponse.call(this, client, props);
-    } catch (error) {
-      swallow(COMPONENT, undefined, () => hooks.failed?.(error));
-      throw error;
-    }
-    swallow(COMPONENT, undefined, () => hooks.parsed(data, props));
-    return data;
-  };
-}
-
-/** Semconv usage from an Anthropic usage block; output counts only once final (`complete`). */
-function usageOf(usage: Json | undefined, complete: boolean): {
-  inputTokens?: number;
-  outputTokens?: number;
-  cacheReadTokens?: number;
-  cacheCreationTokens?: number;
-  reasoningTokens?: number;
-} {
-  if (!usage) return {};
-  // Checked before they are added up (src/provider-data/usage.ts): one absurd part must not make the total absurd.
-  const input = checkedQuantity(usage.input_tokens, A.ATTR_GEN_AI_USAGE_INPUT_TOKENS);
-  const cacheRead = checkedQuantity(usage.cache_read_input_tokens, A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS);
-  const cacheCreation = checkedQuantity(usage.cache_creation_input_tokens, A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS);
-  const details = usage.output_tokens_details as Json | undefined | null;
-  return {
-    inputTokens: input === undefined ? undefined : input + (cacheRead ?? 0) + (cacheCreation ?? 0),
-    cacheReadTokens: cacheRead,
-    cacheCreationTokens: cacheCreation,
-    outputTokens: complete ? checkedQuantity(usage.output_tokens, A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) : undefined,
-    reasoningTokens: complete ? checkedQuantity(details?.thinking_tokens, A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS) : undefined,
-  };
-}
-
-function serverOf(baseURL: unknown): { address?: string; port?: number } {
-  if (typeof baseURL !== 'string') return {};
-  try {
-    const url = new URL(baseURL);
-    return {
-      address: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443,
-    };
-  } catch {
-    return {};
-  }
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }

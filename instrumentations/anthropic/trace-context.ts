@@ -10,8 +10,6 @@
 import { swallow } from '../../src/internal/errors';
 import { propagatesToGenAiHosts, removeTraceHeaders } from '../../src/privacy/trace-context';
 
-const COMPONENT = 'instrumentation-anthropic';
-
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 
 interface PropagatingClient {
@@ -30,9 +28,9 @@ export function clientPrototype(exports: unknown): Record<string, unknown> | und
 }
 
 /** `fetchWithTimeout(url, init, ms, controller, requestOptions, ...)` without the SDK's trace headers. */
-export function withholdingTraceContext(original: AnyFn): AnyFn {
+export function withholdingTraceContext(original: AnyFn, component: string): AnyFn {
   return function fetchWithTimeout(this: unknown, ...args: unknown[]): unknown {
-    swallow(COMPONENT, undefined, () => {
+    swallow(component, undefined, () => {
       const init = args[1] as { headers?: unknown } | undefined;
       const requestOptions = args[4] as { __span?: unknown } | undefined;
       const client = this as PropagatingClient;

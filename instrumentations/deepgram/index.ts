@@ -13,22 +13,19 @@
  * cost per minute). See docs/instrumentations/speech.md.
  */
 import type { Tracer } from '@opentelemetry/api';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-  InstrumentationNodeModuleFile,
-  isWrapped,
-  type InstrumentationConfig,
-} from '@opentelemetry/instrumentation';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { runtimeSettings } from '../../src/config/runtime';
 import { swallow } from '../../src/internal/errors';
-import { packageVersion } from '../../src/internal/package-info';
 import * as A from '../../src/semconv/attributes';
 import { Operation } from '../../src/semconv/operations';
 import { Provider } from '../../src/semconv/providers';
+import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
 import { GenAiSpan } from '../../src/tracing/genai-span';
+import { fernServer, tracedRequestResponse, type FernClient, type SdkClass } from '../../src/tracing/request-response';
+import { str } from '../../src/tracing/values';
 
-export const DEEPGRAM_INSTRUMENTATION_NAME = 'deepgram';
+export const DEEPGRAM = defineInstrumentation({ name: 'deepgram' });
+export const DEEPGRAM_INSTRUMENTATION_NAME = DEEPGRAM.name;
 
 const MODULE = '@deepgram/sdk';
 const SUPPORTED = ['>=5.0.0 <6'];
@@ -37,109 +34,60 @@ const MEDIA_CLIENT_FILES = [
   'dist/esm/api/resources/listen/resources/v1/resources/media/client/Client.mjs',
 ];
 const DEFAULT_BASE_URL = 'https://api.deepgram.com';
-const COMPONENT = 'instrumentation-deepgram';
+const COMPONENT = DEEPGRAM.component;
 
-interface MediaClientLike {
-  _options?: { baseUrl?: unknown; environment?: unknown };
-}
+type MediaClientLike = FernClient;
+type MediaClientClass = SdkClass;
 
-interface MediaClientClass {
-  prototype: Record<string, unknown>;
-}
+/** The private methods patched, and where each finds its request (the options with `model`). */
+const METHODS: ReadonlyArray<readonly [string, number]> = [
+  // transcribeFile(uploadable, request, requestOptions) / transcribeUrl(request, requestOptions)
+  ['__transcribeFile', 1],
+  ['__transcribeUrl', 0],
+];
 
-type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
-
-export class DeepgramInstrumentation extends InstrumentationBase {
+export class DeepgramInstrumentation extends KitInstrumentation {
   constructor(config: InstrumentationConfig = {}) {
-    super('aimeter/instrumentation-deepgram', packageVersion(), config);
+    super(DEEPGRAM, config);
   }
 
   protected init() {
-    const files = MEDIA_CLIENT_FILES.map(
-      (file) =>
-        new InstrumentationNodeModuleFile(
-          `${MODULE}/${file}`,
-          SUPPORTED,
-          (exports: { MediaClient?: MediaClientClass }) => {
-            this.patchMediaClient(exports?.MediaClient);
-            return exports;
-          },
-          (exports: { MediaClient?: MediaClientClass }) => {
-            this.unpatchMediaClient(exports?.MediaClient);
-            return exports;
-          },
-        ),
+    const files = this.classInFiles<MediaClientClass>(MODULE, SUPPORTED, MEDIA_CLIENT_FILES, 'MediaClient', (cls, patch) =>
+      patch ? this.patchMediaClient(cls) : this.unpatchMediaClient(cls),
     );
-    return [
-      new InstrumentationNodeModuleDefinition(
-        MODULE,
-        SUPPORTED,
-        (exports: DeepgramEntry) => {
-          // ESM under aimeter's preload: import-in-the-middle only wraps package entry points
-          // (its add-hook message channel does not support internal files), so the class is
-          // reached from the entry instead.
-          const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports));
-          if (cls) this.patchMediaClient(cls);
-          return exports;
-        },
-        (exports: DeepgramEntry) => {
-          const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports));
-          if (cls) this.unpatchMediaClient(cls);
-          return exports;
-        },
-        files,
-      ),
-    ];
+    return [this.entryModule(MODULE, SUPPORTED, files)];
+  }
+
+  // ESM under aimeter's preload: import-in-the-middle only wraps package entry points (its
+  // add-hook message channel does not support internal files), so the class is reached from the
+  // entry instead.
+  protected override patchExports(exports: unknown): void {
+    const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports as DeepgramEntry));
+    if (cls) this.patchMediaClient(cls);
+  }
+
+  protected override unpatchExports(exports: unknown): void {
+    const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports as DeepgramEntry));
+    if (cls) this.unpatchMediaClient(cls);
   }
 
   private patchMediaClient(cls: MediaClientClass | undefined): void {
-    const proto = cls?.prototype;
-    if (!proto) return;
-    if (typeof proto.__transcribeFile === 'function' && !isWrapped(proto.__transcribeFile)) {
-      this._wrap(proto, '__transcribeFile', (original: unknown) => this.traced(original as AnyFn, 'file'));
-    }
-    if (typeof proto.__transcribeUrl === 'function' && !isWrapped(proto.__transcribeUrl)) {
-      this._wrap(proto, '__transcribeUrl', (original: unknown) => this.traced(original as AnyFn, 'url'));
+    const tracer = () => this.tracer;
+    for (const [name, requestAt] of METHODS) {
+      this.patcher.wrap(cls?.prototype, name, (original) =>
+        tracedRequestResponse(COMPONENT, original, {
+          start: (self, args) => startSpan(tracer(), self as MediaClientLike, args[requestAt] as Record<string, unknown> | undefined),
+          settle(span, result) {
+            swallow(COMPONENT, undefined, () => recordResponse(span, result));
+            span.end();
+          },
+        }),
+      );
     }
   }
 
   private unpatchMediaClient(cls: MediaClientClass | undefined): void {
-    const proto = cls?.prototype;
-    if (!proto) return;
-    if (isWrapped(proto.__transcribeFile)) this._unwrap(proto, '__transcribeFile');
-    if (isWrapped(proto.__transcribeUrl)) this._unwrap(proto, '__transcribeUrl');
-  }
-
-  private traced(original: AnyFn, source: 'file' | 'url'): AnyFn {
-    const tracer = () => this.tracer;
-    return function (this: unknown, ...args: unknown[]): unknown {
-      // transcribeFile(uploadable, request, requestOptions) / transcribeUrl(request, requestOptions)
-      const request = (source === 'file' ? args[1] : args[0]) as Record<string, unknown> | undefined;
-      const handle = swallow(COMPONENT, undefined, () => startSpan(tracer(), this as MediaClientLike, request));
-      if (handle === undefined) return original.apply(this, args);
-      let pending: unknown;
-      try {
-        pending = handle.call(original, this, args);
-      } catch (error) {
-        swallow(COMPONENT, undefined, () => handle.fail(error));
-        throw error;
-      }
-      if (!isThenable(pending)) {
-        swallow(COMPONENT, undefined, () => handle.end());
-        return pending;
-      }
-      return pending.then(
-        (result) => {
-          swallow(COMPONENT, undefined, () => recordResponse(handle, result));
-          swallow(COMPONENT, undefined, () => handle.end());
-          return result;
-        },
-        (error: unknown) => {
-          swallow(COMPONENT, undefined, () => handle.fail(error));
-          throw error;
-        },
-      );
-    };
+    for (const [name] of METHODS) this.patcher.unwrap(cls?.prototype, name);
   }
 }
 
@@ -159,12 +107,11 @@ function mediaClientFromEntry(exports: DeepgramEntry): MediaClientClass | undefi
 }
 
 function startSpan(tracer: Tracer, client: MediaClientLike, request: Record<string, unknown> | undefined): GenAiSpan {
-  const model = typeof request?.model === 'string' && request.model !== '' ? request.model : undefined;
-  const server = serverOf(client?._options);
+  const server = fernServer(client?._options, DEFAULT_BASE_URL);
   return GenAiSpan.start(tracer, {
     operation: Operation.SpeechToText,
     provider: Provider.Deepgram,
-    requestModel: model,
+    requestModel: str(request?.model),
     serverAddress: server.address,
     serverPort: server.port,
   });
@@ -220,25 +167,4 @@ function responseModelOf(metadata: { models?: unknown; model_info?: Record<strin
     if (name) names.add(name);
   }
   return names.size === 1 ? [...names][0] : undefined;
-}
-
-function serverOf(options: { baseUrl?: unknown; environment?: unknown } | undefined): { address?: string; port?: number } {
-  let base: unknown;
-  if (options?.baseUrl !== undefined && options.baseUrl !== null) base = options.baseUrl;
-  else if (options?.environment !== undefined && options.environment !== null) {
-    const env = options.environment as { base?: unknown } | string;
-    base = typeof env === 'string' ? env : env.base;
-  } else base = DEFAULT_BASE_URL;
-  if (typeof base !== 'string') return {};
-  try {
-    const url = new URL(base);
-    const port = url.port !== '' ? Number(url.port) : url.protocol === 'http:' || url.protocol === 'ws:' ? 80 : 443;
-    return { address: url.hostname, port };
-  } catch {
-    return {};
-  }
-}
-
-function isThenable(value: unknown): value is Promise<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }

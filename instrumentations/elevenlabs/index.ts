@@ -16,39 +16,28 @@
  * See docs/instrumentations/speech.md.
  */
 import type { Tracer } from '@opentelemetry/api';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-  InstrumentationNodeModuleFile,
-  isWrapped,
-  type InstrumentationConfig,
-} from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleDefinition, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { runtimeSettings } from '../../src/config/runtime';
-import { swallow } from '../../src/internal/errors';
-import { packageVersion } from '../../src/internal/package-info';
 import * as A from '../../src/semconv/attributes';
 import { Operation } from '../../src/semconv/operations';
 import { Provider } from '../../src/semconv/providers';
 import { observeByteStream } from '../../src/tracing/byte-stream-observer';
+import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
 import { GenAiSpan } from '../../src/tracing/genai-span';
+import { fernServer, tracedRequestResponse, type FernClient, type SdkClass } from '../../src/tracing/request-response';
+import { codePoints, str } from '../../src/tracing/values';
 
-export const ELEVENLABS_INSTRUMENTATION_NAME = 'elevenlabs';
+export const ELEVENLABS = defineInstrumentation({ name: 'elevenlabs' });
+export const ELEVENLABS_INSTRUMENTATION_NAME = ELEVENLABS.name;
 
 const MODULE = '@elevenlabs/elevenlabs-js';
 const SUPPORTED = ['>=2.0.0 <3'];
 const TTS_CLIENT_FILES = ['api/resources/textToSpeech/client/Client.js', 'dist/api/resources/textToSpeech/client/Client.js'];
 const DEFAULT_BASE_URL = 'https://api.elevenlabs.io';
-const COMPONENT = 'instrumentation-elevenlabs';
+const COMPONENT = ELEVENLABS.component;
 
-interface ClientLike {
-  _options?: { baseUrl?: unknown; environment?: unknown };
-}
-
-interface TtsClientClass {
-  prototype: Record<string, unknown>;
-}
-
-type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+type ClientLike = FernClient;
+type TtsClientClass = SdkClass;
 
 /** Methods patched: private name -> whether it is the streaming endpoint. */
 const METHODS: ReadonlyArray<[string, boolean]> = [
@@ -56,85 +45,43 @@ const METHODS: ReadonlyArray<[string, boolean]> = [
   ['__stream', true],
 ];
 
-export class ElevenLabsInstrumentation extends InstrumentationBase {
+export class ElevenLabsInstrumentation extends KitInstrumentation {
   constructor(config: InstrumentationConfig = {}) {
-    super('aimeter/instrumentation-elevenlabs', packageVersion(), config);
+    super(ELEVENLABS, config);
   }
 
   protected init() {
-    const files = TTS_CLIENT_FILES.map(
-      (file) =>
-        new InstrumentationNodeModuleFile(
-          `${MODULE}/${file}`,
-          SUPPORTED,
-          (exports: { TextToSpeechClient?: TtsClientClass }) => {
-            this.patchClient(exports?.TextToSpeechClient);
-            return exports;
-          },
-          (exports: { TextToSpeechClient?: TtsClientClass }) => {
-            this.unpatchClient(exports?.TextToSpeechClient);
-            return exports;
-          },
-        ),
+    const files = this.classInFiles<TtsClientClass>(MODULE, SUPPORTED, TTS_CLIENT_FILES, 'TextToSpeechClient', (cls, patch) =>
+      patch ? this.patchClient(cls) : this.unpatchClient(cls),
     );
     return [new InstrumentationNodeModuleDefinition(MODULE, SUPPORTED, undefined, undefined, files)];
   }
 
   private patchClient(cls: TtsClientClass | undefined): void {
-    const proto = cls?.prototype;
-    if (!proto) return;
+    const tracer = () => this.tracer;
     for (const [name, stream] of METHODS) {
-      if (typeof proto[name] === 'function' && !isWrapped(proto[name])) {
-        this._wrap(proto, name, (original: unknown) => this.traced(original as AnyFn, stream));
-      }
+      // convert / stream (voice_id, request, requestOptions)
+      this.patcher.wrap(cls?.prototype, name, (original) =>
+        tracedRequestResponse(COMPONENT, original, {
+          start: (self, args) => startSpan(tracer(), self as ClientLike, args[0], args[1], stream),
+          settle: (span, result, args) => observeResult(span, result, charactersOf(args[1])),
+        }),
+      );
     }
   }
 
   private unpatchClient(cls: TtsClientClass | undefined): void {
-    const proto = cls?.prototype;
-    if (!proto) return;
-    for (const [name] of METHODS) if (isWrapped(proto[name])) this._unwrap(proto, name);
-  }
-
-  private traced(original: AnyFn, stream: boolean): AnyFn {
-    const tracer = () => this.tracer;
-    return function (this: unknown, ...args: unknown[]): unknown {
-      // convert / stream (voice_id, request, requestOptions)
-      const handle = swallow(COMPONENT, undefined, () => startSpan(tracer(), this as ClientLike, args[0], args[1], stream));
-      if (handle === undefined) return original.apply(this, args);
-      let pending: unknown;
-      try {
-        pending = handle.call(original, this, args);
-      } catch (error) {
-        swallow(COMPONENT, undefined, () => handle.fail(error));
-        throw error;
-      }
-      if (!isThenable(pending)) {
-        swallow(COMPONENT, undefined, () => handle.end());
-        return pending;
-      }
-      return pending.then(
-        (result) => {
-          swallow(COMPONENT, undefined, () => observeResult(handle, result, charactersOf(args[1])));
-          return result;
-        },
-        (error: unknown) => {
-          swallow(COMPONENT, undefined, () => handle.fail(error));
-          throw error;
-        },
-      );
-    };
+    for (const [name] of METHODS) this.patcher.unwrap(cls?.prototype, name);
   }
 }
 
 function startSpan(tracer: Tracer, client: ClientLike, voiceId: unknown, request: unknown, stream: boolean): GenAiSpan {
   const req = (request ?? {}) as { text?: unknown; modelId?: unknown };
-  const model = typeof req.modelId === 'string' && req.modelId !== '' ? req.modelId : undefined;
-  const server = serverOf(client?._options);
+  const server = fernServer(client?._options, DEFAULT_BASE_URL);
   const handle = GenAiSpan.start(tracer, {
     operation: Operation.TextToSpeech,
     provider: Provider.ElevenLabs,
-    requestModel: model,
+    requestModel: str(req.modelId),
     serverAddress: server.address,
     serverPort: server.port,
     stream,
@@ -157,9 +104,7 @@ function startSpan(tracer: Tracer, client: ClientLike, voiceId: unknown, request
 function charactersOf(request: unknown): number | undefined {
   const text = (request as { text?: unknown } | undefined)?.text;
   if (typeof text !== 'string') return undefined;
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
+  return codePoints(text);
 }
 
 /** `result` is `{data: body, rawResponse: Response}`; `data` is replaced by an observed equivalent. */
@@ -196,23 +141,4 @@ function observeResult(handle: GenAiSpan, result: unknown, characters: number | 
     return;
   }
   if (observed.body !== holder.data) holder.data = observed.body;
-}
-
-function serverOf(options: { baseUrl?: unknown; environment?: unknown } | undefined): { address?: string; port?: number } {
-  let base: unknown;
-  if (options?.baseUrl !== undefined && options.baseUrl !== null) base = options.baseUrl;
-  else if (options?.environment !== undefined && options.environment !== null) base = options.environment;
-  else base = DEFAULT_BASE_URL;
-  if (typeof base !== 'string') return {};
-  try {
-    const url = new URL(base);
-    const port = url.port !== '' ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
-    return { address: url.hostname, port };
-  } catch {
-    return {};
-  }
-}
-
-function isThenable(value: unknown): value is Promise<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -8,27 +8,16 @@
  *
  * See docs/instrumentations/openai.md.
  */
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-  type InstrumentationConfig,
-} from '@opentelemetry/instrumentation';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { runtimeSettings } from '../../src/config/runtime';
-import { recordInternalError } from '../../src/internal/errors';
+import { unhookApiPromises } from '../../src/tracing/api-promise';
+import { isInstrumentationWrapper } from '../../src/tracing/call-scope';
+import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
 import { OpenAICall, type CallKind } from './call';
 import { endpointOf } from './provider';
-import { unhookApiPromises } from '../../src/tracing/api-promise';
 import { retryWithoutStreamUsage, withStreamUsage } from './stream-usage';
-import { isInstrumentationWrapper } from '../../src/tracing/call-scope';
 
 export { endpointOf, providerFromHost } from './provider';
-
-/** Short name (OTEL_NODE_DISABLED_INSTRUMENTATIONS, the registry). */
-export const name = 'openai';
-
-const PACKAGE_NAME = 'aimeter-instrumentation-openai';
-const PACKAGE_VERSION = '0.1.0';
-const COMPONENT = 'openai-instrumentation';
 
 export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
   /**
@@ -37,6 +26,10 @@ export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
    */
   providerForBaseURL?: (baseURL: string) => string | undefined;
 }
+
+export const OPENAI = defineInstrumentation<OpenAIInstrumentationConfig>({ name: 'openai' });
+/** Short name (OTEL_NODE_DISABLED_INSTRUMENTATIONS, the registry). */
+export const name = OPENAI.name;
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -62,66 +55,30 @@ function prototypeAt(root: any, path: readonly string[]): any {
   return typeof cls === 'function' ? cls.prototype : undefined;
 }
 
-export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
+export class OpenAIInstrumentation extends KitInstrumentation<OpenAIInstrumentationConfig> {
   constructor(config: OpenAIInstrumentationConfig = {}) {
-    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    super(OPENAI, config);
   }
 
   protected init() {
-    return [
-      new InstrumentationNodeModuleDefinition(
-        'openai',
-        ['>=4.0.0 <8'],
-        (moduleExports) => {
-          this.patch(moduleExports);
-          return moduleExports;
-        },
-        (moduleExports) => {
-          this.unpatch(moduleExports);
-        },
-      ),
-    ];
+    return [this.entryModule('openai', ['>=4.0.0 <8'])];
   }
 
-  /**
-   * Our wrappers are installed without shimmer's markers on purpose: InstrumentationBase#_wrap
-   * unwraps a method that is already wrapped before wrapping it, so two instrumentations of the
-   * same method (e.g. @opentelemetry/instrumentation-openai) would silently remove each other,
-   * whichever came last winning. Unmarked, the other instrumentation wraps around ours (and ours
-   * around it): both run, nested, and aimeter's processor counts the nested pair once.
-   */
-  private readonly installed = new WeakMap<object, { original: AnyFunction; patched: AnyFunction; removed: boolean }>();
-
-  private patch(moduleExports: unknown): void {
+  /** `create` of each target, wrapped by the kit's patcher (coexists with contrib: src/tracing/patcher.ts). */
+  protected override patchExports(moduleExports: unknown): void {
     const root = openAIClass(moduleExports);
     for (const { kind, path } of TARGETS) {
-      const proto = prototypeAt(root, path);
-      if (!proto || typeof proto.create !== 'function') continue;
-      const existing = this.installed.get(proto);
-      if (existing && !existing.removed) continue; // still in the chain: isEnabled() turns it back on
-      const original = proto.create as AnyFunction;
-      const patched = this.patchedCreate(kind, original);
-      Object.defineProperty(proto, 'create', { value: patched, writable: true, configurable: true, enumerable: false });
-      this.installed.set(proto, { original, patched, removed: false });
+      this.patcher.wrap(prototypeAt(root, path), 'create', (original) => this.patchedCreate(kind, original as AnyFunction));
     }
   }
 
-  private unpatch(moduleExports: unknown): void {
+  protected override unpatchExports(moduleExports: unknown): void {
     const root = openAIClass(moduleExports);
-    for (const { path } of TARGETS) {
-      const proto = prototypeAt(root, path);
-      const entry = proto ? this.installed.get(proto) : undefined;
-      if (!entry || entry.removed) continue;
-      // Only when ours is outermost; under another wrapper it stays, passing through while disabled.
-      if (proto.create === entry.patched) {
-        Object.defineProperty(proto, 'create', { value: entry.original, writable: true, configurable: true, enumerable: false });
-        entry.removed = true;
-      }
-    }
+    for (const { path } of TARGETS) this.patcher.unwrap(prototypeAt(root, path), 'create');
     unhookApiPromises();
   }
 
-  private patchedCreate(kind: CallKind, original: AnyFunction): AnyFunction {
+  private patchedCreate(kind: CallKind, original: AnyFunction): (this: unknown, ...args: unknown[]) => unknown {
     const instrumentation = this;
     // Another instrumentation's wrapper inside ours: enter our span's context so its span nests.
     const enter = isInstrumentationWrapper(original);
@@ -132,7 +89,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       try {
         started = instrumentation.begin(kind, this, args);
       } catch (error) {
-        recordInternalError(COMPONENT, error);
+        instrumentation.internalError(error);
       }
       if (started === undefined) return original.apply(this, args);
       const { call, callArgs, injectedUsage } = started;
@@ -143,7 +100,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         try {
           call.fail(error);
         } catch (e) {
-          recordInternalError(COMPONENT, e);
+          instrumentation.internalError(e);
         }
         throw error;
       }
@@ -154,7 +111,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         }
         call.observe(result);
       } catch (error) {
-        recordInternalError(COMPONENT, error);
+        instrumentation.internalError(error);
       }
       return result;
     };
@@ -186,6 +143,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
       endpoint,
       captureContent: settings.captureMessageContent,
       injectedUsage,
+      component: this.component,
     });
     return { call, callArgs, injectedUsage };
   }

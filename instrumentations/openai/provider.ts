@@ -3,6 +3,7 @@
  * its base URL (OpenAI-compatible services: Groq, DeepSeek, Mistral, x.ai, Ollama, ...).
  */
 import { Provider } from '../../src/semconv/providers';
+import { serverOf } from '../../src/tracing/values';
 
 export interface Endpoint {
   readonly provider: string;
@@ -57,7 +58,11 @@ const LOCAL_PORTS: ReadonlyMap<number, string> = new Map([
   [1234, 'lm_studio'],
 ]);
 
-const DEFAULT_PORTS: Record<string, number> = { 'https:': 443, 'http:': 80 };
+/** The port written in a base URL (not the scheme's default): local servers are known by it. */
+function explicitPort(baseURL: string): number | undefined {
+  const port = new URL(baseURL).port;
+  return port ? Number(port) : undefined;
+}
 
 /** The name of a client's class or of any class it extends (AzureOpenAI, BedrockOpenAI, ...). */
 function classNames(client: object): string[] {
@@ -96,15 +101,11 @@ export function endpointOf(client: unknown, override?: (baseURL: string) => stri
   let serverAddress: string | undefined;
   let serverPort: number | undefined;
   let fromHost: string | undefined;
-  if (typeof baseURL === 'string') {
-    try {
-      const url = new URL(baseURL);
-      serverAddress = url.hostname;
-      serverPort = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
-      fromHost = providerFromHost(url.hostname, url.port ? Number(url.port) : undefined);
-    } catch {
-      // Not a URL: leave the address unset.
-    }
+  const server = serverOf(baseURL);
+  if (server.address !== undefined) {
+    serverAddress = server.address;
+    serverPort = server.port;
+    fromHost = providerFromHost(server.address, explicitPort(baseURL as string));
   }
   const names = classNames(client);
   let provider =

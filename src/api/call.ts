@@ -10,6 +10,7 @@ import { GenAiSpan, type GenAiSpanStart, type ResponseInfo, type TokenUsage } fr
 import { isApiPromise, observeApiPromise } from '../tracing/api-promise';
 import { observeAsyncIterator, observeStreamInPlace, type StreamHooks } from '../tracing/stream-observer';
 import { ATTR_GEN_AI_REQUEST_STREAM } from '../semconv/attributes';
+import { isAsyncIterable, isThenable } from '../tracing/values';
 import { manualTracer } from './tracer';
 
 export type { ResponseInfo, TokenUsage };
@@ -259,20 +260,4 @@ function observedIterableProxy<S extends AsyncIterable<unknown>>(stream: S, hook
 
 function isNativePromise(value: Promise<unknown>): boolean {
   return Object.getPrototypeOf(value) === Promise.prototype;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
-  );
 }

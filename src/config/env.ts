@@ -6,6 +6,8 @@
  * aimeter consumes the parsed object: nothing outside src/config/ reads process.env.
  */
 import { EnvReader, type Env } from './reader';
+import { DEFAULT_CONVENTIONS, OPT_IN_BOTH, OPT_IN_LATEST, type Conventions } from '../semconv/conventions';
+import { printable } from '../internal/text';
 
 export type { Env } from './reader';
 export type MetricsExporter = 'prometheus' | 'otlp' | 'console';
@@ -20,7 +22,7 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 
 /** Short names accepted by OTEL_NODE_DISABLED_INSTRUMENTATIONS (instrumentations/index.ts registers them). */
-export const INSTRUMENTATION_NAMES = ['openai', 'anthropic', 'deepgram', 'elevenlabs'] as const;
+export const INSTRUMENTATION_NAMES = ['openai', 'anthropic', 'deepgram', 'elevenlabs', 'google-genai'] as const;
 /**
  * OpenTelemetry's short name for @opentelemetry/instrumentation-http (its package name without
  * the `@opentelemetry/instrumentation-` prefix, as NodeSDK's OTEL_NODE_DISABLED_INSTRUMENTATIONS
@@ -87,6 +89,11 @@ export interface AimeterConfig {
   readonly disabledInstrumentations: ReadonlySet<string>;
   /** AIMETER_SHUTDOWN_TIMEOUT (ms, default 1000): how long shutdown waits for the last exports. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * OTEL_SEMCONV_STABILITY_OPT_IN: the GenAI conventions emitted (src/semconv/conventions.ts):
+   * `gen_ai_latest_experimental` the newest, `gen_ai_latest_experimental/dup` both, else v1.41.
+   */
+  readonly genAiConventions: Conventions;
   /** AIMETER_CLUSTER_COLLECT_TIMEOUT_MS (default 1000): how long a cluster primary's scrape waits for its workers' series. */
   readonly clusterCollectTimeoutMs: number;
   /** What process managers set in a process's environment (src/processes/role.ts reads it). */
@@ -142,6 +149,7 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
     shutdownTimeoutMs: p.int('AIMETER_SHUTDOWN_TIMEOUT', 1000, 0, 600_000, ' of milliseconds'),
     clusterCollectTimeoutMs: p.int('AIMETER_CLUSTER_COLLECT_TIMEOUT_MS', 1000, 1, 60_000, ' of milliseconds'),
     processHints: processHints(p),
+    genAiConventions: genAiConventions(p),
   };
   // Applied by the OpenTelemetry SDK and exporters themselves; checked here so a typo is told.
   p.keyValues('OTEL_RESOURCE_ATTRIBUTES');
@@ -172,6 +180,25 @@ function pm2InstanceOf(pm2Env: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * OTEL_SEMCONV_STABILITY_OPT_IN is a comma list shared by every instrumentation of the process
+ * (`http`, `database/dup`, ...): words for other conventions are theirs and pass silently; a
+ * `gen_ai` word aimeter does not know is a problem (a typo would silently keep the old names).
+ * `/dup` wins over the plain word when both are given, as the HTTP migration specifies.
+ */
+function genAiConventions(p: EnvReader): Conventions {
+  const words = p.entries('OTEL_SEMCONV_STABILITY_OPT_IN').map((w) => w.toLowerCase());
+  const genAi = words.filter((w) => w.startsWith('gen_ai'));
+  const unknown = genAi.filter((w) => w !== OPT_IN_LATEST && w !== OPT_IN_BOTH);
+  const chosen: Conventions = genAi.includes(OPT_IN_BOTH) ? 'both' : genAi.includes(OPT_IN_LATEST) ? 'latest' : DEFAULT_CONVENTIONS;
+  if (unknown.length > 0) {
+    p.problems.push(
+      `OTEL_SEMCONV_STABILITY_OPT_IN=${printable(p.raw('OTEL_SEMCONV_STABILITY_OPT_IN')!, 200)} is not valid: ${unknown.map((u) => printable(u, 60)).join(', ')} unknown; for the GenAI conventions use ${OPT_IN_LATEST} or ${OPT_IN_BOTH} (using ${chosen === 'v1.41' ? 'the v1.41 names' : chosen === 'both' ? OPT_IN_BOTH : OPT_IN_LATEST}).`,
+    );
+  }
+  return chosen;
 }
 
 function otlpSignal(

@@ -3,6 +3,7 @@
  * environment by default, or set by start() from the programmatic options.
  */
 import { environmentConfig } from './env';
+import type { Conventions } from '../semconv/conventions';
 
 export interface RuntimeSettings {
   /** Record prompts, completions, tool arguments and results (opt-in). */
@@ -11,6 +12,8 @@ export interface RuntimeSettings {
   openaiStreamUsage: boolean;
   /** Send trace context to AI provider hosts too (opt-in; see src/privacy/trace-context.ts). */
   propagateTraceContextToGenAi: boolean;
+  /** The GenAI conventions emitted (OTEL_SEMCONV_STABILITY_OPT_IN; src/semconv/conventions.ts). */
+  conventions: Conventions;
 }
 
 let current: RuntimeSettings | undefined;
@@ -22,6 +25,7 @@ export function runtimeSettings(): RuntimeSettings {
       captureMessageContent: config.captureMessageContent,
       openaiStreamUsage: config.openaiStreamUsage,
       propagateTraceContextToGenAi: config.propagateTraceContextToGenAi,
+      conventions: config.genAiConventions,
     };
   }
   return current;

@@ -9,9 +9,11 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_TOKEN_MODALITY,
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_GEN_AI_TOOL_NAME,
 } from '../semconv/attributes';
+import { emitsLatest, emitsV141, type Conventions } from '../semconv/conventions';
 
 export type InstrumentKind = 'histogram' | 'counter' | 'gauge';
 
@@ -34,6 +36,18 @@ export interface MetricDefinition {
   readonly labels: readonly string[];
   /** Explicit histogram bucket boundaries (histograms only). */
   readonly buckets?: readonly number[];
+  /**
+   * Only in one edition of the GenAI conventions (src/semconv/conventions.ts): `v1.41` metrics are
+   * not emitted with gen_ai_latest_experimental, `latest` ones only with it. Unset: always.
+   */
+  readonly conventions?: 'v1.41' | 'latest';
+}
+
+/** True when `definition` is emitted under `conventions`. */
+export function isEmitted(definition: MetricDefinition, conventions: Conventions): boolean {
+  if (definition.conventions === 'v1.41') return emitsV141(conventions);
+  if (definition.conventions === 'latest') return emitsLatest(conventions);
+  return true;
 }
 
 /** Semconv-recommended buckets for gen_ai.client.token.usage. */
@@ -59,6 +73,8 @@ export const COST_BUCKETS = [
 export const REAL_TIME_FACTOR_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 5, 10] as const;
 /** Calls per agent run. */
 export const CALLS_PER_RUN_BUCKETS = [0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50, 100] as const;
+/** Time to the first audio byte: speech starts within a second or it is felt. */
+export const FIRST_AUDIO_BUCKETS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10] as const;
 
 /** Labels every GenAI call metric carries (values empty where they do not apply). */
 export const CALL_LABELS = [
@@ -72,6 +88,32 @@ export const CALL_LABELS = [
 
 const CALL_LABELS_WITH_ERROR = [...CALL_LABELS, ATTR_ERROR_TYPE] as const;
 const CALL_LABELS_WITH_TOKEN_TYPE = [...CALL_LABELS, ATTR_GEN_AI_TOKEN_TYPE] as const;
+const CALL_LABELS_WITH_MODALITY = [...CALL_LABELS, ATTR_GEN_AI_TOKEN_MODALITY] as const;
+
+/** A usage counter of the newest conventions (one per token kind, by gen_ai.token.modality). */
+function usageCounter(kind: string, what: string) {
+  return {
+    name: `gen_ai.client.inference.usage.${kind}`,
+    unit: '{token}',
+    kind: 'counter',
+    description: `${what}, by gen_ai.token.modality (newest conventions).`,
+    labels: CALL_LABELS_WITH_MODALITY,
+    conventions: 'latest',
+  } as const;
+}
+
+/** A duration histogram of the newest conventions, shaped as gen_ai.client.operation.duration. */
+function durationHistogram(name: string, what: string) {
+  return {
+    name,
+    unit: 's',
+    kind: 'histogram',
+    description: `${what}; error.type is set on failures (newest conventions).`,
+    labels: CALL_LABELS_WITH_ERROR,
+    buckets: DURATION_BUCKETS,
+    conventions: 'latest',
+  } as const;
+}
 
 export const METRICS = {
   operationDuration: {
@@ -82,6 +124,51 @@ export const METRICS = {
     labels: CALL_LABELS_WITH_ERROR,
     buckets: DURATION_BUCKETS,
   },
+  inferenceDuration: durationHistogram('gen_ai.client.inference.duration', 'Duration of model inference calls (chat, text_completion, generate_content)'),
+  embeddingsDuration: durationHistogram('gen_ai.client.embeddings.duration', 'Duration of embeddings calls'),
+  invokeAgentDuration: durationHistogram('gen_ai.invoke_agent.duration', 'Duration of agent runs'),
+  executeToolDuration: durationHistogram('gen_ai.execute_tool.duration', 'Duration of tool calls'),
+  inferenceUsageInput: usageCounter('input_tokens', 'Input tokens of model calls (including cache reads and writes)'),
+  inferenceUsageOutput: usageCounter('output_tokens', 'Output tokens of model calls (including reasoning)'),
+  inferenceUsageCacheRead: usageCounter('cache_read.input_tokens', 'Input tokens read from the prompt cache'),
+  inferenceUsageCacheWrite: usageCounter('cache_write.input_tokens', 'Input tokens written to the prompt cache'),
+  inferenceUsageReasoning: usageCounter('reasoning.output_tokens', 'Output tokens spent on reasoning'),
+  inferenceInputTokens: {
+    name: 'gen_ai.client.inference.operation.input_tokens',
+    unit: '{token}',
+    kind: 'histogram',
+    description: 'Input tokens per model call (newest conventions).',
+    labels: CALL_LABELS,
+    buckets: TOKEN_BUCKETS,
+    conventions: 'latest',
+  },
+  inferenceOutputTokens: {
+    name: 'gen_ai.client.inference.operation.output_tokens',
+    unit: '{token}',
+    kind: 'histogram',
+    description: 'Output tokens per model call (newest conventions).',
+    labels: CALL_LABELS,
+    buckets: TOKEN_BUCKETS,
+    conventions: 'latest',
+  },
+  inferenceTimeToFirstChunk: {
+    name: 'gen_ai.client.inference.time_to_first_chunk',
+    unit: 's',
+    kind: 'histogram',
+    description: 'Time from request to the first streamed chunk of a streaming inference call (newest conventions).',
+    labels: CALL_LABELS,
+    buckets: DURATION_BUCKETS,
+    conventions: 'latest',
+  },
+  inferenceTimePerOutputChunk: {
+    name: 'gen_ai.client.inference.time_per_output_chunk',
+    unit: 's',
+    kind: 'histogram',
+    description: 'Time between streamed chunks after the first, one observation per chunk, of streaming inference calls (newest conventions).',
+    labels: CALL_LABELS,
+    buckets: DURATION_BUCKETS,
+    conventions: 'latest',
+  },
   tokenUsage: {
     name: 'gen_ai.client.token.usage',
     unit: '{token}',
@@ -89,14 +176,16 @@ export const METRICS = {
     description: 'Tokens per model call, by gen_ai.token.type (input includes cached input tokens).',
     labels: CALL_LABELS_WITH_TOKEN_TYPE,
     buckets: TOKEN_BUCKETS,
+    conventions: 'v1.41',
   },
   timeToFirstChunk: {
     name: 'gen_ai.client.operation.time_to_first_chunk',
     unit: 's',
     kind: 'histogram',
-    description: 'Time from request to the first streamed chunk (for text-to-speech: the first audio byte).',
+    description: 'Time from request to the first streamed chunk (for text-to-speech: the first audio byte, until the release after next; see aimeter.text_to_speech.time_to_first_audio).',
     labels: CALL_LABELS,
     buckets: DURATION_BUCKETS,
+    conventions: 'v1.41',
   },
   timePerOutputChunk: {
     name: 'gen_ai.client.operation.time_per_output_chunk',
@@ -105,6 +194,7 @@ export const METRICS = {
     description: 'Mean time between streamed chunks after the first, one observation per streaming call.',
     labels: CALL_LABELS,
     buckets: DURATION_BUCKETS,
+    conventions: 'v1.41',
   },
   tokens: {
     name: 'aimeter.tokens',
@@ -195,6 +285,14 @@ export const METRICS = {
     kind: 'counter',
     description: 'Characters of text sent to text-to-speech calls.',
     labels: CALL_LABELS,
+  },
+  textToSpeechTimeToFirstAudio: {
+    name: 'aimeter.text_to_speech.time_to_first_audio',
+    unit: 's',
+    kind: 'histogram',
+    description: 'Time from a text-to-speech request to the first byte of audio the caller receives.',
+    labels: CALL_LABELS,
+    buckets: FIRST_AUDIO_BUCKETS,
   },
   textToSpeechAudioSize: {
     name: 'aimeter.text_to_speech.audio.size',

@@ -2,7 +2,8 @@
  * All of aimeter's metric families, built from the catalog, plus the self-metrics that say how
  * the store itself is doing. `render()` is the Prometheus text for /metrics.
  */
-import { METRICS, type MetricDefinition, type MetricKey } from './catalog';
+import { isEmitted, METRICS, type MetricDefinition, type MetricKey } from './catalog';
+import { DEFAULT_CONVENTIONS, type Conventions } from '../semconv/conventions';
 import { internalErrorCounts } from '../internal/errors';
 import { rejectionCounts } from '../provider-data/rejections';
 import type { ExpositionFormat } from './openmetrics';
@@ -62,7 +63,17 @@ export interface SelfMetricPoint {
  * trace from (a slow call, a slow first chunk, an expensive call). Token and per-run histograms
  * keep none: each exemplar slot costs memory per series.
  */
-const EXEMPLAR_METRICS: ReadonlySet<HistogramKey> = new Set<HistogramKey>(['operationDuration', 'timeToFirstChunk', 'operationCost']);
+const EXEMPLAR_METRICS: ReadonlySet<HistogramKey> = new Set<HistogramKey>([
+  'operationDuration',
+  'timeToFirstChunk',
+  'operationCost',
+  'inferenceDuration',
+  'embeddingsDuration',
+  'invokeAgentDuration',
+  'executeToolDuration',
+  'inferenceTimeToFirstChunk',
+  'textToSpeechTimeToFirstAudio',
+]);
 
 export const DEFAULT_MAX_SERIES_PER_METRIC = 2000;
 
@@ -72,10 +83,13 @@ export interface GenAiMetricsOptions {
   /** Also record into OTel instruments (for OTLP push). */
   readonly mirror?: RecordMirror;
   readonly version?: string;
+  /** The GenAI conventions emitted (default v1.41): only their families exist (src/semconv/conventions.ts). */
+  readonly conventions?: Conventions;
 }
 
 export class GenAiMetrics {
   readonly maxSeriesPerMetric: number;
+  readonly conventions: Conventions;
   private readonly histograms = new Map<HistogramKey, HistogramFamily>();
   private readonly counters = new Map<CounterKey, CounterFamily>();
   private readonly recorded: Family<unknown>[] = [];
@@ -88,11 +102,13 @@ export class GenAiMetrics {
   constructor(options: GenAiMetricsOptions = {}) {
     this.maxSeriesPerMetric = options.maxSeriesPerMetric ?? DEFAULT_MAX_SERIES_PER_METRIC;
     this.version = options.version ?? 'unknown';
+    this.conventions = options.conventions ?? DEFAULT_CONVENTIONS;
     const onOverflow = (family: Family<unknown>) =>
       this.overflowCounts.set(family.promName, (this.overflowCounts.get(family.promName) ?? 0) + 1);
     for (const key of Object.keys(METRICS) as MetricKey[]) {
       if (IS_SELF_METRIC.has(key)) continue;
       const def: MetricDefinition = METRICS[key];
+      if (!isEmitted(def, this.conventions)) continue;
       if (def.kind === 'histogram') {
         const family = new HistogramFamily(def, this.maxSeriesPerMetric, onOverflow, EXEMPLAR_METRICS.has(key as HistogramKey));
         this.histograms.set(key as HistogramKey, family);
@@ -110,31 +126,38 @@ export class GenAiMetrics {
    * Record a histogram observation. `key` is labelKey(values), passed in so callers compute it
    * once. `exemplar`: the (sampled) span it came from, kept by the histograms that link to traces.
    */
-  observe(metric: HistogramKey, key: string, values: LabelValues, value: number, exemplar?: ExemplarContext): void {
-    const family = this.histograms.get(metric)!;
-    family.observe(family.get(key, values), value, exemplar);
-    this.mirror?.observe(metric, values, value);
+  observe(metric: HistogramKey, key: string, values: LabelValues, value: number, exemplar?: ExemplarContext, times = 1): void {
+    const family = this.histograms.get(metric);
+    if (family === undefined) return; // not emitted under these conventions
+    family.observe(family.get(key, values), value, exemplar, times);
+    this.mirror?.observe(metric, values, value, times);
   }
 
   add(metric: CounterKey, key: string, values: LabelValues, value: number): void {
     if (!(value > 0)) return;
-    const family = this.counters.get(metric)!;
+    const family = this.counters.get(metric);
+    if (family === undefined) return;
     family.add(family.get(key, values), value);
     this.mirror?.add(metric, values, value);
   }
 
   /** The series of a histogram for repeated records (see processor/label-set.ts); undefined when the family is full. */
   histogramSeries(metric: HistogramKey, key: string, values: LabelValues): HistogramSeries | undefined {
-    return this.histograms.get(metric)!.find(key, values);
+    return this.histograms.get(metric)?.find(key, values);
   }
 
   counterSeries(metric: CounterKey, key: string, values: LabelValues): ScalarSeries | undefined {
-    return this.counters.get(metric)!.find(key, values);
+    return this.counters.get(metric)?.find(key, values);
+  }
+
+  /** True when `metric` is emitted under these conventions. */
+  emits(metric: MetricKey): boolean {
+    return this.histograms.has(metric as HistogramKey) || this.counters.has(metric as CounterKey);
   }
 
   /** Records into a series from histogramSeries(). Not mirrored: callers check `mirrored` first. */
-  observeSeries(metric: HistogramKey, series: HistogramSeries, value: number, exemplar?: ExemplarContext): void {
-    this.histograms.get(metric)!.observe(series, value, exemplar);
+  observeSeries(metric: HistogramKey, series: HistogramSeries, value: number, exemplar?: ExemplarContext, times = 1): void {
+    this.histograms.get(metric)!.observe(series, value, exemplar, times);
   }
 
   addSeries(metric: CounterKey, series: ScalarSeries, value: number): void {

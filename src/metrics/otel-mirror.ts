@@ -6,7 +6,9 @@
  * from the store at each collection, as a scrape reads them.
  */
 import type { Attributes, Counter, Histogram, Meter, Observable } from '@opentelemetry/api';
-import { METRICS, type MetricKey } from './catalog';
+import { isEmitted, METRICS, type MetricDefinition, type MetricKey } from './catalog';
+import { runtimeSettings } from '../config/runtime';
+import type { Conventions } from '../semconv/conventions';
 import { SELF_METRICS, type GenAiMetrics, type SelfMetricKey } from './genai-metrics';
 import type { LabelValues } from './series-store';
 
@@ -16,10 +18,14 @@ export class OtelMirror {
   private readonly histograms = new Map<string, Histogram>();
   private readonly counters = new Map<string, Counter>();
 
-  constructor(private readonly meter: Meter) {
+  /** `conventions`: only the families emitted under them get instruments (as in the store). */
+  constructor(
+    private readonly meter: Meter,
+    conventions: Conventions = runtimeSettings().conventions,
+  ) {
     for (const key of Object.keys(METRICS) as MetricKey[]) {
-      const def = METRICS[key];
-      if (IS_SELF_METRIC.has(key)) continue;
+      const def: MetricDefinition = METRICS[key];
+      if (IS_SELF_METRIC.has(key) || !isEmitted(def, conventions)) continue;
       if (def.kind === 'histogram') {
         this.histograms.set(
           key,
@@ -35,8 +41,11 @@ export class OtelMirror {
     }
   }
 
-  observe(metric: MetricKey, values: LabelValues, value: number): void {
-    this.histograms.get(metric)?.record(value, attributes(metric, values));
+  observe(metric: MetricKey, values: LabelValues, value: number, times = 1): void {
+    const histogram = this.histograms.get(metric);
+    if (histogram === undefined) return;
+    const attrs = attributes(metric, values);
+    for (let i = 0; i < times; i++) histogram.record(value, attrs);
   }
 
   add(metric: MetricKey, values: LabelValues, value: number): void {

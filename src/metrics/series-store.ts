@@ -178,14 +178,18 @@ export class HistogramFamily extends Family<HistogramSeries> {
     return { labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0, exemplars: undefined };
   }
 
-  /** Counts `value`; with `exemplar` (and exemplars on for this family), it becomes its bucket's latest exemplar. */
-  observe(series: HistogramSeries, value: number, exemplar?: ExemplarContext): void {
+  /**
+   * Counts `value` (`times` times: one observation per chunk of a stream whose chunks are known
+   * only by their mean); with `exemplar` (and exemplars on for this family), it becomes its
+   * bucket's latest exemplar.
+   */
+  observe(series: HistogramSeries, value: number, exemplar?: ExemplarContext, times = 1): void {
     const bounds = this.bounds;
     let i = 0;
     while (i < bounds.length && value > bounds[i]!) i++;
-    series.counts[i]!++;
-    series.sum += value;
-    series.count++;
+    series.counts[i]! += times;
+    series.sum += value * times;
+    series.count += times;
     if (exemplar !== undefined && this.exemplars) {
       const slots = (series.exemplars ??= new Array<Exemplar | undefined>(bounds.length + 1).fill(undefined));
       const slot = slots[i];

@@ -8,7 +8,7 @@
 import { type Context, TraceFlags } from '@opentelemetry/api';
 import { GenAiMetrics } from '../metrics/genai-metrics';
 import { type ExemplarContext, labelKey } from '../metrics/series-store';
-import { extendedKey, type LabelSet, LabelSets } from './label-set';
+import { extendedKey, type HistogramSlot, type LabelSet, LabelSets } from './label-set';
 import { recordInternalError } from '../internal/errors';
 import { syncParentSpanId } from '../tracing/call-scope';
 import { warn, warnOnce } from '../internal/log';
@@ -16,7 +16,9 @@ import { clipCodePoints, safeText } from '../internal/text';
 import { PriceBook } from '../prices/price-book';
 import { computeCost } from '../prices/cost';
 import type { ModelPrice, Usage } from '../prices/types';
-import { isAggregate, isModelCall, Operation } from '../semconv/operations';
+import { isAggregate, isInference, isModelCall, Operation } from '../semconv/operations';
+import { emitsLatest, emitsV141 } from '../semconv/conventions';
+import type { HistogramKey } from '../metrics/genai-metrics';
 import { agentNameOf, Lineage, type SpanEntry, toolNameOf } from './lineage';
 import { mergeCalls, readGenAiSpan, type GenAiCall } from './read-span';
 import type { ReadableSpanLike } from './span-like';
@@ -59,12 +61,17 @@ export class GenAiMetricsProcessor {
    * object serves every span.
    */
   private readonly exemplar = { traceId: '', spanId: '', timeMs: 0 };
+  /** Which conventions' metrics are recorded (the store's: src/semconv/conventions.ts). */
+  private readonly v141: boolean;
+  private readonly latest: boolean;
 
   constructor(options: GenAiMetricsProcessorOptions = {}) {
     this.metrics = options.metrics ?? new GenAiMetrics();
     this.exemplars = options.exemplars ?? true;
     this.prices = options.prices === false ? undefined : (options.prices ?? PriceBook.load({ onWarning: warn }));
     this.labelSets = new LabelSets(this.metrics, this.metrics.maxSeriesPerMetric);
+    this.v141 = emitsV141(this.metrics.conventions);
+    this.latest = emitsLatest(this.metrics.conventions);
   }
 
   // try/catch rather than swallow(): no closure per span on the hot path.
@@ -128,8 +135,11 @@ export class GenAiMetricsProcessor {
     const values = [clip(op), clip(call.provider), clip(call.requestModel), clip(call.responseModel), agent, tool];
     const labels = this.labelSets.get(values);
 
-    if (call.errorType === '') labels.observe('duration', call.durationSeconds, exemplar);
-    else this.metrics.observe('operationDuration', extendedKey(labels.key, call.errorType), [...values, call.errorType], call.durationSeconds, exemplar);
+    // Newest conventions: model calls, embeddings, agents and tools each have their own duration;
+    // gen_ai.client.operation.duration stays for the other operations (speech, workflows).
+    const latestDuration = this.latest ? LATEST_DURATIONS.get(op) : undefined;
+    if (this.v141 || latestDuration === undefined) this.recordDuration('operationDuration', 'duration', call, labels, values, exemplar);
+    if (latestDuration !== undefined) this.recordDuration(latestDuration, latestDuration, call, labels, values, exemplar);
 
     if (op === Operation.InvokeAgent) {
       const runValues = [agent, call.errorType];
@@ -155,6 +165,19 @@ export class GenAiMetricsProcessor {
     this.recordFinishReasons(call, labels);
   }
 
+  /** Success through the label set's series; a failure takes one label more (error.type). */
+  private recordDuration(
+    metric: HistogramKey,
+    slot: HistogramSlot,
+    call: GenAiCall,
+    labels: LabelSet,
+    values: string[],
+    exemplar: ExemplarContext | undefined,
+  ): void {
+    if (call.errorType === '') labels.observe(slot, call.durationSeconds, exemplar);
+    else this.metrics.observe(metric, extendedKey(labels.key, call.errorType), [...values, call.errorType], call.durationSeconds, exemplar);
+  }
+
   /** One count per choice; the reason is one label more than the label set (like error_type). */
   private recordFinishReasons(call: GenAiCall, labels: LabelSet): void {
     for (const reason of call.finishReasons ?? []) {
@@ -164,16 +187,32 @@ export class GenAiMetricsProcessor {
 
   private recordUsage(usage: Usage, labels: LabelSet): void {
     if (usage.inputTokens !== undefined) {
-      labels.observe('tokenUsageInput', usage.inputTokens);
+      if (this.v141) labels.observe('tokenUsageInput', usage.inputTokens);
       labels.add('tokensInput', usage.inputTokens);
     }
     if (usage.outputTokens !== undefined) {
-      labels.observe('tokenUsageOutput', usage.outputTokens);
+      if (this.v141) labels.observe('tokenUsageOutput', usage.outputTokens);
       labels.add('tokensOutput', usage.outputTokens);
     }
     if (usage.cacheReadTokens !== undefined) labels.add('tokensCacheRead', usage.cacheReadTokens);
     if (usage.cacheCreationTokens !== undefined) labels.add('tokensCacheCreation', usage.cacheCreationTokens);
     if (usage.reasoningTokens !== undefined) labels.add('tokensReasoning', usage.reasoningTokens);
+    if (this.latest) this.recordLatestUsage(usage, labels);
+  }
+
+  /** Newest conventions: a counter per token kind (by modality) and per-call input/output histograms. */
+  private recordLatestUsage(usage: Usage, labels: LabelSet): void {
+    if (usage.inputTokens !== undefined) {
+      labels.observe('inferenceInputTokens', usage.inputTokens);
+      labels.add('usageInput', usage.inputTokens);
+    }
+    if (usage.outputTokens !== undefined) {
+      labels.observe('inferenceOutputTokens', usage.outputTokens);
+      labels.add('usageOutput', usage.outputTokens);
+    }
+    if (usage.cacheReadTokens !== undefined) labels.add('usageCacheRead', usage.cacheReadTokens);
+    if (usage.cacheCreationTokens !== undefined) labels.add('usageCacheWrite', usage.cacheCreationTokens);
+    if (usage.reasoningTokens !== undefined) labels.add('usageReasoning', usage.reasoningTokens);
   }
 
   private recordCost(call: GenAiCall, labels: LabelSet, exemplar: ExemplarContext | undefined): void {
@@ -208,12 +247,23 @@ export class GenAiMetricsProcessor {
   private recordStreaming(call: GenAiCall, labels: LabelSet, exemplar: ExemplarContext | undefined): void {
     const ttfc = call.timeToFirstChunk;
     if (ttfc === undefined) return;
-    labels.observe('timeToFirstChunk', ttfc, exemplar);
-    if (call.chunks !== undefined && call.chunks > 1) {
-      // Time to first chunk may come from another clock with millisecond granularity (the
-      // Anthropic SDK's own spans), so it can exceed the span duration by a fraction: clamp.
-      const streaming = Math.max(0, call.durationSeconds - ttfc);
-      labels.observe('timePerOutputChunk', streaming / (call.chunks - 1));
+    // Text-to-speech's first audio byte is aimeter's own metric; v1.41's time_to_first_chunk keeps
+    // it too until the release after next (docs/conventions.md).
+    if (call.operation === Operation.TextToSpeech) labels.observe('textToSpeechTimeToFirstAudio', ttfc, exemplar);
+    const chunks = call.chunks;
+    // Time to first chunk may come from another clock with millisecond granularity (the
+    // Anthropic SDK's own spans), so it can exceed the span duration by a fraction: clamp.
+    const meanGap = chunks !== undefined && chunks > 1 ? Math.max(0, call.durationSeconds - ttfc) / (chunks - 1) : undefined;
+    if (this.v141) {
+      labels.observe('timeToFirstChunk', ttfc, exemplar);
+      if (meanGap !== undefined) labels.observe('timePerOutputChunk', meanGap);
+    }
+    // Newest conventions: streaming inference only, and one time-per-chunk observation per chunk
+    // after the first. A span tells the number of chunks and the time they took, not each gap:
+    // each gap is observed as their mean (exact count and sum; the buckets see the call's mean).
+    if (this.latest && isInference(call.operation)) {
+      labels.observe('inferenceTimeToFirstChunk', ttfc, exemplar);
+      if (meanGap !== undefined) labels.observe('inferenceTimePerOutputChunk', meanGap, undefined, chunks! - 1);
     }
   }
 
@@ -229,6 +279,16 @@ export class GenAiMetricsProcessor {
     }
   }
 }
+
+/** The newest conventions' own duration histogram per operation (others: gen_ai.client.operation.duration). */
+const LATEST_DURATIONS: ReadonlyMap<string, HistogramKey & HistogramSlot> = new Map<string, HistogramKey & HistogramSlot>([
+  [Operation.Chat, 'inferenceDuration'],
+  [Operation.TextCompletion, 'inferenceDuration'],
+  [Operation.GenerateContent, 'inferenceDuration'],
+  [Operation.Embeddings, 'embeddingsDuration'],
+  [Operation.InvokeAgent, 'invokeAgentDuration'],
+  [Operation.ExecuteTool, 'executeToolDuration'],
+]);
 
 function hasUsage(u: Usage): boolean {
   return (

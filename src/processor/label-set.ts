@@ -30,7 +30,18 @@ const HISTOGRAMS = {
   timeToFirstChunk: { metric: 'timeToFirstChunk' },
   timePerOutputChunk: { metric: 'timePerOutputChunk' },
   speechToTextRealTimeFactor: { metric: 'speechToTextRealTimeFactor' },
+  textToSpeechTimeToFirstAudio: { metric: 'textToSpeechTimeToFirstAudio' },
+  // Newest conventions (src/semconv/conventions.ts).
+  inferenceDuration: { metric: 'inferenceDuration', extra: '' },
+  embeddingsDuration: { metric: 'embeddingsDuration', extra: '' },
+  invokeAgentDuration: { metric: 'invokeAgentDuration', extra: '' },
+  executeToolDuration: { metric: 'executeToolDuration', extra: '' },
+  inferenceInputTokens: { metric: 'inferenceInputTokens' },
+  inferenceOutputTokens: { metric: 'inferenceOutputTokens' },
+  inferenceTimeToFirstChunk: { metric: 'inferenceTimeToFirstChunk' },
+  inferenceTimePerOutputChunk: { metric: 'inferenceTimePerOutputChunk' },
 } as const satisfies Record<string, SlotDef<HistogramKey>>;
+
 
 const COUNTERS = {
   tokensInput: { metric: 'tokens', extra: 'input' },
@@ -45,6 +56,12 @@ const COUNTERS = {
   speechToTextAudio: { metric: 'speechToTextAudio' },
   textToSpeechCharacters: { metric: 'textToSpeechCharacters' },
   textToSpeechAudioSize: { metric: 'textToSpeechAudioSize' },
+  // Newest conventions: gen_ai.token.modality is required; aimeter's spans do not split usage by modality (yet).
+  usageInput: { metric: 'inferenceUsageInput', extra: 'unknown' },
+  usageOutput: { metric: 'inferenceUsageOutput', extra: 'unknown' },
+  usageCacheRead: { metric: 'inferenceUsageCacheRead', extra: 'unknown' },
+  usageCacheWrite: { metric: 'inferenceUsageCacheWrite', extra: 'unknown' },
+  usageReasoning: { metric: 'inferenceUsageReasoning', extra: 'unknown' },
 } as const satisfies Record<string, SlotDef<CounterKey>>;
 
 export type HistogramSlot = keyof typeof HISTOGRAMS;
@@ -71,7 +88,7 @@ export class LabelSet {
   ) {}
 
   /** `exemplar`: the sampled span of the call, for the histograms that link to traces. */
-  observe(slot: HistogramSlot, value: number, exemplar?: ExemplarContext): void {
+  observe(slot: HistogramSlot, value: number, exemplar?: ExemplarContext, times = 1): void {
     const def: SlotDef<HistogramKey> = HISTOGRAMS[slot];
     if (this.fast()) {
       let series = this.histograms.get(slot);
@@ -79,9 +96,9 @@ export class LabelSet {
         series = this.metrics.histogramSeries(def.metric, this.keyOf(def), this.valuesOf(def));
         if (series !== undefined) this.histograms.set(slot, series);
       }
-      if (series !== undefined) return this.metrics.observeSeries(def.metric, series, value, exemplar);
+      if (series !== undefined) return this.metrics.observeSeries(def.metric, series, value, exemplar, times);
     }
-    this.metrics.observe(def.metric, this.keyOf(def), this.valuesOf(def), value, exemplar);
+    this.metrics.observe(def.metric, this.keyOf(def), this.valuesOf(def), value, exemplar, times);
   }
 
   add(slot: CounterSlot, value: number): void {

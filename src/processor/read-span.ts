@@ -112,7 +112,9 @@ function usageOf(a: Attributes): Usage {
     inputTokens: a[A.ATTR_GEN_AI_USAGE_INPUT_TOKENS] ?? a[A.ATTR_LEGACY_USAGE_PROMPT_TOKENS],
     outputTokens: a[A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] ?? a[A.ATTR_LEGACY_USAGE_COMPLETION_TOKENS],
     cacheReadTokens: a[A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] ?? a[A.ATTR_LEGACY_CACHE_READ_INPUT_TOKENS],
-    cacheCreationTokens: a[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] ?? a[A.ATTR_LEGACY_CACHE_CREATION_INPUT_TOKENS],
+    // v1.41's cache_creation, else the newest conventions' cache_write, else the legacy spelling.
+    cacheCreationTokens:
+      a[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] ?? a[A.ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] ?? a[A.ATTR_LEGACY_CACHE_CREATION_INPUT_TOKENS],
     reasoningTokens: a[A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS],
   });
   // Built field by field, attributes read with constant keys: this runs for every span (a spread

@@ -127,9 +127,13 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   // 3. What loads http/https (exporters, prom-client, the server): only after the hooks.
   const { metricReadersFor, spanEndMarker, traceProcessorsFor } = require('./exporters') as typeof import('./exporters');
 
-  setRuntimeSettings({ captureMessageContent: config.captureMessageContent, openaiStreamUsage: config.openaiStreamUsage });
+  setRuntimeSettings({
+    captureMessageContent: config.captureMessageContent,
+    openaiStreamUsage: config.openaiStreamUsage,
+    conventions: config.genAiConventions,
+  });
   const version = packageVersion();
-  const metrics = new GenAiMetrics({ maxSeriesPerMetric: config.maxSeriesPerMetric, version });
+  const metrics = new GenAiMetrics({ maxSeriesPerMetric: config.maxSeriesPerMetric, version, conventions: config.genAiConventions });
   const prices = PriceBook.load({ userFile: config.pricesFile, onWarning: warn });
   // Exemplars link a histogram bucket to a trace: only where this process exports its spans.
   const exportsTraces = config.tracesExporters.size > 0 || (options.spanProcessors?.length ?? 0) > 0;

@@ -22,7 +22,10 @@ export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = 'gen_ai.response.time_to
 export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
 export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
 export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
+/** v1.41's name for cache writes (written by default; see src/semconv/conventions.ts). */
 export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation.input_tokens';
+/** The newest conventions' name for cache writes (written with gen_ai_latest_experimental; always read). */
+export const ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.usage.cache_write.input_tokens';
 export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
 export const ATTR_GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id';
 export const ATTR_GEN_AI_AGENT_NAME = 'gen_ai.agent.name';
@@ -33,6 +36,8 @@ export const ATTR_GEN_AI_TOOL_CALL_ID = 'gen_ai.tool.call.id';
 export const ATTR_GEN_AI_TOOL_TYPE = 'gen_ai.tool.type';
 export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type';
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+/** Newest conventions: required on the usage counters (text, image, audio, unknown). */
+export const ATTR_GEN_AI_TOKEN_MODALITY = 'gen_ai.token.modality';
 // Content (opt-in only).
 export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
 export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';
@@ -60,7 +65,7 @@ export const ATTR_LEGACY_LLM_REQUEST_TYPE = 'llm.request.type';
 export const ATTR_LEGACY_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read_input_tokens';
 export const ATTR_LEGACY_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation_input_tokens';
 /** @anthropic-ai/sdk native spans (0.134+ and 1.x): cache writes, where semconv says cache_creation. */
-export const ATTR_ANTHROPIC_SDK_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.usage.cache_write.input_tokens';
+export const ATTR_ANTHROPIC_SDK_CACHE_WRITE_INPUT_TOKENS = ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS;
 /** The native Anthropic SDK span's raw `stop_reason` (it sets no gen_ai.response.finish_reasons). */
 export const ATTR_ANTHROPIC_SDK_STOP_REASON = 'anthropic.message.stop_reason';
 /** Vercel AI SDK. */

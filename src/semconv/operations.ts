@@ -30,6 +30,13 @@ const AGGREGATES: ReadonlySet<string> = new Set<string>([
   Operation.InvokeWorkflow,
 ]);
 
+/** Inference in the newest conventions' sense (gen_ai.client.inference.*): text generation. */
+const INFERENCE: ReadonlySet<string> = new Set<string>([Operation.Chat, Operation.TextCompletion, Operation.GenerateContent]);
+
+export function isInference(operation: string): boolean {
+  return INFERENCE.has(operation);
+}
+
 export function isModelCall(operation: string): boolean {
   return MODEL_CALLS.has(operation);
 }

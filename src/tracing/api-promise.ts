@@ -27,6 +27,11 @@
  * When a value does not look like an APIPromise it is observed with a plain `.then`.
  */
 
+import { recordInternalError } from '../internal/errors';
+import { isThenable } from './values';
+
+const COMPONENT = 'api-promise';
+
 export interface ApiPromiseObserver {
   /** The parsed value (object, string, Stream) or, for binary mode, nothing. Called at most once. */
   onValue(value: unknown): void;
@@ -36,6 +41,14 @@ export interface ApiPromiseObserver {
   onRawOnly(): void;
   /** Binary mode: the raw Response arrived; observe a clone of its body. */
   onBinaryResponse?(response: unknown): void;
+  /**
+   * An observer that has this is told of the response as soon as it arrives (`props`: the SDK's
+   * `{response, options, controller}`), and of a failed request even when nobody awaits the
+   * call: the APIPromise's `responsePromise` is then replaced by one that settles the same way,
+   * with the same value or error (an unawaited failing call still rejects unhandled, as without
+   * aimeter). It costs a promise per call, so the OpenAI path does without.
+   */
+  onResponse?(props: unknown): void;
 }
 
 interface ApiPromiseLike {
@@ -54,19 +67,16 @@ export function isApiPromise(value: unknown): value is ApiPromiseLike {
   return typeof v.responsePromise?.then === 'function' && typeof v.parseResponse === 'function';
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
-}
-
 function defineOwn(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
 /**
  * What the call's body is: JSON, a stream, audio, or `auto` (not known up front, as in the manual
- * API: a raw-only body is read for usage when the response says it is JSON).
+ * API: a raw-only body is read for usage when the response says it is JSON). `parsed`: only what
+ * the caller parses is observed; a raw-only call ends unread.
  */
-export type ObserveMode = 'json' | 'stream' | 'binary' | 'auto';
+export type ObserveMode = 'json' | 'stream' | 'binary' | 'auto' | 'parsed';
 
 /** Per-call state, found from the instance (or a derived one) through `watches`. */
 class Watch {
@@ -86,8 +96,9 @@ class Watch {
     this.settled = true;
     try {
       this.observer.onValue(v);
-    } catch {
+    } catch (error) {
       // The observer guards itself; never let anything escape into a promise chain.
+      recordInternalError(COMPONENT, error);
     }
   }
 
@@ -96,8 +107,8 @@ class Watch {
     this.settled = true;
     try {
       this.observer.onError(e);
-    } catch {
-      // See above.
+    } catch (error) {
+      recordInternalError(COMPONENT, error);
     }
   }
 
@@ -114,15 +125,15 @@ class Watch {
     this.settled = true;
     try {
       this.observer.onRawOnly();
-    } catch {
-      // See above.
+    } catch (error) {
+      recordInternalError(COMPONENT, error);
     }
   }
 
   /** The raw Response arrived and the caller asked only for it (asResponse without parse). */
   arrive(props: { response?: unknown } | undefined): void {
     if (this.settled || this.attached) return;
-    if (this.mode === 'stream') return this.rawOnly();
+    if (this.mode === 'stream' || this.mode === 'parsed') return this.rawOnly();
     const response = props?.response as
       | { clone?: () => { json(): Promise<unknown> }; bodyUsed?: boolean; headers?: { get?(name: string): string | null } }
       | undefined;
@@ -132,6 +143,7 @@ class Watch {
     try {
       copy = response.clone();
     } catch {
+      // A body that cannot be cloned (already locked): the caller's to read, not an error of ours.
       return this.rawOnly();
     }
     copy.json().then(
@@ -194,8 +206,8 @@ function hooked(key: HookKey, original: (...a: unknown[]) => unknown): (...a: un
       for (const w of list) {
         try {
           after(this, w, undefined);
-        } catch {
-          // Telemetry only.
+        } catch (error) {
+          recordInternalError(COMPONENT, error);
         }
       }
     }
@@ -204,8 +216,8 @@ function hooked(key: HookKey, original: (...a: unknown[]) => unknown): (...a: un
       for (const w of list) {
         try {
           after(this, w, result);
-        } catch {
-          // Telemetry only.
+        } catch (error) {
+          recordInternalError(COMPONENT, error);
         }
       }
     }
@@ -238,6 +250,7 @@ function hookMethod(owner: object, key: HookKey): boolean {
     replaced.push({ owner, key, original, descriptor });
     return true;
   } catch {
+    // A frozen prototype: the instance is hooked instead (see `hookable`).
     return false;
   }
 }
@@ -285,11 +298,30 @@ export function unhookApiPromises(): void {
     try {
       if (descriptor) Object.defineProperty(owner, key, descriptor);
       else Object.defineProperty(owner, key, { value: original, writable: true, configurable: true, enumerable: false });
-    } catch {
-      // Leave it: the hook passes through for unwatched instances.
+    } catch (error) {
+      // Left as it is (the hook passes through for unwatched instances), and counted.
+      recordInternalError(COMPONENT, error);
     }
   }
   hookedPrototypes = new WeakMap();
+}
+
+/** See `ApiPromiseObserver.onResponse`. */
+function watchResponse(p: ApiPromiseLike, w: Watch, observer: ApiPromiseObserver): void {
+  p.responsePromise = p.responsePromise.then(
+    (props) => {
+      try {
+        observer.onResponse!(props);
+      } catch (error) {
+        recordInternalError(COMPONENT, error);
+      }
+      return props;
+    },
+    (error: unknown) => {
+      w.error(error);
+      throw error;
+    },
+  );
 }
 
 export function observeApiPromise(promise: unknown, mode: ObserveMode, observer: ApiPromiseObserver): void {
@@ -311,6 +343,7 @@ export function observeApiPromise(promise: unknown, mode: ObserveMode, observer:
   }
   const p = promise;
   const w = new Watch(mode, observer);
+  if (observer.onResponse) watchResponse(p, w, observer);
 
   if (mode === 'binary') {
     p.responsePromise.then(

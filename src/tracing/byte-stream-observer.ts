@@ -22,6 +22,10 @@ import {
   type UnderlyingByteSource,
   type UnderlyingSource,
 } from 'node:stream/web';
+import { recordInternalError } from '../internal/errors';
+import { endOnce, type StreamOutcome } from './stream-observer';
+
+const COMPONENT = 'byte-stream-observer';
 
 export interface ByteStreamHooks {
   /** Called for each chunk the caller receives, with its size in bytes. */
@@ -55,24 +59,16 @@ export function byteLengthOf(chunk: unknown, encoding?: unknown): number {
   return 0;
 }
 
-function onceEnd(hooks: ByteStreamHooks): (outcome: { error?: unknown; abandoned: boolean }) => void {
-  let ended = false;
-  return (outcome) => {
-    if (ended) return;
-    ended = true;
-    try {
-      hooks.onEnd(outcome);
-    } catch {
-      // Telemetry must never break the stream.
-    }
-  };
+function onceEnd(hooks: ByteStreamHooks): (outcome: StreamOutcome) => void {
+  return endOnce(COMPONENT, hooks.onEnd.bind(hooks));
 }
 
 function chunkSeen(hooks: ByteStreamHooks, bytes: number): void {
   try {
     hooks.onChunk(bytes);
-  } catch {
+  } catch (error) {
     // Telemetry must never break the stream.
+    recordInternalError(COMPONENT, error);
   }
 }
 
@@ -99,6 +95,7 @@ function isByteStream(stream: WebReadableStream<unknown>): boolean {
     reader.releaseLock();
     return true;
   } catch {
+    // The probe's answer: not a byte stream.
     return false;
   }
 }
@@ -160,4 +157,45 @@ function observeNodeReadable(readable: NodeReadableLike, hooks: ByteStreamHooks)
     return originalEmit.call(this, event, ...args);
   };
   Object.defineProperty(readable, 'emit', { value: emit, writable: true, configurable: true, enumerable: false });
+}
+
+/**
+ * Reads a body nobody else reads (a `clone()` of a response the caller holds) to its end:
+ * `onChunk` per chunk, then `onEnd` once (with the error when reading failed). A WHATWG stream
+ * is read with a reader; a Node.js Readable (openai 4.x on node-fetch) through its events.
+ * Returns false, calling nothing, for a body of any other kind.
+ */
+export function drainBody(body: unknown, onChunk: (chunk: unknown) => void, onEnd: (error?: unknown) => void): boolean {
+  const b = body as { getReader?: () => { read(): Promise<{ done: boolean; value?: unknown }> }; on?: (event: string, fn: (arg?: unknown) => void) => void } | null;
+  if (!b) return false;
+  const end = onceEnd({ onChunk() {}, onEnd: ({ error }) => onEnd(error) });
+  const chunk = (value: unknown) => {
+    try {
+      onChunk(value);
+    } catch (error) {
+      recordInternalError(COMPONENT, error);
+    }
+  };
+  if (typeof b.getReader === 'function') {
+    const reader = b.getReader();
+    const pump = (): void => {
+      reader.read().then(
+        (result) => {
+          if (result.done) return end({ abandoned: false });
+          chunk(result.value);
+          pump();
+        },
+        (error: unknown) => end({ error, abandoned: false }),
+      );
+    };
+    pump();
+    return true;
+  }
+  if (typeof b.on === 'function') {
+    b.on('data', chunk);
+    b.on('end', () => end({ abandoned: false }));
+    b.on('error', (error) => end({ error, abandoned: false }));
+    return true;
+  }
+  return false;
 }

@@ -15,6 +15,7 @@ import {
 } from '@opentelemetry/api';
 import * as A from '../semconv/attributes';
 import { Operation } from '../semconv/operations';
+import { emitsLatest, emitsV141 } from '../semconv/conventions';
 import { runtimeSettings } from '../config/runtime';
 import { rememberGenAiServer } from '../privacy/genai-hosts';
 import { callInSpan } from './call-scope';
@@ -119,7 +120,12 @@ export class GenAiSpan {
     setNumber(s, A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
     setNumber(s, A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
     setNumber(s, A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
-    setNumber(s, A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheCreationTokens);
+    if (usage.cacheCreationTokens !== undefined) {
+      // v1.41's cache_creation, the newest conventions' cache_write, or both (src/semconv/conventions.ts).
+      const conventions = runtimeSettings().conventions;
+      if (emitsV141(conventions)) setNumber(s, A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheCreationTokens);
+      if (emitsLatest(conventions)) setNumber(s, A.ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, usage.cacheCreationTokens);
+    }
     setNumber(s, A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens);
   }
 

@@ -1,5 +1,7 @@
 import { recordInternalError } from '../internal/errors';
 
+const COMPONENT = 'stream-observer';
+
 /**
  * Shared streaming measurement for every provider: time to first chunk, chunk count, and an
  * end hook that fires exactly once whether the stream completes, errors, or is abandoned.
@@ -11,22 +13,36 @@ export interface StreamHooks<T> {
   onEnd(outcome: { error?: unknown; abandoned: boolean }): void;
 }
 
+export interface StreamOutcome {
+  readonly error?: unknown;
+  readonly abandoned: boolean;
+}
+
+/**
+ * `onEnd` made to run at most once, its exceptions counted under `component`: every observer's
+ * end (completed, failed or abandoned) goes through one of these.
+ */
+export function endOnce(component: string, onEnd: (outcome: StreamOutcome) => void): (outcome: StreamOutcome) => void {
+  let ended = false;
+  return (outcome) => {
+    if (ended) return;
+    ended = true;
+    try {
+      onEnd(outcome);
+    } catch (error) {
+      // Telemetry must never break the stream.
+      recordInternalError(component, error);
+    }
+  };
+}
+
 /**
  * Wraps an async iterator so that every value, error and early return passes through
  * unchanged while the hooks observe it. Observation errors are swallowed by the hooks'
  * owner; the wrapped iterator itself never throws anything the inner one did not.
  */
 export function observeAsyncIterator<T>(inner: AsyncIterator<T>, hooks: StreamHooks<T>): AsyncIterableIterator<T> {
-  let ended = false;
-  const end = (outcome: { error?: unknown; abandoned: boolean }) => {
-    if (ended) return;
-    ended = true;
-    try {
-      hooks.onEnd(outcome);
-    } catch {
-      // Telemetry must never break the stream.
-    }
-  };
+  const end = endOnce(COMPONENT, hooks.onEnd.bind(hooks));
   // `next` is deliberately not an `async` function: one `.then` on the inner promise instead of an
   // extra async frame per chunk. Values, errors (sync throws become rejections, as before) and the
   // exactly-once end are unchanged.
@@ -36,8 +52,8 @@ export function observeAsyncIterator<T>(inner: AsyncIterator<T>, hooks: StreamHo
     } else if (hooks.onChunk) {
       try {
         hooks.onChunk(result.value);
-      } catch {
-        // Ignored: see above.
+      } catch (error) {
+        recordInternalError(COMPONENT, error);
       }
     }
     return result;
@@ -94,7 +110,7 @@ export function observeStreamInPlace(stream: object, observe: (inner: AsyncItera
     try {
       return observe(inner);
     } catch (error) {
-      recordInternalError('stream-observer', error);
+      recordInternalError(COMPONENT, error);
       return inner;
     }
   };

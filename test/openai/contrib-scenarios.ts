@@ -84,7 +84,7 @@ export async function runScenarios(instrumentations: HarnessOptions['instrumenta
       const nested = spans.filter((s) => s.parentSpanContext?.spanId !== undefined && ids.has(s.parentSpanContext.spanId));
       assert.equal(nested.length, 6);
       const outerScope = spans.find((s) => !nested.includes(s))!.instrumentationScope.name;
-      const expectedOuter = instrumentations![1] === 'ours' ? 'aimeter-instrumentation-openai' : '@opentelemetry/instrumentation-openai';
+      const expectedOuter = instrumentations![1] === 'ours' ? 'aimeter/instrumentation-openai' : '@opentelemetry/instrumentation-openai';
       assert.equal(outerScope, expectedOuter, 'the instrumentation registered last wraps the other');
     }
 
