@@ -11,8 +11,13 @@
  *   npm run bench -- --only=overhead --in-process
  *                                     # target 1 with canned answers instead of loopback HTTP:
  *                                     # the same SDK work without the socket, far less noise
+ *   npm run bench -- --only=overhead --instructions
+ *                                     # the in-request part counted in instructions under
+ *                                     # valgrind (deterministic; about 10 minutes)
+ *   npm run bench -- --only=requests  # the in-request part alone (an express app per set-up)
  *
- * The parts: bench/startup/ (start-up, issue 10), bench/overhead/ (target 1),
+ * The parts: bench/startup/ (start-up, issue 10), bench/overhead/ (target 1: calls outside any
+ * context) with bench/requests/ (calls inside a real express app's requests, issues 15 and 16),
  * bench/processor.ts (2), bench/scrape.ts (3), bench/memory.ts (4). See docs/performance.md for
  * how each is measured.
  */
@@ -22,6 +27,7 @@ import * as path from 'node:path';
 import { runChild } from './lib/stats';
 import type { MemoryResult } from './memory';
 import type { OverheadCell, OverheadResult } from './overhead/index';
+import type { RequestCell, RequestsResult } from './requests/index';
 import type { ProcessorResult } from './processor';
 import type { ScrapeResult } from './scrape';
 import type { StartupFigures, StartupResult } from './startup/index';
@@ -87,23 +93,55 @@ function overheadRows(result: OverheadResult): Row[] {
   });
 }
 
-/**
- * Beyond target 1's scenario: the same calls inside a server request's context, where the
- * application's HTTP instrumentation has AsyncLocalStorage's hooks on already, so each figure is
- * the instrumentation's own work. Printed beside the targets, with its ratio, not as one of them.
- */
-function inRequestComparison(result: OverheadResult): string {
-  const pairs = SHAPES.map(([scenario, concurrency]) => {
-    const ours = overheadCell(result, scenario, concurrency, true, 'aimeter').addedCpuUs;
-    const contrib = overheadCell(result, scenario, concurrency, true, 'contrib').addedCpuUs;
-    return { name: shapeName(scenario, concurrency), ours, contrib, ratio: ours / contrib };
+/** aimeter's added cost per request over bare, against contrib's, per shape (bench/requests/). */
+function requestRows(r: RequestsResult): Row[] {
+  const cell = (scenario: string, concurrency: number, mode: string): RequestCell =>
+    r.cells.find((c) => c.scenario === scenario && c.concurrency === concurrency && c.mode === mode)!;
+  const unit = r.method === 'cpu' ? 'us' : 'k instr';
+  const show = (n: number) => (r.method === 'cpu' ? fmt(n) : fmt(n / 1000, 0));
+  return SHAPES.map(([scenario, concurrency]) => {
+    const ours = cell(scenario, concurrency, 'aimeter').added;
+    const contrib = cell(scenario, concurrency, 'contrib').added;
+    const ratio = ours / contrib;
+    return {
+      target: `1b added ${r.method === 'cpu' ? 'CPU' : 'instructions'}/request, express app, ${shapeName(scenario, concurrency)}`,
+      figure: `aimeter +${show(ours)} ${unit}`,
+      against: `contrib +${show(contrib)} ${unit}`,
+      ratio: `${fmt(ratio, 2)}x`,
+      limit: `<= ${LIMITS.overheadRatio}x`,
+      pass: contrib > 0 && ratio <= LIMITS.overheadRatio,
+    };
   });
-  const rows = pairs.map((p) => [p.name, `+${fmt(p.ours)} us`, `+${fmt(p.contrib)} us`, `${fmt(p.ratio, 2)}x`]);
-  const ratios = pairs.map((p) => p.ratio);
+}
+
+function requestDetail(r: RequestsResult): string {
+  const cpu = r.method === 'cpu';
+  const header = ['requests', 'set-up', cpu ? 'CPU us/request' : 'instructions/request', 'added', 'added q1..q3', 'requests/s'];
+  const show = (n: number) => (cpu ? fmt(n) : String(Math.round(n)));
+  const signed = (n: number) => `${n >= 0 ? '+' : ''}${show(n)}`;
+  const rows = r.cells.map((c) => [
+    `${c.scenario === 'chat' ? 'GET /chat' : 'GET /stream'}, ${c.concurrency === 1 ? 'sequential' : `concurrency ${c.concurrency}`}`,
+    c.mode,
+    show(c.perRequest),
+    c.mode === 'bare' ? '' : signed(c.added),
+    c.mode === 'bare' || !cpu ? '' : `${signed(c.addedQ1)}..${signed(c.addedQ3)}`,
+    cpu ? fmt(c.requestsPerSecond, 0) : '',
+  ]);
+  const counted = Object.entries(r.counted)
+    .filter(([mode]) => mode !== 'bare')
+    .map(([mode, n]) => `${mode} ${n.calls} of ${n.requests}`)
+    .join(', ');
+  const blocks = Object.entries(r.blockRequests)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
   return (
-    `Inside a server request's context (beyond target 1: the app's own HTTP instrumentation has AsyncLocalStorage on, so this is each instrumentation's own work per call)\n` +
-    table([['calls', 'aimeter', 'contrib', 'ratio'], ...rows]) +
-    `\nHere aimeter's own work per call is ${fmt(Math.min(...ratios), 2)}x to ${fmt(Math.max(...ratios), 2)}x contrib's (aimeter's includes deriving every metric, cost and streaming timings).`
+    `Inside a real server request (an express app in a process of its own per set-up: bare, NodeSDK + contrib with its metrics exported through exporter-prometheus, ` +
+    `aimeter's --require preload; driven over loopback, each request one openai SDK call to the loopback provider; ` +
+    (cpu
+      ? `the app's CPU, all threads; ${r.cycles} cycles of one block per set-up in random order, added = minus bare's block in the same cycle, medians; `
+      : `instructions on the app's main thread under callgrind, one block after a warm-up; `) +
+    `requests per block: ${blocks}. GenAI calls counted on each /metrics: ${counted})\n` +
+    table([header, ...rows])
   );
 }
 
@@ -348,13 +386,23 @@ async function main(): Promise<void> {
     details.push(startupDetail(r));
     console.log(' done');
   }
-  if (want('overhead')) {
+  const instructions = args.includes('--instructions');
+  if (want('overhead') && !instructions) {
     process.stdout.write('  per-call overhead ...');
     const overheadArgs = process.argv.includes('--in-process') ? [...extra, '--in-process'] : extra;
     const r = await runChild<OverheadResult>(path.join(__dirname, 'overhead/index.js'), overheadArgs, { timeoutMs });
     results.overhead = r;
     rows.push(...overheadRows(r));
-    details.push(inRequestComparison(r), overheadDetail(r));
+    details.push(overheadDetail(r));
+    console.log(' done');
+  }
+  if (want('overhead') || only === 'requests') {
+    process.stdout.write(`  in-request overhead (express apps${instructions ? ', instructions under valgrind' : ''}) ...`);
+    const requestArgs = instructions ? [...extra, '--instructions'] : extra;
+    const r = await runChild<RequestsResult>(path.join(__dirname, 'requests/index.js'), requestArgs, { timeoutMs: instructions ? 3_600_000 : timeoutMs });
+    results.requests = r;
+    rows.push(...requestRows(r));
+    details.push(requestDetail(r));
     console.log(' done');
   }
   if (want('processor')) {
