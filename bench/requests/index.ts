@@ -7,6 +7,7 @@
  *             @opentelemetry/exporter-prometheus, as contrib's users run it (see contrib-preload.ts)
  *   aimeter   `node --require dist/src/register.js app.js`: the real preload, defaults (/metrics
  *             served, the HTTP and provider-SDK instrumentations, the processor, prices)
+ *   contrib-metrics-only  (cpu mode) contrib without a tracer provider: non-recording spans
  * (diagnostic, `--modes=`: contrib-http-metrics, contrib with instrumentation-http's metrics on.)
  * A load generator (this process) sends GET /chat and GET /stream over loopback, sequentially and
  * 16 at a time; each route makes one call of the real `openai` SDK to the loopback provider
@@ -38,11 +39,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { median, percentile, runPart } from '../lib/stats';
 
-export type RequestMode = 'bare' | 'contrib' | 'aimeter' | 'contrib-http-metrics';
+export type RequestMode = 'bare' | 'contrib' | 'aimeter' | 'contrib-metrics-only' | 'contrib-http-metrics';
 export type RequestScenario = 'chat' | 'stream';
 export type Method = 'cpu' | 'instructions';
 
+/** The default modes: cpu mode adds contrib-metrics-only beside them (valgrind time is dear). */
 export const REQUEST_MODES: readonly RequestMode[] = ['bare', 'contrib', 'aimeter'];
+export const CPU_MODES: readonly RequestMode[] = [...REQUEST_MODES, 'contrib-metrics-only'];
 const ROOT = path.join(__dirname, '..', '..', '..');
 const APP = path.join(__dirname, 'app.js');
 const REGISTER = path.join(ROOT, 'dist', 'src', 'register.js');
@@ -84,6 +87,9 @@ const SHAPES = [
   { scenario: 'stream', concurrency: 1, block: 40, valgrindBlock: 64, valgrindWarmup: 200 },
   { scenario: 'stream', concurrency: 16, block: 96, valgrindBlock: 64, valgrindWarmup: 80 },
 ] as const;
+
+/** --quick under valgrind: half the warm-up, blocks of 32. */
+const QUICK_VALGRIND_BLOCK = 32;
 
 interface Mark {
   readonly cpuUs: number;
@@ -130,7 +136,7 @@ function nextMessage<T>(child: ChildProcess, pick: (m: any) => T | undefined): P
 
 function preloadArgs(mode: RequestMode): string[] {
   if (mode === 'aimeter') return ['--require', REGISTER];
-  if (mode === 'contrib' || mode === 'contrib-http-metrics') return ['--require', CONTRIB];
+  if (mode.startsWith('contrib')) return ['--require', CONTRIB];
   return [];
 }
 
@@ -163,6 +169,7 @@ async function startApp(mode: RequestMode, fakeUrl: string, valgrindDir: string 
       OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
       OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
       AIMETER_BENCH_HTTP_METRICS: mode === 'contrib-http-metrics' ? 'true' : 'false',
+      AIMETER_BENCH_CONTRIB_TRACES: mode === 'contrib-metrics-only' ? 'none' : 'recorded',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -296,12 +303,13 @@ async function measureInstructions(apps: App[], quick: boolean): Promise<Omit<Re
       for (const shape of SHAPES) {
         await drive(app, shape.scenario, Math.round(shape.valgrindWarmup * scale), shape.concurrency);
         await app.mark();
-        await drive(app, shape.scenario, shape.valgrindBlock, shape.concurrency);
+        await drive(app, shape.scenario, quick ? QUICK_VALGRIND_BLOCK : shape.valgrindBlock, shape.concurrency);
         await app.mark();
       }
     }),
   );
-  return { method: 'instructions', cycles: 1, blockRequests: Object.fromEntries(SHAPES.map((s) => [`${s.scenario}/${s.concurrency}`, s.valgrindBlock])), cells: [] };
+  const blockRequests = Object.fromEntries(SHAPES.map((s) => [`${s.scenario}/${s.concurrency}`, quick ? QUICK_VALGRIND_BLOCK : s.valgrindBlock]));
+  return { method: 'instructions', cycles: 1, blockRequests, cells: [] };
 }
 
 async function instructionCells(apps: App[], dir: string, blocks: RequestsResult['blockRequests']): Promise<RequestCell[]> {
@@ -334,7 +342,7 @@ async function waitForExit(child: ChildProcess): Promise<void> {
   await new Promise<void>((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function runRequests(quick: boolean, method: Method, modes: readonly RequestMode[] = REQUEST_MODES): Promise<RequestsResult> {
+export async function runRequests(quick: boolean, method: Method, modes: readonly RequestMode[] = method === 'cpu' ? CPU_MODES : REQUEST_MODES): Promise<RequestsResult> {
   if (modes[0] !== 'bare') throw new Error('the first mode must be bare (the baseline)');
   const server = fork(path.join(__dirname, '..', 'overhead', 'server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const fakeUrl = await nextMessage<string>(server, (m) => m?.url);
