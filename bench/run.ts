@@ -11,8 +11,16 @@
  *   npm run bench -- --only=overhead --in-process
  *                                     # target 1 with canned answers instead of loopback HTTP:
  *                                     # the same SDK work without the socket, far less noise
+ *   npm run bench -- --only=overhead --instructions
+ *                                     # the in-request part counted in instructions under
+ *                                     # valgrind (deterministic; about 10 minutes)
+ *   npm run bench -- --only=requests  # the in-request part alone (an express app per set-up)
+ *   npm run bench -- --only=startup --before=.before-dist
+ *                                     # start-up of an earlier build (a copy of its dist/)
+ *                                     # beside the current one
  *
- * The parts: bench/startup/ (start-up, issue 10), bench/overhead/ (target 1),
+ * The parts: bench/startup/ (start-up, issue 10), bench/overhead/ (target 1: calls outside any
+ * context) with bench/requests/ (calls inside a real express app's requests, issues 15 and 16),
  * bench/processor.ts (2), bench/scrape.ts (3), bench/memory.ts (4), bench/footprint.ts (install
  * size, issue 10; needs the npm registry). See docs/performance.md for how each is measured.
  */
@@ -23,6 +31,7 @@ import { runChild } from './lib/stats';
 import type { FootprintResult } from './footprint';
 import type { MemoryResult } from './memory';
 import type { OverheadCell, OverheadResult } from './overhead/index';
+import type { RequestCell, RequestsResult } from './requests/index';
 import type { ProcessorResult } from './processor';
 import type { ScrapeResult } from './scrape';
 import type { StartupFigures, StartupResult } from './startup/index';
@@ -90,23 +99,55 @@ function overheadRows(result: OverheadResult): Row[] {
   });
 }
 
-/**
- * Beyond target 1's scenario: the same calls inside a server request's context, where the
- * application's HTTP instrumentation has AsyncLocalStorage's hooks on already, so each figure is
- * the instrumentation's own work. Printed beside the targets, with its ratio, not as one of them.
- */
-function inRequestComparison(result: OverheadResult): string {
-  const pairs = SHAPES.map(([scenario, concurrency]) => {
-    const ours = overheadCell(result, scenario, concurrency, true, 'aimeter').addedCpuUs;
-    const contrib = overheadCell(result, scenario, concurrency, true, 'contrib').addedCpuUs;
-    return { name: shapeName(scenario, concurrency), ours, contrib, ratio: ours / contrib };
+/** aimeter's added cost per request over bare, against contrib's, per shape (bench/requests/). */
+function requestRows(r: RequestsResult): Row[] {
+  const cell = (scenario: string, concurrency: number, mode: string): RequestCell =>
+    r.cells.find((c) => c.scenario === scenario && c.concurrency === concurrency && c.mode === mode)!;
+  const unit = r.method === 'cpu' ? 'us' : 'k instr';
+  const show = (n: number) => (r.method === 'cpu' ? fmt(n) : fmt(n / 1000, 0));
+  return SHAPES.map(([scenario, concurrency]) => {
+    const ours = cell(scenario, concurrency, 'aimeter').added;
+    const contrib = cell(scenario, concurrency, 'contrib').added;
+    const ratio = ours / contrib;
+    return {
+      target: `1b added ${r.method === 'cpu' ? 'CPU' : 'instructions'}/request, express app, ${shapeName(scenario, concurrency)}`,
+      figure: `aimeter +${show(ours)} ${unit}`,
+      against: `contrib +${show(contrib)} ${unit}`,
+      ratio: `${fmt(ratio, 2)}x`,
+      limit: `<= ${LIMITS.overheadRatio}x`,
+      pass: contrib > 0 && ratio <= LIMITS.overheadRatio,
+    };
   });
-  const rows = pairs.map((p) => [p.name, `+${fmt(p.ours)} us`, `+${fmt(p.contrib)} us`, `${fmt(p.ratio, 2)}x`]);
-  const ratios = pairs.map((p) => p.ratio);
+}
+
+function requestDetail(r: RequestsResult): string {
+  const cpu = r.method === 'cpu';
+  const header = ['requests', 'set-up', cpu ? 'CPU us/request' : 'instructions/request', 'added', 'added q1..q3', 'requests/s'];
+  const show = (n: number) => (cpu ? fmt(n) : String(Math.round(n)));
+  const signed = (n: number) => `${n >= 0 ? '+' : ''}${show(n)}`;
+  const rows = r.cells.map((c) => [
+    `${c.scenario === 'chat' ? 'GET /chat' : 'GET /stream'}, ${c.concurrency === 1 ? 'sequential' : `concurrency ${c.concurrency}`}`,
+    c.mode,
+    show(c.perRequest),
+    c.mode === 'bare' ? '' : signed(c.added),
+    c.mode === 'bare' || !cpu ? '' : `${signed(c.addedQ1)}..${signed(c.addedQ3)}`,
+    cpu ? fmt(c.requestsPerSecond, 0) : '',
+  ]);
+  const counted = Object.entries(r.counted)
+    .filter(([mode]) => mode !== 'bare')
+    .map(([mode, n]) => `${mode} ${n.calls} of ${n.requests}`)
+    .join(', ');
+  const blocks = Object.entries(r.blockRequests)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
   return (
-    `Inside a server request's context (beyond target 1: the app's own HTTP instrumentation has AsyncLocalStorage on, so this is each instrumentation's own work per call)\n` +
-    table([['calls', 'aimeter', 'contrib', 'ratio'], ...rows]) +
-    `\nHere aimeter's own work per call is ${fmt(Math.min(...ratios), 2)}x to ${fmt(Math.max(...ratios), 2)}x contrib's (aimeter's includes deriving every metric, cost and streaming timings).`
+    `Inside a real server request (an express app in a process of its own per set-up: bare, NodeSDK + contrib with its metrics exported through exporter-prometheus, ` +
+    `aimeter's --require preload; driven over loopback, each request one openai SDK call to the loopback provider; ` +
+    (cpu
+      ? `the app's CPU, all threads; ${r.cycles} cycles of one block per set-up in random order, added = minus bare's block in the same cycle, medians; `
+      : `instructions on the app's main thread under callgrind, one block after a warm-up; `) +
+    `requests per block: ${blocks}. GenAI calls counted on each /metrics: ${counted})\n` +
+    table([header, ...rows])
   );
 }
 
@@ -143,7 +184,8 @@ function overheadDetail(result: OverheadResult): string {
 
 function startupRows(r: StartupResult): Row[] {
   const find = (prefix: string): StartupFigures => r.variants.find((v) => v.name.startsWith(prefix))!;
-  const floor = find('floor');
+  const floor = find('floor:');
+  const floorEsm = find('floor + ESM');
   const nodeSdk = find('NodeSDK');
   const disabled = find('aimeter --require, OTEL_SDK_DISABLED');
   const rows: Row[] = [];
@@ -165,6 +207,20 @@ function startupRows(r: StartupResult): Row[] {
           limit: `<= ${LIMITS.startupOverFloor}x`,
           pass: overFloor <= LIMITS.startupOverFloor,
         },
+        ...(flag === '--import'
+          ? [
+              {
+                // Beside the issue's target: the floor with the same loader hook, i.e. what an
+                // ESM-capable floor pays (Node 20 runs the hook in a thread of its own).
+                target: `10 start-up added ${what}, ${flag}, vs floor + ESM hook`,
+                figure: `aimeter +${fmt(added(ours), 0)} ${unit}`,
+                against: `floor+hook +${fmt(added(floorEsm), 0)} ${unit}`,
+                ratio: `${fmt(added(ours) / added(floorEsm), 2)}x`,
+                limit: `<= ${LIMITS.startupOverFloor}x`,
+                pass: added(ours) / added(floorEsm) <= LIMITS.startupOverFloor,
+              },
+            ]
+          : []),
         {
           target: `10 start-up added ${what}, ${flag}, vs NodeSDK`,
           figure: `aimeter +${fmt(added(ours), 0)} ${unit}`,
@@ -370,7 +426,8 @@ async function main(): Promise<void> {
   const details: string[] = [];
   if (want('startup')) {
     process.stdout.write('  start-up ...');
-    const r = await runChild<StartupResult>(path.join(__dirname, 'startup/index.js'), extra, { timeoutMs });
+    const before = args.filter((a) => a.startsWith('--before='));
+    const r = await runChild<StartupResult>(path.join(__dirname, 'startup/index.js'), [...extra, ...before], { timeoutMs });
     results.startup = r;
     rows.push(...startupRows(r));
     details.push(startupDetail(r));
@@ -384,13 +441,23 @@ async function main(): Promise<void> {
     details.push(footprintDetail(r));
     console.log(' done');
   }
-  if (want('overhead')) {
+  const instructions = args.includes('--instructions');
+  if (want('overhead') && !instructions) {
     process.stdout.write('  per-call overhead ...');
     const overheadArgs = process.argv.includes('--in-process') ? [...extra, '--in-process'] : extra;
     const r = await runChild<OverheadResult>(path.join(__dirname, 'overhead/index.js'), overheadArgs, { timeoutMs });
     results.overhead = r;
     rows.push(...overheadRows(r));
-    details.push(inRequestComparison(r), overheadDetail(r));
+    details.push(overheadDetail(r));
+    console.log(' done');
+  }
+  if (want('overhead') || only === 'requests') {
+    process.stdout.write(`  in-request overhead (express apps${instructions ? ', instructions under valgrind' : ''}) ...`);
+    const requestArgs = instructions ? [...extra, '--instructions'] : extra;
+    const r = await runChild<RequestsResult>(path.join(__dirname, 'requests/index.js'), requestArgs, { timeoutMs: instructions ? 3_600_000 : timeoutMs });
+    results.requests = r;
+    rows.push(...requestRows(r));
+    details.push(requestDetail(r));
     console.log(' done');
   }
   if (want('processor')) {

@@ -3,8 +3,9 @@
  *   plain    the `openai` SDK, no instrumentation: only an AsyncLocalStorage context manager,
  *            which the request cases enter (as an HTTP server instrumentation would);
  *   contrib  `@opentelemetry/instrumentation-openai` with a NodeTracerProvider (one no-op span
- *            processor, AsyncLocalStorage context manager), no MeterProvider (its two histograms
- *            go to the no-op meter, which only flatters it);
+ *            processor, AsyncLocalStorage context manager) and its metrics recorded by a
+ *            MeterProvider whose reader is @opentelemetry/exporter-prometheus (on a loopback
+ *            port of its own), as its users run it: the comparison users see (issue 15);
  *   aimeter  aimeter's start() as `aimeter/register` runs it (NodeSDK, the HTTP and provider-SDK
  *            instrumentations, GenAiMetricsProcessor with the bundled prices, streaming timings),
  *            without serving /metrics; its OpenAI instrumentation is an instance the bench holds
@@ -46,6 +47,8 @@ import { context, createContextKey, ROOT_CONTEXT, trace, TraceFlags } from '@ope
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { OpenAIInstrumentation as ContribOpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OpenAIInstrumentation } from '../../instrumentations/openai';
@@ -139,8 +142,9 @@ function setUp(mode: Mode): Switch {
     const manager = contextManager();
     const provider = new NodeTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
     provider.register();
+    const meterProvider = new MeterProvider({ readers: [new PrometheusExporter({ host: '127.0.0.1', port: 0 })] });
     const contrib = new ContribOpenAIInstrumentation();
-    registerInstrumentations({ instrumentations: [contrib], tracerProvider: provider });
+    registerInstrumentations({ instrumentations: [contrib], tracerProvider: provider, meterProvider });
     return switchFor([contrib], manager);
   }
   if (mode === 'aimeter-core' || mode === 'aimeter-spans') {

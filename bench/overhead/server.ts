@@ -9,7 +9,7 @@ import { startFakeOpenAI } from '../../examples/fake-provider/openai';
 import { report } from '../lib/stats';
 
 async function main(): Promise<void> {
-  const fake = await startFakeOpenAI();
+  const fake = await startFakeOpenAI({ keepAliveTimeoutMs: 600_000 });
   // The fake records every request for tests; a benchmark sends hundreds of thousands.
   setInterval(() => fake.requests.splice(0), 1000).unref();
   process.on('disconnect', () => void fake.close().then(() => process.exit(0)));

@@ -7,7 +7,7 @@
  * in rotating order, round after round, and each figure is the median over rounds. "Added" is
  * the variant's median minus bare node's.
  *
- * Usage: node dist/bench/startup/index.js [--quick]
+ * Usage: node dist/bench/startup/index.js [--quick] [--before=DIR]
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -22,9 +22,10 @@ export interface StartupVariant {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-export const VARIANTS: readonly StartupVariant[] = [
+export const VARIANTS_NOW: readonly StartupVariant[] = [
   { name: 'bare node', args: [SUBJECT, 'bare'] },
   { name: 'floor: sdk-trace-node + instrumentation-http', args: [SUBJECT, 'floor'] },
+  { name: 'floor + ESM loader hook (import-in-the-middle)', args: [SUBJECT, 'floor-esm'] },
   { name: 'NodeSDK + contrib instrumentation-openai', args: [SUBJECT, 'nodesdk'] },
   { name: 'aimeter --require', args: ['--require', 'aimeter/register', SUBJECT, 'bare'] },
   { name: 'aimeter --import', args: ['--import', 'aimeter/register', SUBJECT, 'bare'] },
@@ -72,8 +73,23 @@ function runOnce(variant: StartupVariant): Promise<Run> {
   });
 }
 
-export async function runStartup(quick: boolean): Promise<StartupResult> {
+/**
+ * With `--before=DIR` (a copy of an earlier build's dist/, inside the checkout so that its
+ * node_modules resolve), that build's preload runs beside the current one: before and after in
+ * one run.
+ */
+function beforeVariants(dir: string | undefined): StartupVariant[] {
+  if (!dir) return [];
+  const abs = path.resolve(REPO_ROOT, dir);
+  return [
+    { name: 'aimeter --require (before)', args: ['--require', path.join(abs, 'src', 'register.js'), SUBJECT, 'bare'] },
+    { name: 'aimeter --import (before)', args: ['--import', path.join(abs, 'src', 'register.mjs'), SUBJECT, 'bare'] },
+  ];
+}
+
+export async function runStartup(quick: boolean, beforeDir?: string): Promise<StartupResult> {
   const rounds = quick ? 5 : 15;
+  const VARIANTS = [...VARIANTS_NOW, ...beforeVariants(beforeDir)];
   const runs = new Map<string, Run[]>(VARIANTS.map((v) => [v.name, []]));
   for (const variant of VARIANTS) await runOnce(variant); // warm the file cache
   for (let r = 0; r < rounds; r++) {
@@ -93,4 +109,7 @@ export async function runStartup(quick: boolean): Promise<StartupResult> {
   };
 }
 
-if (require.main === module) runPart(() => runStartup(process.argv.includes('--quick')));
+if (require.main === module) {
+  const before = process.argv.find((a) => a.startsWith('--before='))?.slice('--before='.length);
+  runPart(() => runStartup(process.argv.includes('--quick'), before));
+}

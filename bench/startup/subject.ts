@@ -4,6 +4,7 @@
  *   bare     nothing (run alone, or under `--require/--import aimeter/register`)
  *   floor    the least OpenTelemetry tracing of HTTP: a NodeTracerProvider from
  *            @opentelemetry/sdk-trace-node and @opentelemetry/instrumentation-http
+ *   floor-esm  the floor plus import-in-the-middle's ESM loader hook (what --import pays for)
  *   nodesdk  NodeSDK (@opentelemetry/sdk-node) with instrumentation-http and the contrib
  *            @opentelemetry/instrumentation-openai, with NodeSDK's defaults (what its README
  *            shows: `new NodeSDK({ instrumentations }).start()`)
@@ -16,7 +17,20 @@ process.on('exit', () => {
 });
 
 const mode = process.argv[2] ?? 'bare';
-if (mode === 'floor') {
+if (mode === 'floor-esm') {
+  // What any tracing that instruments ES modules pays on top of the floor: import-in-the-middle's
+  // loader hook, registered as aimeter's preload registers it (on Node 20, module.register()
+  // starts a loader-hooks thread of its own).
+  const iitm = require('import-in-the-middle') as typeof import('import-in-the-middle');
+  const { registerOptions } = iitm.createAddHookMessageChannel();
+  const { pathToFileURL } = require('node:url') as typeof import('node:url');
+  (require('node:module') as { register(specifier: string, parentURL: string, options?: unknown): void }).register(
+    'import-in-the-middle/hook.mjs',
+    pathToFileURL(__filename).href,
+    registerOptions,
+  );
+}
+if (mode === 'floor' || mode === 'floor-esm') {
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
@@ -28,6 +42,6 @@ if (mode === 'floor') {
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai') as typeof import('@opentelemetry/instrumentation-openai');
   new NodeSDK({ instrumentations: [new HttpInstrumentation(), new OpenAIInstrumentation()] }).start();
-} else if (mode !== 'bare') {
+} else if (mode !== 'bare' && mode !== 'floor-esm') {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -69,6 +69,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeOpenAIOptions {
+  /** How long an idle keep-alive connection stays open (Node's default: 5 s). The benchmarks raise it: a client slowed down by valgrind otherwise races the server's close. */
+  readonly keepAliveTimeoutMs?: number;
   /** Port to listen on (default 0: any free port). Always binds 127.0.0.1. */
   readonly port?: number;
   /** Delay before the response headers are sent, in ms (default 0). */
@@ -133,6 +135,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       });
     });
   });
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -12,10 +12,17 @@
  *
  * The ledger side says what an exit that skips the flush would lose (see exit-hooks.ts).
  */
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { TraceFlags } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { recordInternalError } from '../internal/errors';
+
+/**
+ * ExportResultCode.SUCCESS, spelled out: importing the enum's value would load the top-level copy
+ * of @opentelemetry/core (32 modules, about 30 ms of start-up) where the SDK packages bring
+ * their own pinned copies (docs/performance.md, start-up).
+ */
+const SUCCESS = 0 as ExportResultCode.SUCCESS;
 
 /** The part of SpanExporter / PushMetricExporter this needs. */
 export interface BatchExporter<T> {
@@ -53,7 +60,7 @@ export class DetachedExporter<T> {
       this.queuedItems -= this.size(this.queue.shift()!);
       recordInternalError(this.component, new Error('export queue full: the oldest batch was dropped'));
     }
-    done({ code: ExportResultCode.SUCCESS });
+    done({ code: SUCCESS });
     this.pump();
   }
 
@@ -101,7 +108,7 @@ export class DetachedExporter<T> {
     this.inFlight = batch;
     const settle = (result?: ExportResult): void => {
       this.settledItems += this.size(batch);
-      if (result !== undefined && result.code !== ExportResultCode.SUCCESS) this.lastFailure = firstLine(result.error);
+      if (result !== undefined && result.code !== SUCCESS) this.lastFailure = firstLine(result.error);
       this.inFlight = undefined;
       this.pump();
     };

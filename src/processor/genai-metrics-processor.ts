@@ -20,7 +20,7 @@ import { isAggregate, isInference, isModelCall, Operation } from '../semconv/ope
 import { emitsLatest, emitsV141 } from '../semconv/conventions';
 import type { HistogramKey } from '../metrics/genai-metrics';
 import { agentNameOf, Lineage, type SpanEntry, toolNameOf } from './lineage';
-import { mergeCalls, readGenAiSpan, type GenAiCall } from './read-span';
+import { looksLikeGenAi, mergeCalls, readGenAiSpan, type GenAiCall } from './read-span';
 import type { ReadableSpanLike } from './span-like';
 
 /** What the processor needs of a price list. */
@@ -77,6 +77,10 @@ export class GenAiMetricsProcessor {
   // try/catch rather than swallow(): no closure per span on the hot path.
   onStart(span: ReadableSpanLike, _parentContext?: Context): void {
     try {
+      // The fast path for the spans that are not ours to read (an HTTP server span, a database
+      // call): with no GenAI span open, a non-GenAI span has no GenAI ancestor to inherit from,
+      // so it gets no entry (the same answer as lineage.onStart's, without reading ids).
+      if (this.lineage.size === 0 && !looksLikeGenAi(span.attributes)) return;
       // A root span started synchronously inside an aimeter call belongs to it (see call-scope.ts).
       const parentId = span.parentSpanContext?.spanId ?? span.parentSpanId ?? syncParentSpanId();
       this.lineage.onStart(span.spanContext().spanId, parentId, span.attributes);
@@ -87,6 +91,8 @@ export class GenAiMetricsProcessor {
 
   onEnd(span: ReadableSpanLike): void {
     try {
+      // Nothing open and no GenAI attributes: no entry to take and nothing to record.
+      if (this.lineage.size === 0 && !looksLikeGenAi(span.attributes)) return;
       this.handleEnd(span);
     } catch (error) {
       recordInternalError(COMPONENT, error);

@@ -1,0 +1,373 @@
+/**
+ * Per-request overhead inside a real server request (issue 16, issue 15): the express app of
+ * app.ts, in a child process of its own per set-up, all side by side in one run:
+ *   bare      `node app.js`: no telemetry
+ *   contrib   `node --require contrib-preload.js app.js`: NodeSDK + instrumentation-http +
+ *             @opentelemetry/instrumentation-openai, its metrics recorded and exported through
+ *             @opentelemetry/exporter-prometheus, as contrib's users run it (see contrib-preload.ts)
+ *   aimeter   `node --require dist/src/register.js app.js`: the real preload, defaults (/metrics
+ *             served, the HTTP and provider-SDK instrumentations, the processor, prices)
+ *   contrib-metrics-only  (cpu mode) contrib without a tracer provider: non-recording spans
+ * (diagnostic, `--modes=`: contrib-http-metrics, contrib with instrumentation-http's metrics on.)
+ * A load generator (this process) sends GET /chat and GET /stream over loopback, sequentially and
+ * 16 at a time; each route makes one call of the real `openai` SDK to the loopback provider
+ * (bench/overhead/server.ts, a process of its own). Every mode gets OTEL_TRACES_EXPORTER=none.
+ *
+ * Two ways to count, one figure each: the app's added cost per request over bare.
+ *   cpu (default)   the app process's CPU (user + system, all threads) per request. Each cycle runs
+ *                   one block of requests per mode, modes in a random order, and "added" is the
+ *                   cycle's figure minus bare's in the same cycle (adjacent blocks share the host's
+ *                   load, which swings by 20% from one second to the next here); the median over
+ *                   cycles, with the quartiles.
+ *   instructions    (`--instructions`) each app under valgrind's callgrind; the app calls
+ *                   os.loadavg() at each block boundary (its IPC mark), where callgrind dumps
+ *                   its counters (`--dump-before=uv_loadavg`): instructions per request in one
+ *                   block after a warm-up, on the main thread (where the JavaScript runs: the
+ *                   app, the SDKs, the instrumentations, the scavenges). V8's background threads
+ *                   (concurrent compilers and markers) are left out: their work lands wherever
+ *                   the scheduler puts it, and with it in, one block of 64 requests swings by
+ *                   tens of percent. Blind to the host's load; about 60 times slower.
+ * At the end every app's /metrics is scraped: the requests must have been counted there.
+ *
+ * Usage: node dist/bench/requests/index.js [--quick] [--instructions] [--modes=bare,contrib,aimeter]
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { median, percentile, runPart } from '../lib/stats';
+
+export type RequestMode = 'bare' | 'contrib' | 'aimeter' | 'contrib-metrics-only' | 'contrib-http-metrics';
+export type RequestScenario = 'chat' | 'stream';
+export type Method = 'cpu' | 'instructions';
+
+/** The default modes: cpu mode adds contrib-metrics-only beside them (valgrind time is dear). */
+export const REQUEST_MODES: readonly RequestMode[] = ['bare', 'contrib', 'aimeter'];
+export const CPU_MODES: readonly RequestMode[] = [...REQUEST_MODES, 'contrib-metrics-only'];
+const ROOT = path.join(__dirname, '..', '..', '..');
+const APP = path.join(__dirname, 'app.js');
+const REGISTER = path.join(ROOT, 'dist', 'src', 'register.js');
+const CONTRIB = path.join(__dirname, 'contrib-preload.js');
+
+export interface RequestCell {
+  readonly scenario: RequestScenario;
+  readonly concurrency: number;
+  readonly mode: RequestMode;
+  /** CPU microseconds (cpu) or instructions (instructions) per request, median over cycles. */
+  readonly perRequest: number;
+  /** Over bare, median over cycles (cpu: cycle by cycle; instructions: one block). */
+  readonly added: number;
+  readonly addedQ1: number;
+  readonly addedQ3: number;
+  /** Requests per second during the measured blocks (cpu mode only; 0 under valgrind). */
+  readonly requestsPerSecond: number;
+}
+
+export interface RequestsResult {
+  readonly method: Method;
+  /** cpu: cycles; instructions: 1 (one measured block per shape). */
+  readonly cycles: number;
+  /** Requests per measured block, per shape ("chat/1": 60). */
+  readonly blockRequests: Record<string, number>;
+  readonly cells: RequestCell[];
+  /** Per mode: GenAI calls counted on its /metrics at the end, and requests sent in all. */
+  readonly counted: Record<string, { readonly calls: number; readonly requests: number }>;
+}
+
+/**
+ * block: requests per measured block (cpu mode). Under valgrind (about 0.3 s a request), one
+ * block of valgrindBlock after valgrindWarmup requests of the shape; the first shape of each
+ * route warms the code up, the second mostly its concurrency.
+ */
+const SHAPES = [
+  { scenario: 'chat', concurrency: 1, block: 60, valgrindBlock: 64, valgrindWarmup: 200 },
+  { scenario: 'chat', concurrency: 16, block: 96, valgrindBlock: 64, valgrindWarmup: 80 },
+  { scenario: 'stream', concurrency: 1, block: 40, valgrindBlock: 64, valgrindWarmup: 200 },
+  { scenario: 'stream', concurrency: 16, block: 96, valgrindBlock: 64, valgrindWarmup: 80 },
+] as const;
+
+/** --quick under valgrind: half the warm-up, blocks of 32. */
+const QUICK_VALGRIND_BLOCK = 32;
+
+interface Mark {
+  readonly cpuUs: number;
+}
+
+interface App {
+  readonly mode: RequestMode;
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly metricsPort: number;
+  readonly agent: http.Agent;
+  requests: number;
+  mark(): Promise<Mark>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function nextMessage<T>(child: ChildProcess, pick: (m: any) => T | undefined): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: any): void => {
+      if (m?.error !== undefined) return done(() => reject(new Error(String(m.error))));
+      const value = pick(m);
+      if (value !== undefined) done(() => resolve(value));
+    };
+    const onExit = (code: number | null): void => done(() => reject(new Error(`app exited with ${code}`)));
+    const done = (settle: () => void): void => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      settle();
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+function preloadArgs(mode: RequestMode): string[] {
+  if (mode === 'aimeter') return ['--require', REGISTER];
+  if (mode.startsWith('contrib')) return ['--require', CONTRIB];
+  return [];
+}
+
+async function startApp(mode: RequestMode, fakeUrl: string, valgrindDir: string | undefined): Promise<App> {
+  const metricsPort = await freePort();
+  const valgrind = valgrindDir
+    ? {
+        execPath: 'valgrind',
+        execArgv: [
+          '--tool=callgrind',
+          '--dump-before=uv_loadavg',
+          // Per thread: the marks dump the main thread's counters only (file suffix -01).
+          '--separate-threads=yes',
+          `--callgrind-out-file=${path.join(valgrindDir, `${mode}.cg`)}`,
+          `--log-file=${path.join(valgrindDir, `${mode}.log`)}`,
+          process.execPath,
+          ...preloadArgs(mode),
+        ],
+      }
+    : { execArgv: preloadArgs(mode) };
+  const child = fork(APP, [], {
+    ...valgrind,
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      FAKE_OPENAI_URL: fakeUrl,
+      OTEL_SERVICE_NAME: 'bench-app',
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+      AIMETER_BENCH_HTTP_METRICS: mode === 'contrib-http-metrics' ? 'true' : 'false',
+      AIMETER_BENCH_CONTRIB_TRACES: mode === 'contrib-metrics-only' ? 'none' : 'recorded',
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await nextMessage<number>(child, (m) => (typeof m?.port === 'number' ? m.port : undefined));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  return {
+    mode,
+    child,
+    port,
+    metricsPort,
+    agent,
+    requests: 0,
+    mark() {
+      const reply = nextMessage<Mark>(child, (m) => (typeof m?.cpuUs === 'number' ? m : undefined));
+      child.send({ mark: true });
+      return reply;
+    },
+  };
+}
+
+function get(agent: http.Agent | undefined, port: number, route: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port, path: route, agent }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (d: string) => (body += d));
+      response.on('end', () => (response.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${route}: ${response.statusCode} ${body}`))));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
+}
+
+/** `count` requests, `concurrency` at a time; resolves when the last has been read. */
+async function drive(app: App, scenario: RequestScenario, count: number, concurrency: number): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      next++;
+      const body = await get(app.agent, app.port, `/${scenario}`);
+      if (body.length === 0) throw new Error(`empty answer from ${app.mode}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  app.requests += count;
+}
+
+/** A small seeded generator (mulberry32), so that a run's orders repeat. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** GenAI calls on a /metrics page: the counts of the operation-duration histogram, whichever producer. */
+async function countedCalls(app: App): Promise<number> {
+  if (app.mode === 'bare') return 0;
+  const text = await get(undefined, app.metricsPort, '/metrics');
+  let calls = 0;
+  for (const line of text.split('\n')) {
+    if (/^gen_ai_client_operation_duration(_seconds)?_count\{/.test(line)) calls += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return calls;
+}
+
+async function measureCpu(apps: App[], quick: boolean): Promise<Omit<RequestsResult, 'counted'>> {
+  const cycles = quick ? 12 : 40;
+  const warmup = quick ? 300 : 1000;
+  const random = mulberry32(16);
+  const cells: RequestCell[] = [];
+  for (const shape of SHAPES) {
+    for (const app of apps) await drive(app, shape.scenario, warmup, shape.concurrency);
+    const perRequest = new Map<RequestMode, number[]>(apps.map((a) => [a.mode, []]));
+    const rates = new Map<RequestMode, number[]>(apps.map((a) => [a.mode, []]));
+    for (let c = 0; c < cycles; c++) {
+      const order = [...apps].sort(() => random() - 0.5);
+      for (const app of order) {
+        const before = await app.mark();
+        const t = performance.now();
+        await drive(app, shape.scenario, shape.block, shape.concurrency);
+        const ms = performance.now() - t;
+        const after = await app.mark();
+        perRequest.get(app.mode)!.push((after.cpuUs - before.cpuUs) / shape.block);
+        rates.get(app.mode)!.push(shape.block / (ms / 1000));
+      }
+    }
+    const bare = perRequest.get('bare')!;
+    for (const app of apps) {
+      const own = perRequest.get(app.mode)!;
+      const added = own.map((x, i) => x - bare[i]!);
+      cells.push({
+        scenario: shape.scenario,
+        concurrency: shape.concurrency,
+        mode: app.mode,
+        perRequest: median(own),
+        added: median(added),
+        addedQ1: percentile(added, 25),
+        addedQ3: percentile(added, 75),
+        requestsPerSecond: median(rates.get(app.mode)!),
+      });
+    }
+  }
+  return { method: 'cpu', cycles, blockRequests: Object.fromEntries(SHAPES.map((s) => [`${s.scenario}/${s.concurrency}`, s.block])), cells };
+}
+
+/** callgrind's dumps of one app's main thread: part number -> instructions (Ir) since the previous dump. */
+function callgrindParts(dir: string, mode: RequestMode): Map<number, number> {
+  const parts = new Map<number, number>();
+  for (const file of readdirSync(dir)) {
+    if (!file.startsWith(`${mode}.cg.`) || !file.endsWith('-01')) continue;
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    const part = /^part: (\d+)$/m.exec(text);
+    const summary = /^summary: (\d+)$/m.exec(text);
+    if (part && summary) parts.set(Number(part[1]), Number(summary[1]));
+  }
+  return parts;
+}
+
+async function measureInstructions(apps: App[], quick: boolean): Promise<Omit<RequestsResult, 'counted'>> {
+  const scale = quick ? 0.5 : 1;
+  // Mark k makes callgrind's dump k, which covers everything since mark k - 1 (part 1: start-up
+  // and the first warm-up): the measured blocks end at marks 2, 4, 6, 8 (see instructionCells).
+  // The apps run at the same time (each valgrind is single-threaded); counts do not depend on it.
+  await Promise.all(
+    apps.map(async (app) => {
+      for (const shape of SHAPES) {
+        await drive(app, shape.scenario, Math.round(shape.valgrindWarmup * scale), shape.concurrency);
+        await app.mark();
+        await drive(app, shape.scenario, quick ? QUICK_VALGRIND_BLOCK : shape.valgrindBlock, shape.concurrency);
+        await app.mark();
+      }
+    }),
+  );
+  const blockRequests = Object.fromEntries(SHAPES.map((s) => [`${s.scenario}/${s.concurrency}`, quick ? QUICK_VALGRIND_BLOCK : s.valgrindBlock]));
+  return { method: 'instructions', cycles: 1, blockRequests, cells: [] };
+}
+
+async function instructionCells(apps: App[], dir: string, blocks: RequestsResult['blockRequests']): Promise<RequestCell[]> {
+  const perRequest = new Map<RequestMode, number[]>();
+  for (const app of apps) {
+    const parts = callgrindParts(dir, app.mode);
+    // Marks 2, 4, 6, 8 close the measured blocks (see measureInstructions).
+    perRequest.set(
+      app.mode,
+      SHAPES.map((s, i) => {
+        const value = parts.get(2 * (i + 1));
+        if (value === undefined) throw new Error(`callgrind wrote no part ${2 * (i + 1)} for ${app.mode} (see ${dir})`);
+        return value / blocks[`${s.scenario}/${s.concurrency}`]!;
+      }),
+    );
+  }
+  const cells: RequestCell[] = [];
+  SHAPES.forEach((shape, i) => {
+    const bare = perRequest.get('bare')![i]!;
+    for (const app of apps) {
+      const own = perRequest.get(app.mode)![i]!;
+      cells.push({ scenario: shape.scenario, concurrency: shape.concurrency, mode: app.mode, perRequest: own, added: own - bare, addedQ1: own - bare, addedQ3: own - bare, requestsPerSecond: 0 });
+    }
+  });
+  return cells;
+}
+
+async function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function runRequests(quick: boolean, method: Method, modes: readonly RequestMode[] = method === 'cpu' ? CPU_MODES : REQUEST_MODES): Promise<RequestsResult> {
+  if (modes[0] !== 'bare') throw new Error('the first mode must be bare (the baseline)');
+  const server = fork(path.join(__dirname, '..', 'overhead', 'server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const fakeUrl = await nextMessage<string>(server, (m) => m?.url);
+  const dir = method === 'instructions' ? mkdtempSync(path.join(os.tmpdir(), 'aimeter-callgrind-')) : undefined;
+  const apps: App[] = [];
+  try {
+    for (const mode of modes) apps.push(await startApp(mode, fakeUrl, dir));
+    const partial = method === 'cpu' ? await measureCpu(apps, quick) : await measureInstructions(apps, quick);
+    const counted: Record<string, { calls: number; requests: number }> = {};
+    for (const app of apps) counted[app.mode] = { calls: await countedCalls(app), requests: app.requests };
+    for (const app of apps) app.child.disconnect();
+    await Promise.all(apps.map((a) => waitForExit(a.child)));
+    const cells = method === 'cpu' ? partial.cells : await instructionCells(apps, dir!, partial.blockRequests);
+    return { ...partial, cells, counted };
+  } finally {
+    for (const app of apps) {
+      app.agent.destroy();
+      if (app.child.connected) app.child.disconnect();
+    }
+    server.disconnect();
+    if (dir && !process.env.AIMETER_BENCH_KEEP_CALLGRIND) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const modes = process.argv.find((a) => a.startsWith('--modes='))?.slice('--modes='.length).split(',') as RequestMode[] | undefined;
+  runPart(() => runRequests(process.argv.includes('--quick'), process.argv.includes('--instructions') ? 'instructions' : 'cpu', modes));
+}
