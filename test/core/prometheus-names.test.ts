@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { METRICS } from '../../src/metrics/catalog';
+import { METRICS, type MetricDefinition } from '../../src/metrics/catalog';
 import { prometheusName } from '../../src/metrics/prometheus-names';
 
 test('OTel names map to the names the Collector Prometheus exporter gives', () => {
@@ -16,8 +16,12 @@ test('OTel names map to the names the Collector Prometheus exporter gives', () =
   assert.equal(prometheusName({ name: 'x.size', unit: 'By', kind: 'histogram' }), 'x_size_bytes');
 });
 
-test('every metric name is aimeter.* or a gen_ai.client.* semconv metric', () => {
-  for (const def of Object.values(METRICS)) {
-    assert.match(def.name, /^(aimeter\.|gen_ai\.client\.(operation\.duration|token\.usage|operation\.time_to_first_chunk|operation\.time_per_output_chunk)$)/, def.name);
+test('every metric name is aimeter.* or a GenAI semconv metric (v1.41, or the newest conventions for those only emitted with them)', () => {
+  const V141 = /^gen_ai\.client\.(operation\.duration|token\.usage|operation\.time_to_first_chunk|operation\.time_per_output_chunk)$/;
+  const LATEST =
+    /^gen_ai\.(client\.inference\.(duration|time_to_first_chunk|time_per_output_chunk|operation\.(input|output)_tokens|usage\.(input_tokens|output_tokens|cache_read\.input_tokens|cache_write\.input_tokens|reasoning\.output_tokens))|client\.embeddings\.duration|invoke_agent\.duration|execute_tool\.duration)$/;
+  for (const def of Object.values(METRICS) as MetricDefinition[]) {
+    if (def.name.startsWith('aimeter.')) continue;
+    assert.match(def.name, def.conventions === 'latest' ? LATEST : V141, def.name);
   }
 });
