@@ -45,9 +45,12 @@ function connect(role: ProcessRole, metrics: GenAiMetrics, config: AimeterConfig
       return { source: undefined, close: () => undefined };
     }
     case 'cluster-worker': {
+      // Its own threads' records first land here, then go to the primary with the rest.
+      const { receiveThreadRecords } = require('./threads') as typeof import('./threads');
+      const threads = receiveThreadRecords(metrics);
       const { answerPrimary } = require('./cluster') as typeof import('./cluster');
       answerPrimary(metrics);
-      return { source: undefined, close: () => undefined };
+      return { source: undefined, close: () => threads.close() };
     }
     case 'main':
     case 'pm2-instance': {

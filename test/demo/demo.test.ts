@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { startFakeOpenAI, type FakeOpenAI } from '../../examples/fake-provider/openai';
 import { METRICS } from '../../src/metrics/catalog';
+import { SELF_METRICS } from '../../src/metrics/genai-metrics';
 import { prometheusName } from '../../src/metrics/prometheus-names';
 import { parseExposition } from '../helpers/exposition';
 import { freePort, REPO_ROOT, scrape, startChildApp } from '../helpers/child-app';
@@ -34,7 +35,8 @@ test('the demo fills every metric family and prints a summary per request', asyn
       await new Promise((r) => setTimeout(r, 100));
     }
     const m = parseExposition((await scrape(metricsPort)).body);
-    const selfMetrics = new Set(['seriesOverflow', 'activeSeries', 'seriesLimit', 'internalErrors', 'providerDataRejected', 'buildInfo']);
+    // Self-metrics say how aimeter itself is doing (zeros in a healthy single-process demo).
+    const selfMetrics = new Set<string>(SELF_METRICS);
     // OpenAI charges nothing extra for prompt-cache writes, so the OpenAI-only demo cannot fill
     // the write premium (test/core/processor.test.ts and metrics-doc.test.ts fill it with Anthropic prices).
     const notInDemo = new Set(['cacheWritePremium']);

@@ -12,7 +12,7 @@ import { APPS, REGISTER, aimeterLines, genAiTotals, run, type GenAiTotals } from
 
 const APP = path.join(APPS, 'cluster-app.js');
 
-async function scrapedTotals(env: Record<string, string>): Promise<{ totals: GenAiTotals; text: string; stderr: string }> {
+async function scrapedTotals(env: Record<string, string>): Promise<{ first: GenAiTotals; totals: GenAiTotals; text: string; stderr: string; stdout: string }> {
   const port = await freePort();
   const app = await run(process.execPath, ['--require', REGISTER, APP], {
     OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
@@ -21,7 +21,9 @@ async function scrapedTotals(env: Record<string, string>): Promise<{ totals: Gen
   });
   try {
     const { body } = await scrape(port);
-    return { totals: genAiTotals(body), text: body, stderr: app.stderr() };
+    // A second scrape: the sums hold (nothing counted twice), and the app's handlers saw nothing.
+    const again = await scrape(port);
+    return { first: genAiTotals(body), totals: genAiTotals(again.body), text: again.body, stderr: app.stderr(), stdout: app.stdout() };
   } finally {
     await app.stop();
   }
@@ -33,9 +35,12 @@ test('cluster: 2 workers, 10 calls: the primary /metrics counts exactly 10, with
   assert.ok(single.totals.inputTokens > 0 && single.totals.costUsd > 0);
 
   const clustered = await scrapedTotals({ APP_WORKERS: '2' });
+  assert.deepEqual(clustered.first, single.totals);
   assert.deepEqual(clustered.totals, single.totals);
   // No worker tried to bind the port (and so none warned about it).
   assert.deepEqual(aimeterLines(clustered.stderr), []);
+  // aimeter's IPC messages are Node-internal: the app's process.on('message') / worker.on('message') never see them.
+  assert.doesNotMatch(clustered.stdout, /saw a message not its own/);
   const { samples } = parseExposition(clustered.text);
   assert.equal(samples.find((s) => s.name === 'aimeter_cluster_workers')?.value, 2);
   assert.equal(samples.find((s) => s.name === 'aimeter_cluster_worker_misses_total')?.value, 0);
@@ -48,7 +53,8 @@ test('cluster: a worker that does not answer within AIMETER_CLUSTER_COLLECT_TIME
   assert.equal(result.totals.calls, 10);
   const { samples } = parseExposition(result.text);
   assert.equal(samples.find((s) => s.name === 'aimeter_cluster_workers')?.value, 2);
-  assert.equal(samples.find((s) => s.name === 'aimeter_cluster_worker_misses_total')?.value, 1);
+  // Two scrapes (scrapedTotals scrapes twice): two misses, one line.
+  assert.equal(samples.find((s) => s.name === 'aimeter_cluster_worker_misses_total')?.value, 2);
   const lines = aimeterLines(result.stderr);
   assert.equal(lines.length, 1, lines.join('\n'));
   assert.match(lines[0]!, /did not answer within 300 ms/);

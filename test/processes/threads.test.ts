@@ -22,7 +22,7 @@ async function totals(app: string, env: Record<string, string>, flag = '--requir
       await new Promise((r) => setTimeout(r, 50));
       got = genAiTotals((await scrape(port)).body);
     }
-    return { got, stderr: running.stderr() };
+    return { got, stderr: running.stderr(), stdout: running.stdout() };
   } finally {
     await running.stop();
   }
@@ -34,6 +34,8 @@ test('worker_threads: 2 threads, 10 calls: the main thread /metrics counts exact
   const threaded = await totals('thread-app.js', { APP_THREADS: '2' });
   assert.deepEqual(threaded.got, single.got);
   assert.deepEqual(aimeterLines(threaded.stderr), []);
+  // Over aimeter's own channel: the app's worker.on('message') never sees a record.
+  assert.doesNotMatch(threaded.stdout, /saw a message not its own/);
 });
 
 test('worker_threads under --import: counted as well', async () => {

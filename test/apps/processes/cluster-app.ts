@@ -29,8 +29,10 @@ async function primary(): Promise<void> {
   const bare = process.env.APP_BARE_WORKER === '1';
   const expected = workers + (bare ? 1 : 0);
   let done = 0;
+  // The app's own handlers must never see aimeter's IPC traffic.
   const onMessage = (message: { app?: string }) => {
-    if (message?.app === 'done' && ++done === expected) process.stdout.write('ready\n');
+    if (message?.app !== 'done') process.stdout.write(`primary saw a message not its own: ${JSON.stringify(message)}\n`);
+    else if (++done === expected) process.stdout.write('ready\n');
   };
   for (let i = 0; i < workers; i++) {
     cluster.fork({ APP_FAKE_URL: fake.url, APP_CALLS_EACH: String(calls / workers) }).on('message', onMessage);
@@ -42,6 +44,7 @@ async function primary(): Promise<void> {
 }
 
 async function worker(): Promise<void> {
+  process.on('message', (message) => process.stdout.write(`worker saw a message not its own: ${JSON.stringify(message)}\n`));
   if (process.env.APP_BARE === '1') return void process.send!({ app: 'done' });
   await makeCalls(process.env.APP_FAKE_URL!, Number(process.env.APP_CALLS_EACH));
   process.send!({ app: 'done' });

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   const exits: Promise<number>[] = [];
   for (let i = 0; i < threads; i++) {
     const worker = new Worker(__filename, { workerData: { url: fake.url, count: calls / threads } });
+    // The app's own message handler must never see aimeter's records.
+    worker.on('message', (message) => process.stdout.write(`main saw a message not its own: ${JSON.stringify(message)}\n`));
     exits.push(new Promise((resolve) => worker.once('exit', resolve)));
   }
   const codes = await Promise.all(exits);
