@@ -352,7 +352,8 @@ export async function runRequests(quick: boolean, method: Method, modes: readonl
     for (const mode of modes) apps.push(await startApp(mode, fakeUrl, dir));
     const partial = method === 'cpu' ? await measureCpu(apps, quick) : await measureInstructions(apps, quick);
     const counted: Record<string, { calls: number; requests: number }> = {};
-    for (const app of apps) counted[app.mode] = { calls: await countedCalls(app), requests: app.requests };
+    // A failed scrape (-1 calls) is reported, not thrown: it must not discard the measurements.
+    for (const app of apps) counted[app.mode] = { calls: await countedCalls(app).catch(() => -1), requests: app.requests };
     for (const app of apps) app.child.disconnect();
     await Promise.all(apps.map((a) => waitForExit(a.child)));
     const cells = method === 'cpu' ? partial.cells : await instructionCells(apps, dir!, partial.blockRequests);
