@@ -18,3 +18,22 @@ export { GenAiSpan, type GenAiSpanStart, type TokenUsage, type ResponseInfo } fr
 export { Operation, type OperationName } from './semconv/operations';
 export { Provider } from './semconv/providers';
 export * from './api/index';
+export {
+  endConversation,
+  withConversation,
+  withVariant,
+  traceTurn,
+  onRequestEnd,
+  summaryLine,
+  OutcomeTracker,
+  CONVERSATION_OUTCOMES,
+  RUN_OUTCOMES,
+  IDLE_OUTCOME,
+  type Turn,
+  type TurnOptions,
+  type RequestSummary,
+  type RequestPart,
+  type RequestListener,
+  type OutcomeTrackerOptions,
+  type EndConversationOptions,
+} from './outcomes/index';
