@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { trace, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { start, type Aimeter } from '../../src/sdk/start';
+import { endConversation, traceTurn, withConversation } from '../../src/outcomes/index';
 import { METRICS } from '../../src/metrics/catalog';
 import { prometheusName } from '../../src/metrics/prometheus-names';
 import { parseExposition, type Exposition } from '../helpers/exposition';
@@ -42,6 +43,17 @@ before(async () => {
   span('speech_to_text whisper-1', { 'gen_ai.operation.name': 'speech_to_text', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'whisper-1', 'aimeter.speech.audio.duration': 30 });
   span('text_to_speech tts-1', { 'gen_ai.operation.name': 'text_to_speech', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'tts-1', 'aimeter.speech.characters': 100, 'aimeter.speech.audio.size': 4096 });
   for (let i = 0; i < 60; i++) span('chat', llm({ 'gen_ai.request.model': `flood-${i}` }));
+  // The outcome families: a conversation with a voice turn, ended; more variants than the cap.
+  withConversation('doc-conversation', () =>
+    traceTurn({ conversationId: 'doc-conversation' }, (turn) => {
+      turn.userStoppedSpeaking(Date.now() - 300);
+      span('speech_to_text whisper-1', { 'gen_ai.operation.name': 'speech_to_text', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'whisper-1', 'aimeter.speech.audio.duration': 3 });
+      span('chat gpt-4o', llm({ 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 10 }));
+      turn.agentStartedSpeaking();
+    }),
+  );
+  endConversation('doc-conversation', { outcome: 'resolved', firstContact: true });
+  for (let i = 0; i < 25; i++) span('chat', llm({ 'aimeter.variant': `variant-${i}` }));
   scraped = parseExposition((await scrape(port)).body);
 });
 
