@@ -176,6 +176,8 @@ export class OutcomeTracker {
     const rollup = this.requests.take(traceId);
     if (rollup === undefined) return;
     const a = span.attributes;
+    const endUser = a[A.ATTR_ENDUSER_ID];
+    if (typeof endUser === 'string' && endUser && rollup.endUserId === undefined) rollup.endUserId = endUser;
     const httpRoute = a[A.ATTR_HTTP_ROUTE];
     const route = clip(typeof httpRoute === 'string' && httpRoute ? httpRoute : rollup.rootAgent);
     const errorType = errorTypeLabel(a[A.ATTR_ERROR_TYPE]) || (span.status.code === SpanStatusCode.ERROR ? '_OTHER' : '');
