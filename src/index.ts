@@ -22,3 +22,22 @@ export type { ModelPrice, Usage, CostBreakdown } from './prices/types';
 
 // The manual API and decorators.
 export * from './api/index';
+export {
+  endConversation,
+  withConversation,
+  withVariant,
+  traceTurn,
+  onRequestEnd,
+  summaryLine,
+  OutcomeTracker,
+  CONVERSATION_OUTCOMES,
+  RUN_OUTCOMES,
+  IDLE_OUTCOME,
+  type Turn,
+  type TurnOptions,
+  type RequestSummary,
+  type RequestPart,
+  type RequestListener,
+  type OutcomeTrackerOptions,
+  type EndConversationOptions,
+} from './outcomes/index';

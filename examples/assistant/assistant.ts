@@ -4,8 +4,7 @@
  * can see, use aimeter's manual API (traceAgent, traceTool).
  */
 import OpenAI, { toFile } from 'openai';
-import { traceAgent } from '../../src/index';
-import { Tally } from './tally';
+import { traceAgent, traceTurn } from '../../src/index';
 import { runTool, TOOL_DEFINITIONS } from './tools';
 import { fakeWav } from '../fake-provider/openai';
 
@@ -35,24 +34,28 @@ export class Assistant {
     private readonly models: Models,
   ) {}
 
-  /** A voice turn: speech-to-text -> agent (LLM + tools) -> text-to-speech. */
-  async voiceTurn(tally: Tally, seconds: number): Promise<void> {
-    const transcription = await this.client.audio.transcriptions.create({
-      file: await toFile(fakeWav(seconds), 'turn.wav', { type: 'audio/wav' }),
-      model: this.models.transcribe,
+  /**
+   * A voice turn: speech-to-text -> agent (LLM + tools) -> text-to-speech, traced as one
+   * conversation turn. The turn latency comes from the end of the transcription to the first
+   * audio byte (aimeter's fallbacks); now and then the caller barges in.
+   */
+  async voiceTurn(conversationId: string, seconds: number): Promise<void> {
+    await traceTurn({ conversationId }, async (turn) => {
+      const transcription = await this.client.audio.transcriptions.create({
+        file: await toFile(fakeWav(seconds), 'turn.wav', { type: 'audio/wav' }),
+        model: this.models.transcribe,
+      });
+      const question = QUESTIONS[Math.floor(Math.random() * QUESTIONS.length)]!;
+      const answer = await this.agentTurn(`${question} (heard: ${transcription.text.slice(0, 40)})`);
+      const speech = await this.client.audio.speech.create({ model: this.models.speech, voice: 'alloy', input: answer });
+      await speech.arrayBuffer();
+      if (Math.random() < 0.15) turn.interrupted();
     });
-    tally.price(this.models.transcribe, { audioSeconds: seconds });
-    const question = QUESTIONS[Math.floor(Math.random() * QUESTIONS.length)]!;
-    const answer = await this.agentTurn(tally, `${question} (heard: ${transcription.text.slice(0, 40)})`);
-    const speech = await this.client.audio.speech.create({ model: this.models.speech, voice: 'alloy', input: answer });
-    await speech.arrayBuffer();
-    tally.price(this.models.speech, { characters: answer.length });
   }
 
   /** The support agent: a streamed LLM call that may ask for tools, the tools, then the answer. */
-  async agentTurn(tally: Tally, question: string): Promise<string> {
-    tally.agents.add('support-agent');
-    return traceAgent({ name: 'support-agent', provider: 'openai', model: this.models.chat }, async () => {
+  async agentTurn(question: string): Promise<string> {
+    return traceAgent({ name: 'support-agent', provider: 'openai', model: this.models.chat }, async (run) => {
       const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
         { role: 'system', content: SYSTEM },
         { role: 'user', content: question },
@@ -69,7 +72,6 @@ export class Assistant {
         let text = '';
         const calls: { id: string; name: string; arguments: string }[] = [];
         for await (const chunk of stream) {
-          tally.addTokens(this.models.chat, chunk.usage);
           const delta = chunk.choices[0]?.delta;
           if (delta?.content) text += delta.content;
           for (const call of delta?.tool_calls ?? []) {
@@ -79,28 +81,30 @@ export class Assistant {
             if (call.function?.arguments) slot.arguments += call.function.arguments;
           }
         }
-        if (calls.length === 0) return text;
+        if (calls.length === 0) {
+          run.setOutcome('success');
+          return text;
+        }
         messages.push({
           role: 'assistant',
           content: text || null,
           tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })),
         });
         for (const call of calls) {
-          tally.tools.push(call.name);
           const result = await runTool(this.client, call.name, call.id, call.arguments).catch((error: Error) => JSON.stringify({ error: error.message }));
           messages.push({ role: 'tool', tool_call_id: call.id, content: result });
         }
       }
+      run.setOutcome('failure');
       return 'Sorry, I could not finish that.';
     });
   }
 
   /** A RAG-style text turn: embed the question, answer with a cached system prompt. */
-  async textTurn(tally: Tally): Promise<void> {
+  async textTurn(): Promise<void> {
     const question = QUESTIONS[Math.floor(Math.random() * QUESTIONS.length)]!;
-    const embedding = await this.client.embeddings.create({ model: this.models.embedding, input: question });
-    tally.addTokens(this.models.embedding, { prompt_tokens: embedding.usage.prompt_tokens });
-    const completion = await this.client.chat.completions.create({
+    await this.client.embeddings.create({ model: this.models.embedding, input: question });
+    await this.client.chat.completions.create({
       model: this.models.chat,
       messages: [
         { role: 'system', content: `${SYSTEM} Use the shop handbook: returns within 30 days, shipping 2-4 days. `.repeat(20) },
@@ -108,18 +112,16 @@ export class Assistant {
       ],
       prompt_cache_key: 'shop-handbook-v1',
     });
-    tally.addTokens(this.models.chat, completion.usage);
   }
 
   /** A reasoning-model call (reasoning tokens), occasionally an unpriced or rate-limited model. */
-  async reasoningTurn(tally: Tally, variant: 'reasoning' | 'unpriced' | 'rate-limited'): Promise<void> {
+  async reasoningTurn(variant: 'reasoning' | 'unpriced' | 'rate-limited'): Promise<void> {
     const model = variant === 'unpriced' ? this.models.unpriced : variant === 'rate-limited' ? this.models.rateLimited : this.models.reasoning;
     if (!model) return;
-    const completion = await this.client.chat.completions.create({
+    await this.client.chat.completions.create({
       model,
       messages: [{ role: 'user', content: 'Plan the cheapest delivery route for three parcels.' }],
       reasoning_effort: 'low',
     });
-    tally.addTokens(model, completion.usage);
   }
 }

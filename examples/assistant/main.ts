@@ -6,7 +6,9 @@
  * cost), even when OPENAI_API_KEY happens to be exported: the real API, which costs money, is
  * used only with DEMO_REAL_API=true (and OPENAI_API_KEY), announced on start. A steady trickle
  * of requests hits the app's own HTTP endpoints, so each request is the root span of its agent,
- * LLM, tool and speech spans; each request prints a one-line summary. Metrics: http://127.0.0.1:9464/metrics
+ * LLM, tool and speech spans; each request prints aimeter's own one-line summary (onRequestEnd).
+ * Requests belong to conversations of a few turns (header x-conversation-id), each compared
+ * under one of two prompt variants and ended with an outcome. Metrics: http://127.0.0.1:9464/metrics
  *
  * Settings: DEMO_PORT (app port, default 8080; a busy port is reported in one line naming it),
  * DEMO_INTERVAL_MS (default 1000), DEMO_REQUESTS (stop after this many, default 0 = run until
@@ -17,8 +19,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { startFakeOpenAI } from '../fake-provider/openai';
+import { endConversation, onRequestEnd, summaryLine, withConversation, withVariant } from '../../src/index';
 import { Assistant, type Models } from './assistant';
-import { Tally } from './tally';
 
 const FAKE_MODELS: Models = {
   chat: 'gpt-4o-mini',
@@ -83,32 +85,43 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
+function newConversation(n: number): { id: string; variant: string; turnsLeft: number } {
+  return { id: `demo-${process.pid}-${n}`, variant: n % 2 === 0 ? 'prompt-v1' : 'prompt-v2', turnsLeft: 1 + Math.floor(Math.random() * 3) };
+}
+
+/** Mostly resolved, sometimes escalated to a human, abandoned or left unresolved. */
+function pickOutcome(): string {
+  const r = Math.random();
+  return r < 0.65 ? 'resolved' : r < 0.8 ? 'escalated' : r < 0.9 ? 'abandoned' : 'unresolved';
+}
+
 async function main(): Promise<void> {
   const real = realApiWanted();
   const fake = real ? undefined : await startFakeOpenAI({ latencyMs: 40, chunkDelayMs: 12 });
   const client = new OpenAI(real ? { maxRetries: 0 } : { apiKey: 'demo', baseURL: fake!.url, maxRetries: 0 });
   const assistant = new Assistant(client, real ? REAL_MODELS : FAKE_MODELS);
 
+  // aimeter's roll-up of each request: the same dollars and tokens as /metrics.
+  onRequestEnd((summary) => console.log(summaryLine(summary)));
+
   const app = express();
   app.use(express.json());
-  const handle = (route: string, turn: (tally: Tally) => Promise<void>) =>
-    app.post(route, async (_req, res) => {
-      const tally = new Tally();
-      let status = 'ok';
+  const handle = (route: string, turn: (conversationId: string) => Promise<void>) =>
+    app.post(route, async (req, res) => {
+      const conversationId = req.get('x-conversation-id') ?? 'none';
+      const variant = req.get('x-variant') ?? 'prompt-v1';
       try {
-        await turn(tally);
+        await withVariant(variant, () => withConversation(conversationId, () => turn(conversationId)));
         res.json({ ok: true });
-      } catch (error) {
-        status = (error as { status?: number }).status === 429 ? 'rate-limited' : 'error';
+      } catch {
         res.status(502).json({ ok: false });
       }
-      console.log(tally.summary(route, status));
     });
-  handle('/voice', (t) => assistant.voiceTurn(t, 1.5 + Math.random() * 4));
-  handle('/chat', (t) => assistant.textTurn(t));
-  handle('/plan', (t) => assistant.reasoningTurn(t, 'reasoning'));
-  handle('/custom', (t) => assistant.reasoningTurn(t, 'unpriced'));
-  handle('/burst', (t) => assistant.reasoningTurn(t, 'rate-limited'));
+  handle('/voice', (id) => assistant.voiceTurn(id, 1.5 + Math.random() * 4));
+  handle('/chat', () => assistant.textTurn());
+  handle('/plan', () => assistant.reasoningTurn('reasoning'));
+  handle('/custom', () => assistant.reasoningTurn('unpriced'));
+  handle('/burst', () => assistant.reasoningTurn('rate-limited'));
 
   const server = createServer(app);
   await listen(server, intFromEnv('DEMO_PORT', 8080)).catch(async (error: unknown) => {
@@ -134,8 +147,15 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
 
+  // Conversations of 1 to 3 requests; each ends with an outcome (what a support team would record).
+  let conversation = newConversation(0);
   for (let i = 0; !stopping && (limit === 0 || i < limit); i++) {
-    await fetch(`${base}${routes[i % routes.length]}`, { method: 'POST' }).catch(() => undefined);
+    const headers = { 'x-conversation-id': conversation.id, 'x-variant': conversation.variant };
+    await fetch(`${base}${routes[i % routes.length]}`, { method: 'POST', headers }).catch(() => undefined);
+    if (--conversation.turnsLeft === 0) {
+      endConversation(conversation.id, { outcome: pickOutcome(), firstContact: Math.random() < 0.7 });
+      conversation = newConversation(i + 1);
+    }
     await new Promise((r) => setTimeout(r, interval * (0.5 + Math.random())));
   }
   if (limit > 0) {

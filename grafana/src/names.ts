@@ -5,7 +5,19 @@
  * attribute names (src/semconv/attributes.ts), prom-client's runtime families from
  * src/metrics/process-metrics.ts. No dashboard spells a metric name itself.
  */
-import { LABEL_COMPONENT, LABEL_FINISH_REASON, LABEL_METRIC, LABEL_VERSION, METRICS, type MetricKey } from '../../src/metrics/catalog';
+import {
+  LABEL_COMPONENT,
+  LABEL_FINISH_REASON,
+  LABEL_FIRST_CONTACT,
+  LABEL_METRIC,
+  LABEL_OUTCOME,
+  LABEL_TURN_END_REASON,
+  LABEL_TURN_PHASE,
+  LABEL_VARIANT,
+  LABEL_VERSION,
+  METRICS,
+  type MetricKey,
+} from '../../src/metrics/catalog';
 import { LABEL_GC_KIND, PROCESS_METRICS } from '../../src/metrics/process-metrics';
 import { prometheusLabelName, prometheusName } from '../../src/metrics/prometheus-names';
 import * as A from '../../src/semconv/attributes';
@@ -36,6 +48,12 @@ export const L = {
   component: prometheusLabelName(LABEL_COMPONENT),
   version: prometheusLabelName(LABEL_VERSION),
   gcKind: LABEL_GC_KIND,
+  route: prometheusLabelName(A.ATTR_HTTP_ROUTE),
+  variant: prometheusLabelName(LABEL_VARIANT),
+  outcome: prometheusLabelName(LABEL_OUTCOME),
+  firstContact: prometheusLabelName(LABEL_FIRST_CONTACT),
+  turnEndReason: prometheusLabelName(LABEL_TURN_END_REASON),
+  turnPhase: prometheusLabelName(LABEL_TURN_PHASE),
 } as const;
 
 /** Operations, as regexes for `=~` matchers. */

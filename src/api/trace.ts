@@ -16,6 +16,9 @@ import { runtimeSettings } from '../config/runtime';
 import * as A from '../semconv/attributes';
 import { Operation } from '../semconv/operations';
 import { runTraced, type CallBehaviour, type CallHandle, type TokenUsage, type TracedCall } from './call';
+import { swallow } from '../internal/errors';
+import { warnOnce } from '../internal/log';
+import { withConversation } from '../outcomes/scope';
 
 /** The model-call operations traceLlm accepts. */
 export type LlmOperation = 'chat' | 'text_completion' | 'generate_content' | 'embeddings';
@@ -30,7 +33,14 @@ export type TextToSpeechCall = Pick<
   'setCharacters' | 'setAudioSize' | 'setUsage' | 'setResponse' | 'chunk' | 'setAttributes' | 'span'
 >;
 /** Handle of a traced agent run. Usage reported here is a roll-up: it is never counted again. */
-export type AgentCall = Pick<TracedCall, 'setUsage' | 'setResponse' | 'setAttributes' | 'span'>;
+export interface AgentCall extends Pick<TracedCall, 'setUsage' | 'setResponse' | 'setAttributes' | 'span'> {
+  /**
+   * What the run achieved: success, failure, partial, a conversation outcome (resolved, ...) or
+   * a word listed in AIMETER_OUTCOMES (others are recorded as _OTHER). The aimeter_outcome label
+   * of aimeter_agent_runs_total and aimeter_agent_run_cost_usd_total.
+   */
+  setOutcome(outcome: string): void;
+}
 /** Handle of a traced tool execution. */
 export interface ToolCall extends Pick<TracedCall, 'setAttributes' | 'span'> {
   /** Overrides the recorded result (recorded only when message content capture is on). */
@@ -164,8 +174,17 @@ export function traceTextToSpeech<T>(options: TextToSpeechOptions, fn: (call: Te
   );
 }
 
-/** Traces one agent run: `invoke_agent {name}`; model and tool calls inside it carry its name. */
+/**
+ * Traces one agent run: `invoke_agent {name}`; model and tool calls inside it carry its name
+ * (and, with `conversationId`, its conversation: see withConversation).
+ */
 export function traceAgent<T>(options: AgentOptions, fn: (call: AgentCall) => T): T {
+  const conversationId = swallow('manual-api', undefined, () => options.conversationId);
+  if (conversationId !== undefined) return withConversation(conversationId, () => traceAgentRun(options, fn));
+  return traceAgentRun(options, fn);
+}
+
+function traceAgentRun<T>(options: AgentOptions, fn: (call: AgentCall) => T): T {
   return runTraced(() => {
     const attributes: Attributes = { ...options.attributes };
     if (options.id) attributes[A.ATTR_GEN_AI_AGENT_ID] = options.id;
@@ -182,7 +201,21 @@ export function traceAgent<T>(options: AgentOptions, fn: (call: AgentCall) => T)
       countChunks: false,
       markStream: false,
     };
-  }, fn);
+  }, (call) => fn(agentHandle(call)));
+}
+
+function agentHandle(call: CallHandle): AgentCall {
+  return Object.assign(Object.create(call) as CallHandle, {
+    setOutcome(outcome: string) {
+      swallow('manual-api', undefined, () => {
+        if (typeof outcome !== 'string' || outcome === '') {
+          warnOnce('agent-outcome', `aimeter: setOutcome(outcome): outcome must be a non-empty string such as "success", got ${outcome === '' ? 'an empty string' : typeof outcome}; ignored.`);
+          return;
+        }
+        call.genAi?.span.setAttribute(A.ATTR_AIMETER_OUTCOME, outcome);
+      });
+    },
+  });
 }
 
 /** Traces one tool execution: `execute_tool {name}`. */

@@ -89,6 +89,14 @@ export interface AimeterConfig {
   readonly disabledInstrumentations: ReadonlySet<string>;
   /** AIMETER_SHUTDOWN_TIMEOUT (ms, default 1000): how long shutdown waits for the last exports. */
   readonly shutdownTimeoutMs: number;
+  /** AIMETER_REQUEST_SUMMARY=true: print one line per request (src/outcomes/summary-line.ts). */
+  readonly requestSummary: boolean;
+  /** AIMETER_OUTCOMES: outcome names allowed beside the built-in ones (lower-case words). */
+  readonly extraOutcomes: readonly string[];
+  /** AIMETER_CONVERSATION_IDLE_TIMEOUT (seconds, default 1800; 0: never): a quiet conversation then ends as idle. */
+  readonly conversationIdleTimeoutSeconds: number;
+  /** AIMETER_VARIANT: the variant label of every call of this deployment (e.g. canary); '' for none. */
+  readonly variant: string;
   /**
    * OTEL_SEMCONV_STABILITY_OPT_IN: the GenAI conventions emitted (src/semconv/conventions.ts):
    * `gen_ai_latest_experimental` the newest, `gen_ai_latest_experimental/dup` both, else v1.41.
@@ -150,6 +158,10 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
     clusterCollectTimeoutMs: p.int('AIMETER_CLUSTER_COLLECT_TIMEOUT_MS', 1000, 1, 60_000, ' of milliseconds'),
     processHints: processHints(p),
     genAiConventions: genAiConventions(p),
+    requestSummary: p.bool('AIMETER_REQUEST_SUMMARY', false),
+    extraOutcomes: labelWords(p, 'AIMETER_OUTCOMES'),
+    conversationIdleTimeoutSeconds: p.int('AIMETER_CONVERSATION_IDLE_TIMEOUT', 1800, 0, 2_000_000, ' of seconds'),
+    variant: labelWord(p, 'AIMETER_VARIANT'),
   };
   // Applied by the OpenTelemetry SDK and exporters themselves; checked here so a typo is told.
   p.keyValues('OTEL_RESOURCE_ATTRIBUTES');
@@ -199,6 +211,26 @@ function genAiConventions(p: EnvReader): Conventions {
     );
   }
   return chosen;
+}
+
+/** A label-safe word: what AIMETER_OUTCOMES entries and AIMETER_VARIANT must be. */
+export const LABEL_WORD = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+const LABEL_WORD_RULE = 'letters, digits and _ . : - (at most 64, starting with a letter or digit)';
+
+/** A comma list of label-safe words, lower-cased; invalid entries are reported and dropped. */
+function labelWords(p: EnvReader, name: string): string[] {
+  const entries = p.entries(name).map((e) => e.toLowerCase());
+  const bad = entries.filter((e) => !/^[a-z][a-z0-9_]{0,31}$/.test(e));
+  if (bad.length > 0) p.invalid(name, p.raw(name)!, `${bad.join(', ')}: use a comma list of lower-case words (a-z, 0-9, _; at most 32, starting with a letter)`, 'the valid words only');
+  return entries.filter((e) => !bad.includes(e));
+}
+
+function labelWord(p: EnvReader, name: string): string {
+  const value = p.raw(name);
+  if (value === undefined) return '';
+  if (LABEL_WORD.test(value)) return value;
+  p.invalid(name, value, `use ${LABEL_WORD_RULE}`, 'no variant');
+  return '';
 }
 
 function otlpSignal(

@@ -12,6 +12,7 @@ import {
   ATTR_GEN_AI_TOKEN_MODALITY,
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_GEN_AI_TOOL_NAME,
+  ATTR_HTTP_ROUTE,
 } from '../semconv/attributes';
 import { emitsLatest, emitsV141, type Conventions } from '../semconv/conventions';
 
@@ -25,6 +26,18 @@ export const LABEL_FIELD = 'aimeter.field';
 export const LABEL_REASON = 'aimeter.reason';
 /** One normalised value of gen_ai.response.finish_reasons (see processor/finish-reasons.ts). */
 export const LABEL_FINISH_REASON = 'gen_ai.response.finish_reason';
+/**
+ * Outcome labels (src/outcomes/). The variant is the configuration a call ran under (withVariant,
+ * aimeter.variant, AIMETER_VARIANT), capped per process; the outcome comes from an allow-list
+ * (src/outcomes/outcome-names.ts); first contact is true / false / empty (not said).
+ */
+export const LABEL_VARIANT = 'aimeter.variant';
+export const LABEL_OUTCOME = 'aimeter.outcome';
+export const LABEL_FIRST_CONTACT = 'aimeter.first_contact';
+export const LABEL_TURN_END_REASON = 'aimeter.turn.end_reason';
+export const LABEL_TURN_PHASE = 'aimeter.turn.phase';
+/** What outcome tracking had to let go of (request, conversation, variant) and why (cap, ttl). */
+export const LABEL_TRACKED = 'aimeter.tracked';
 
 export interface MetricDefinition {
   /** OTel instrument name (dotted). */
@@ -75,6 +88,22 @@ export const REAL_TIME_FACTOR_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0
 export const CALLS_PER_RUN_BUCKETS = [0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50, 100] as const;
 /** Time to the first audio byte: speech starts within a second or it is felt. */
 export const FIRST_AUDIO_BUCKETS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10] as const;
+/**
+ * Voice-turn latency (user stops speaking -> agent starts speaking) and its phases: 50 ms steps
+ * up to a second, so that 300 ms and 800 ms land in different buckets and the turn-latency
+ * objectives (aimeter-objectives.yml) are boundaries, then coarser up to 20 s.
+ */
+export const TURN_LATENCY_BUCKETS = [
+  0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10, 20,
+] as const;
+/** Handle time of a conversation: from ten seconds to a working day. */
+export const CONVERSATION_DURATION_BUCKETS = [10, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 2700, 3600, 7200, 14400, 28800] as const;
+/** Turns per conversation (whole numbers: the buckets are exact counts). */
+export const TURNS_BUCKETS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 50, 100] as const;
+/** Dollars per request or per conversation: a hundredth of a cent up to a hundred dollars. */
+export const OUTCOME_COST_BUCKETS = [
+  0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100,
+] as const;
 
 /** Labels every GenAI call metric carries (values empty where they do not apply). */
 export const CALL_LABELS = [
@@ -84,7 +113,12 @@ export const CALL_LABELS = [
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_TOOL_NAME,
+  LABEL_VARIANT,
 ] as const;
+
+/** Request roll-ups: the low-cardinality route (http.route, else the root agent's name). */
+const REQUEST_LABELS = [ATTR_HTTP_ROUTE, ATTR_ERROR_TYPE, LABEL_VARIANT] as const;
+const CONVERSATION_LABELS = [LABEL_OUTCOME, LABEL_FIRST_CONTACT, LABEL_VARIANT] as const;
 
 const CALL_LABELS_WITH_ERROR = [...CALL_LABELS, ATTR_ERROR_TYPE] as const;
 const CALL_LABELS_WITH_TOKEN_TYPE = [...CALL_LABELS, ATTR_GEN_AI_TOKEN_TYPE] as const;
@@ -263,6 +297,118 @@ export const METRICS = {
     description: 'Tool calls made during one agent run.',
     labels: [ATTR_GEN_AI_AGENT_NAME, ATTR_ERROR_TYPE],
     buckets: CALLS_PER_RUN_BUCKETS,
+  },
+  agentRuns: {
+    name: 'aimeter.agent.runs',
+    unit: '{run}',
+    kind: 'counter',
+    description:
+      'Agent runs by outcome (traceAgent setOutcome, or aimeter.outcome on another library\'s agent span; empty when none was set) and error.type.',
+    labels: [ATTR_GEN_AI_AGENT_NAME, LABEL_OUTCOME, ATTR_ERROR_TYPE, LABEL_VARIANT],
+  },
+  agentRunCost: {
+    name: 'aimeter.agent.run.cost.usd',
+    unit: '{USD}',
+    kind: 'counter',
+    description: 'US dollars of the model calls made during agent runs, added when the run ends, by its outcome: over aimeter_agent_runs_total it is the cost per run of each outcome.',
+    labels: [ATTR_GEN_AI_AGENT_NAME, LABEL_OUTCOME, ATTR_ERROR_TYPE, LABEL_VARIANT],
+  },
+  requestCost: {
+    name: 'aimeter.request.cost.usd',
+    unit: '{USD}',
+    kind: 'histogram',
+    description: 'US dollars of the priced model calls of one request (a trace root with at least one GenAI call).',
+    labels: REQUEST_LABELS,
+    buckets: OUTCOME_COST_BUCKETS,
+  },
+  requestTokens: {
+    name: 'aimeter.request.tokens',
+    unit: '{token}',
+    kind: 'histogram',
+    description: 'Tokens of the model calls of one request, by gen_ai.token.type (input, output).',
+    labels: [ATTR_HTTP_ROUTE, ATTR_ERROR_TYPE, ATTR_GEN_AI_TOKEN_TYPE, LABEL_VARIANT],
+    buckets: TOKEN_BUCKETS,
+  },
+  requestModelCalls: {
+    name: 'aimeter.request.model_calls',
+    unit: '{call}',
+    kind: 'histogram',
+    description: 'Model calls made during one request.',
+    labels: REQUEST_LABELS,
+    buckets: CALLS_PER_RUN_BUCKETS,
+  },
+  conversations: {
+    name: 'aimeter.conversations',
+    unit: '{conversation}',
+    kind: 'counter',
+    description:
+      'Conversations ended, by outcome (endConversation, or idle after AIMETER_CONVERSATION_IDLE_TIMEOUT) and first contact; counted once, by the process that ends it.',
+    labels: CONVERSATION_LABELS,
+  },
+  conversationCostTotal: {
+    name: 'aimeter.conversations.cost.usd',
+    unit: '{USD}',
+    kind: 'counter',
+    description:
+      'US dollars of model calls that carried a gen_ai.conversation.id, added as each call ends: summed over replicas and divided by aimeter_conversations_total it is the spend per conversation (of an outcome).',
+    labels: [LABEL_VARIANT],
+  },
+  conversationDuration: {
+    name: 'aimeter.conversation.duration',
+    unit: 's',
+    kind: 'histogram',
+    description: 'Handle time of an ended conversation: first activity (or startedAt) to its end (for idle ones, to the last activity).',
+    labels: CONVERSATION_LABELS,
+    buckets: CONVERSATION_DURATION_BUCKETS,
+  },
+  conversationTurns: {
+    name: 'aimeter.conversation.turns',
+    unit: '{turn}',
+    kind: 'histogram',
+    description: 'Turns of an ended conversation (traced turns, else requests; or the turns given to endConversation).',
+    labels: CONVERSATION_LABELS,
+    buckets: TURNS_BUCKETS,
+  },
+  conversationCost: {
+    name: 'aimeter.conversation.cost.usd',
+    unit: '{USD}',
+    kind: 'histogram',
+    description: 'US dollars of one ended conversation, as far as this process served it.',
+    labels: CONVERSATION_LABELS,
+    buckets: OUTCOME_COST_BUCKETS,
+  },
+  turnLatency: {
+    name: 'aimeter.turn.latency',
+    unit: 's',
+    kind: 'histogram',
+    description:
+      'Voice turn latency: the user stopped speaking -> the agent started speaking (marked by the app, else the end of speech-to-text and the first audio byte of text-to-speech).',
+    labels: [LABEL_VARIANT],
+    buckets: TURN_LATENCY_BUCKETS,
+  },
+  turns: {
+    name: 'aimeter.turns',
+    unit: '{turn}',
+    kind: 'counter',
+    description: 'Conversation turns by how they ended: completed, interrupted (the user barged in) or error.',
+    labels: [LABEL_TURN_END_REASON, LABEL_VARIANT],
+  },
+  turnPhaseDuration: {
+    name: 'aimeter.turn.phase.duration',
+    unit: 's',
+    kind: 'histogram',
+    description:
+      'Where a turn waits: speech_to_text (the call), llm_time_to_first_token (the first model call), text_to_speech_time_to_first_byte.',
+    labels: [LABEL_TURN_PHASE, LABEL_VARIANT],
+    buckets: TURN_LATENCY_BUCKETS,
+  },
+  outcomesOverflow: {
+    name: 'aimeter.outcomes.overflow',
+    unit: '{item}',
+    kind: 'counter',
+    description:
+      'What outcome tracking let go of to bound memory: open requests and conversations evicted (cap, ttl: a trace whose root never ended), variants folded into _OTHER (cap).',
+    labels: [LABEL_TRACKED, LABEL_REASON],
   },
   speechToTextAudio: {
     name: 'aimeter.speech_to_text.audio.duration',

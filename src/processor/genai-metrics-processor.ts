@@ -22,6 +22,7 @@ import type { HistogramKey } from '../metrics/genai-metrics';
 import { agentNameOf, Lineage, type SpanEntry, toolNameOf } from './lineage';
 import { looksLikeGenAi, mergeCalls, readGenAiSpan, type GenAiCall } from './read-span';
 import type { ReadableSpanLike } from './span-like';
+import { OutcomeTracker, type OutcomeTrackerOptions } from '../outcomes/tracker';
 
 /** What the processor needs of a price list. */
 export interface PriceLookup {
@@ -42,6 +43,11 @@ export interface GenAiMetricsProcessorOptions {
    * sdk/sampler.ts) is never exported, so its trace id would lead nowhere.
    */
   readonly exemplars?: boolean;
+  /**
+   * The outcome layer (requests, conversations, turns, agent runs, variants; docs/outcomes.md):
+   * on by default, configured from the environment; `false` records none of it.
+   */
+  readonly outcomes?: OutcomeTrackerOptions | false;
 }
 
 const COMPONENT = 'span-processor';
@@ -64,6 +70,10 @@ export class GenAiMetricsProcessor {
   /** Which conventions' metrics are recorded (the store's: src/semconv/conventions.ts). */
   private readonly v141: boolean;
   private readonly latest: boolean;
+  /** The outcome layer, undefined when switched off. */
+  readonly outcomes: OutcomeTracker | undefined;
+  /** Dollars of the model call being recorded (set by recordCost), handed to the outcome layer. */
+  private lastCost: number | undefined = undefined;
 
   constructor(options: GenAiMetricsProcessorOptions = {}) {
     this.metrics = options.metrics ?? new GenAiMetrics();
@@ -72,10 +82,11 @@ export class GenAiMetricsProcessor {
     this.labelSets = new LabelSets(this.metrics, this.metrics.maxSeriesPerMetric);
     this.v141 = emitsV141(this.metrics.conventions);
     this.latest = emitsLatest(this.metrics.conventions);
+    this.outcomes = options.outcomes === false ? undefined : new OutcomeTracker(this.metrics, options.outcomes);
   }
 
   // try/catch rather than swallow(): no closure per span on the hot path.
-  onStart(span: ReadableSpanLike, _parentContext?: Context): void {
+  onStart(span: ReadableSpanLike, parentContext?: Context): void {
     try {
       // The fast path for the spans that are not ours to read (an HTTP server span, a database
       // call): with no GenAI span open, a non-GenAI span has no GenAI ancestor to inherit from,
@@ -83,7 +94,9 @@ export class GenAiMetricsProcessor {
       if (this.lineage.size === 0 && !looksLikeGenAi(span.attributes)) return;
       // A root span started synchronously inside an aimeter call belongs to it (see call-scope.ts).
       const parentId = span.parentSpanContext?.spanId ?? span.parentSpanId ?? syncParentSpanId();
-      this.lineage.onStart(span.spanContext().spanId, parentId, span.attributes);
+      // The conversation and variant of withConversation / withVariant (one context read).
+      const scope = this.outcomes?.scopeAtStart(span, parentContext, looksLikeGenAi(span.attributes));
+      this.lineage.onStart(span.spanContext().spanId, parentId, span.attributes, scope);
     } catch (error) {
       recordInternalError(COMPONENT, error);
     }
@@ -104,21 +117,26 @@ export class GenAiMetricsProcessor {
   }
 
   shutdown(): Promise<void> {
+    this.outcomes?.shutdown();
     return Promise.resolve();
   }
 
   private handleEnd(span: ReadableSpanLike): void {
     const entry = this.lineage.take(span.spanContext().spanId);
     let call = readGenAiSpan(span);
-    if (call === undefined) return;
-    if (entry?.pending) call = mergeCalls(call, entry.pending);
-    // A model-call span nested directly in another model-call span is the same call traced
-    // twice (e.g. the contrib OpenAI instrumentation around ours): hand it to the outer one.
-    if (entry?.parent?.modelCall && isModelCall(call.operation)) {
-      entry.parent.pending = entry.parent.pending ? mergeCalls(entry.parent.pending, call) : call;
-      return;
+    if (call !== undefined) {
+      if (entry?.pending) call = mergeCalls(call, entry.pending);
+      // A model-call span nested directly in another model-call span is the same call traced
+      // twice (e.g. the contrib OpenAI instrumentation around ours): hand it to the outer one.
+      if (entry?.parent?.modelCall && isModelCall(call.operation)) {
+        entry.parent.pending = entry.parent.pending ? mergeCalls(entry.parent.pending, call) : call;
+        return;
+      }
+      this.record(call, entry, this.exemplarOf(span), span);
     }
-    this.record(call, entry, this.exemplarOf(span));
+    // The local root of a trace (no parent, or a remote one): its request roll-up, if it made a
+    // GenAI call, is complete. A root without one costs a map lookup.
+    if (this.outcomes !== undefined && isLocalRoot(span)) this.outcomes.onRootEnd(span);
   }
 
   /** The span as an exemplar when its trace is sampled (exported), else undefined: see `exemplars`. */
@@ -134,11 +152,13 @@ export class GenAiMetricsProcessor {
     return exemplar;
   }
 
-  private record(call: GenAiCall, entry: SpanEntry | undefined, exemplar: ExemplarContext | undefined): void {
+  private record(call: GenAiCall, entry: SpanEntry | undefined, exemplar: ExemplarContext | undefined, span: ReadableSpanLike): void {
     const op = call.operation;
     const agent = clip(op === Operation.InvokeAgent ? call.agentName || agentNameOf(entry?.agent) : agentNameOf(entry?.agent) || call.agentName);
     const tool = clip(op === Operation.ExecuteTool ? call.toolName || toolNameOf(entry?.tool) : toolNameOf(entry?.tool));
-    const values = [clip(op), clip(call.provider), clip(call.requestModel), clip(call.responseModel), agent, tool];
+    const outcomes = this.outcomes;
+    const variant = outcomes === undefined ? '' : outcomes.variantLabel(span, entry);
+    const values = [clip(op), clip(call.provider), clip(call.requestModel), clip(call.responseModel), agent, tool, variant];
     const labels = this.labelSets.get(values);
 
     // Newest conventions: model calls, embeddings, agents and tools each have their own duration;
@@ -152,23 +172,31 @@ export class GenAiMetricsProcessor {
       const runKey = labelKey(runValues);
       this.metrics.observe('agentModelCalls', runKey, runValues, entry?.modelCalls ?? 0);
       this.metrics.observe('agentToolCalls', runKey, runValues, entry?.toolCalls ?? 0);
+      outcomes?.onCall(span, call, entry, agent, tool, variant, undefined);
       return;
     }
     if (op === Operation.ExecuteTool) {
       if (entry?.agent) entry.agent.toolCalls++;
+      outcomes?.onCall(span, call, entry, agent, tool, variant, undefined);
       return;
     }
-    if (isAggregate(op) || !isModelCall(op)) return;
+    if (isAggregate(op) || !isModelCall(op)) {
+      outcomes?.onCall(span, call, entry, agent, tool, variant, undefined);
+      return;
+    }
     if (entry?.agent) entry.agent.modelCalls++;
     // A failed call is billed only for what the provider reported using (tokens); the
     // request-side speech quantities (characters sent, seconds uploaded) were not processed.
     if (call.errorType) call = { ...call, usage: { ...call.usage, characters: undefined, audioSeconds: undefined }, audioBytes: undefined };
 
     this.recordUsage(call.usage, labels);
+    this.lastCost = undefined;
     this.recordCost(call, labels, exemplar);
     this.recordStreaming(call, labels, exemplar);
     this.recordSpeech(call, labels);
     this.recordFinishReasons(call, labels);
+    // The outcome layer consumes the dollars computed here, never prices the call again.
+    outcomes?.onCall(span, call, entry, agent, tool, variant, this.lastCost);
   }
 
   /** Success through the label set's series; a failure takes one label more (error.type). */
@@ -237,6 +265,7 @@ export class GenAiMetricsProcessor {
       );
       return;
     }
+    this.lastCost = cost.total;
     labels.add('cost', cost.total);
     labels.observe('operationCost', cost.total, exemplar);
     labels.add('cacheSavings', cost.cacheSavings);
@@ -295,6 +324,12 @@ const LATEST_DURATIONS: ReadonlyMap<string, HistogramKey & HistogramSlot> = new 
   [Operation.InvokeAgent, 'invokeAgentDuration'],
   [Operation.ExecuteTool, 'executeToolDuration'],
 ]);
+/** No parent, or a parent in another process (an incoming request that carried trace context). */
+function isLocalRoot(span: ReadableSpanLike): boolean {
+  const parent = span.parentSpanContext;
+  if (parent !== undefined) return parent.isRemote === true;
+  return !span.parentSpanId;
+}
 
 function hasUsage(u: Usage): boolean {
   return (

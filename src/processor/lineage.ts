@@ -7,7 +7,15 @@
  * their span ends, and the table is capped so that spans that never end cannot grow memory.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR_GEN_AI_AGENT_NAME, ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_TOOL_NAME } from '../semconv/attributes';
+import {
+  ATTR_AIMETER_VARIANT,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_CONVERSATION_ID,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_TOOL_NAME,
+} from '../semconv/attributes';
+import type { OutcomeScope } from '../outcomes/scope';
+import { TurnPhases } from '../outcomes/turns';
 import { Operation } from '../semconv/operations';
 import type { GenAiCall } from './read-span';
 import { looksLikeGenAi } from './read-span';
@@ -25,6 +33,14 @@ export interface SpanEntry {
   /** Agent runs only: calls seen below this agent. */
   modelCalls: number;
   toolCalls: number;
+  /** Agent runs only: dollars of the priced model calls below this agent (nested agents included). */
+  cost: number;
+  /** The enclosing conversation turn (handle_conversation_turn), and on the turn itself what its calls told. */
+  readonly turn: SpanEntry | undefined;
+  readonly turnPhases: TurnPhases | undefined;
+  /** gen_ai.conversation.id and aimeter.variant as known at start: the span's own, else its parent's, else the context's. */
+  readonly conversationId: string;
+  readonly variant: string;
 }
 
 export const DEFAULT_MAX_OPEN_SPANS = 50_000;
@@ -34,25 +50,36 @@ export class Lineage {
 
   constructor(private readonly maxOpenSpans = DEFAULT_MAX_OPEN_SPANS) {}
 
-  onStart(spanId: string, parentId: string | undefined, attributes: Attributes): void {
+  onStart(spanId: string, parentId: string | undefined, attributes: Attributes, scope?: OutcomeScope): void {
     const parent = parentId === undefined ? undefined : this.open.get(parentId);
     const genAi = looksLikeGenAi(attributes);
     if (!genAi && parent === undefined) return;
     const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
     const isAgent = operation === Operation.InvokeAgent;
     const isTool = operation === Operation.ExecuteTool;
+    const isTurn = operation === Operation.HandleConversationTurn;
+    const conversationId = attributes[ATTR_GEN_AI_CONVERSATION_ID];
+    const variant = attributes[ATTR_AIMETER_VARIANT];
     const entry: SpanEntry = {
       attributes,
       parent,
       agent: undefined,
       tool: undefined,
-      modelCall: genAi && !isAgent && !isTool && operation !== Operation.InvokeWorkflow && operation !== Operation.CreateAgent,
+      modelCall:
+        genAi && !isAgent && !isTool && !isTurn && operation !== Operation.InvokeWorkflow && operation !== Operation.CreateAgent,
       pending: undefined,
       modelCalls: 0,
       toolCalls: 0,
+      cost: 0,
+      turn: undefined,
+      turnPhases: isTurn ? new TurnPhases() : undefined,
+      conversationId:
+        typeof conversationId === 'string' && conversationId ? conversationId : (parent?.conversationId || scope?.conversationId || ''),
+      variant: typeof variant === 'string' && variant ? variant : (parent?.variant || scope?.variant || ''),
     };
     (entry as { agent: SpanEntry | undefined }).agent = isAgent ? entry : parent?.agent;
     (entry as { tool: SpanEntry | undefined }).tool = isTool ? entry : parent?.tool;
+    (entry as { turn: SpanEntry | undefined }).turn = isTurn ? entry : parent?.turn;
     if (this.open.size >= this.maxOpenSpans) {
       // Spans that never end: forget the oldest rather than grow.
       const oldest = this.open.keys().next().value;

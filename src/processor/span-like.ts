@@ -8,7 +8,8 @@ export interface ReadableSpanLike {
   readonly name: string;
   readonly attributes: Attributes;
   readonly duration: HrTime;
-  /** When the span ended (every SDK version has it; optional for hand-made spans). */
+  /** When the span started and ended (every SDK version has them; optional for hand-made spans). */
+  readonly startTime?: HrTime;
   readonly endTime?: HrTime;
   readonly status: SpanStatus;
   spanContext(): SpanContext;
@@ -20,4 +21,6 @@ export interface ReadableSpanLike {
   readonly instrumentationScope?: { readonly name: string };
   /** OTel JS 1.x spelling of the same. */
   readonly instrumentationLibrary?: { readonly name: string };
+  /** On a span that is still open (onStart): lets the processor add the context's conversation id and variant. */
+  setAttribute?(key: string, value: string): unknown;
 }

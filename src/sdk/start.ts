@@ -137,7 +137,7 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const prices = PriceBook.load({ userFile: config.pricesFile, onWarning: warn });
   // Exemplars link a histogram bucket to a trace: only where this process exports its spans.
   const exportsTraces = config.tracesExporters.size > 0 || (options.spanProcessors?.length ?? 0) > 0;
-  const processor = new GenAiMetricsProcessor({ metrics, prices, exemplars: exportsTraces });
+  const processor = new GenAiMetricsProcessor({ metrics, prices, exemplars: exportsTraces, outcomes: { config } });
   const resource = createResource(options.serviceName);
 
   const { DeliveryLedger } = require('../lifecycle/delivery') as typeof import('../lifecycle/delivery');

@@ -56,6 +56,10 @@ export const ATTR_SERVER_PORT = 'server.port';
 export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 /** The matched route template of an incoming request (on instrumentation-http's SERVER spans). */
 export const ATTR_HTTP_ROUTE = 'http.route';
+/** HTTP semconv (stable): the method of an incoming request (for the request summary line). */
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+/** The end user of a request, when the application sets it: an id, never a metric label. */
+export const ATTR_ENDUSER_ID = 'enduser.id';
 
 // --- Other libraries' spellings we read (never write) ----------------------------------------
 /** OpenLLMetry and older contrib instrumentations. */
@@ -87,6 +91,18 @@ export const ATTR_AIMETER_SPEECH_AUDIO_SIZE = 'aimeter.speech.audio.size';
 export const ATTR_AIMETER_SPEECH_VOICE_ID = 'aimeter.speech.voice.id';
 /** Set on a span whose usage another span already reports, so that it is not counted twice. */
 export const ATTR_AIMETER_USAGE_COUNTED_ELSEWHERE = 'aimeter.usage.counted_elsewhere';
+/**
+ * Outcomes (src/outcomes/): what an agent run achieved (set by traceAgent's setOutcome, or by
+ * another library on its agent span), and the configuration a call ran under (withVariant,
+ * AIMETER_VARIANT). Both are low-cardinality metric labels.
+ */
+export const ATTR_AIMETER_OUTCOME = 'aimeter.outcome';
+export const ATTR_AIMETER_VARIANT = 'aimeter.variant';
+/** Voice turns (traceTurn): when the user stopped and the agent started speaking, in ms since the epoch. */
+export const ATTR_AIMETER_TURN_USER_STOPPED_SPEAKING = 'aimeter.turn.user_stopped_speaking';
+export const ATTR_AIMETER_TURN_AGENT_STARTED_SPEAKING = 'aimeter.turn.agent_started_speaking';
+/** True when the user interrupted (barged in on) the agent during the turn. */
+export const ATTR_AIMETER_TURN_INTERRUPTED = 'aimeter.turn.interrupted';
 
 // --- Request parameters and OpenAI-specific names (semconv; added for the OpenAI instrumentation) ---
 export const ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY = 'gen_ai.request.frequency_penalty';

@@ -10,6 +10,8 @@ export const Operation = {
   CreateAgent: 'create_agent',
   InvokeWorkflow: 'invoke_workflow',
   ExecuteTool: 'execute_tool',
+  /** One conversational turn (voice: user stops speaking -> agent answers); the name the GenAI conventions are adopting. */
+  HandleConversationTurn: 'handle_conversation_turn',
 } as const;
 export type OperationName = (typeof Operation)[keyof typeof Operation];
 
@@ -28,6 +30,7 @@ const AGGREGATES: ReadonlySet<string> = new Set<string>([
   Operation.InvokeAgent,
   Operation.CreateAgent,
   Operation.InvokeWorkflow,
+  Operation.HandleConversationTurn,
 ]);
 
 /** Inference in the newest conventions' sense (gen_ai.client.inference.*): text generation. */

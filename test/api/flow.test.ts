@@ -92,6 +92,8 @@ test('request -> agent -> LLM -> tool -> LLM is one trace with correct parent li
       'gen_ai.tool.name': 'search',
       'gen_ai.tool.type': 'function',
       'gen_ai.tool.call.id': 'call_1',
+      // traceAgent({ conversationId }) puts every GenAI span inside into the conversation.
+      'gen_ai.conversation.id': 'conv-1',
     });
     assert.deepEqual(llms[0]!.attributes, {
       'gen_ai.operation.name': 'chat',
@@ -103,6 +105,7 @@ test('request -> agent -> LLM -> tool -> LLM is one trace with correct parent li
       'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
       'gen_ai.response.id': 'chatcmpl-1',
       'gen_ai.response.finish_reasons': ['tool_calls'],
+      'gen_ai.conversation.id': 'conv-1',
     });
   } finally {
     await t.shutdown();

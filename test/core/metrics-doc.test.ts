@@ -12,6 +12,7 @@ import { start, type Aimeter } from '../../src/sdk/start';
 import { isEmitted, METRICS, type MetricDefinition } from '../../src/metrics/catalog';
 import { GenAiMetrics } from '../../src/metrics/genai-metrics';
 import { GenAiMetricsProcessor } from '../../src/processor/genai-metrics-processor';
+import { endConversation, traceTurn, withConversation } from '../../src/outcomes/index';
 import { prometheusName } from '../../src/metrics/prometheus-names';
 import { parseExposition, type Exposition } from '../helpers/exposition';
 import { freePort, REPO_ROOT, scrape } from '../helpers/child-app';
@@ -45,6 +46,17 @@ function recordEverything(tracer: Tracer): void {
   span('text_to_speech tts-1', { 'gen_ai.operation.name': 'text_to_speech', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'tts-1', 'aimeter.speech.characters': 100, 'aimeter.speech.audio.size': 4096, 'gen_ai.response.time_to_first_chunk': 0.2 });
   span('embeddings text-embedding-3-small', llm({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'text-embedding-3-small', 'gen_ai.usage.input_tokens': 8 }));
   for (let i = 0; i < 60; i++) span('chat', llm({ 'gen_ai.request.model': `flood-${i}` }));
+  // The outcome families: a conversation with a voice turn, ended; more variants than the cap.
+  withConversation('doc-conversation', () =>
+    traceTurn({ conversationId: 'doc-conversation' }, (turn) => {
+      turn.userStoppedSpeaking(Date.now() - 300);
+      span('speech_to_text whisper-1', { 'gen_ai.operation.name': 'speech_to_text', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'whisper-1', 'aimeter.speech.audio.duration': 3 });
+      span('chat gpt-4o', llm({ 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 10 }));
+      turn.agentStartedSpeaking();
+    }),
+  );
+  endConversation('doc-conversation', { outcome: 'resolved', firstContact: true });
+  for (let i = 0; i < 25; i++) span('chat', llm({ 'aimeter.variant': `variant-${i}` }));
 }
 
 before(async () => {

@@ -41,6 +41,7 @@ const VARIABLES: Record<string, string[]> = {
   'aimeter-cost': ['datasource', 'job', 'provider', 'model', 'agent'],
   'aimeter-voice': ['datasource', 'job', 'stt_model', 'llm_model', 'tts_model'],
   'aimeter-agents': ['datasource', 'job', 'agent', 'tool'],
+  'aimeter-outcomes': ['datasource', 'job', 'variant', 'agent'],
   'aimeter-runtime': ['datasource', 'job', 'instance'],
 };
 const SINGLE_FIGURE = new Set(['stat', 'bargauge', 'table', 'gauge']);
@@ -56,9 +57,9 @@ test('committed Grafana files equal the generated ones (regenerate: npm run dash
   assert.deepEqual(DASHBOARD_FILES, generated.sort());
 });
 
-test('the five dashboards exist with unique uids and titles', () => {
+test('the six dashboards exist with unique uids and titles', () => {
   const uids = DASHBOARDS.map((d) => d.uid);
-  assert.deepEqual(uids, ['aimeter-overview', 'aimeter-cost', 'aimeter-voice', 'aimeter-agents', 'aimeter-runtime']);
+  assert.deepEqual(uids, ['aimeter-overview', 'aimeter-cost', 'aimeter-voice', 'aimeter-agents', 'aimeter-outcomes', 'aimeter-runtime']);
   assert.equal(new Set(DASHBOARDS.map((d) => d.title)).size, DASHBOARDS.length);
   for (const d of DASHBOARDS) assert.equal(fileName(d), `${d.uid}.json`);
 });
@@ -220,6 +221,11 @@ test('the voice dashboard: each stage is filtered by its own model variable only
   const STAGE: Record<string, string> = { speech_to_text: 'stt_model', text_to_speech: 'tts_model', chat: 'llm_model' };
   for (const { p, t } of targetsOf('grafana/dashboards/aimeter-voice.json')) {
     for (const s of selectors(t.expr)) {
+      // Whole-turn families (traceTurn) carry no model: only the job applies to them.
+      if (s.metric.startsWith('aimeter_turn')) {
+        assert.deepEqual([...s.matchers.matchAll(/"\$(\w+)"/g)].map((m) => m[1]), ['job'], `"${p.title}": ${s.metric}{${s.matchers}}`);
+        continue;
+      }
       const ops = operationsOf(s.matchers);
       assert.ok(ops, `"${p.title}": ${s.metric} not restricted to a stage`);
       const own = STAGE[[...ops][0] as string];

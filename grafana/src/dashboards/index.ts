@@ -11,11 +11,12 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { aimeterDashboard } from '../aimeter-dashboard';
 import { agents } from './agents';
 import { cost } from './cost';
+import { outcomes } from './outcomes';
 import { overview } from './overview';
 import { runtime } from './runtime';
 import { voice } from './voice';
 
-export const DASHBOARD_SPECS = [overview, cost, voice, agents, runtime] as const;
+export const DASHBOARD_SPECS = [overview, cost, voice, agents, outcomes, runtime] as const;
 
 export const DASHBOARDS: readonly Dashboard[] = DASHBOARD_SPECS.map(aimeterDashboard);
 

@@ -8,7 +8,7 @@ import { L, M, OPS } from '../names';
 import type { PanelSpec } from '../panels';
 import { callRate, eq, increase, mean, quantile, RANGE, rate, ratioOrZero, re, sumBy } from '../promql';
 import { JOB_VARIABLE, LLM_MODEL_VARIABLE, matcher, STT_MODEL_VARIABLE, TTS_MODEL_VARIABLE } from '../variables';
-import { FAILED, JOB, PM, PM_LEGEND } from './filters';
+import { FAILED, JOB, legend, PM, PM_LEGEND } from './filters';
 
 const STT = [...JOB, eq(L.operation, OPS.speechToText), matcher(STT_MODEL_VARIABLE)];
 const LLM = [...JOB, re(L.operation, OPS.llm), matcher(LLM_MODEL_VARIABLE)];
@@ -80,6 +80,48 @@ const turn: PanelSpec[] = [
   },
 ];
 
+/**
+ * Whole turns (traceTurn): what the caller feels, user silence -> agent speech. Turn series carry
+ * no model, so only the job applies to them.
+ */
+const turns = (by: readonly string[], matchers: readonly string[]) => sumBy(by, rate(M.turns, [...JOB, ...matchers]));
+const turnLatency: PanelSpec[] = [
+  {
+    kind: 'timeseries',
+    title: 'Turn latency p50 / p95 (user stops speaking -> agent speaks)',
+    description:
+      'End-to-end voice turn latency, marked by the app or from the end of speech-to-text to the first audio byte. Buckets 50 ms apart up to 0.5 s. Alert: AimeterTurnLatencyHigh.',
+    unit: 's',
+    queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, M.turnLatency, [], JOB), legend: `p${Math.round(q * 100)}` })),
+  },
+  {
+    kind: 'timeseries',
+    title: 'Where a turn waits (mean per phase)',
+    description: 'Mean time per phase of a turn, stacked: the speech-to-text call, the LLM until its first token, text-to-speech until its first audio byte.',
+    unit: 's',
+    stack: true,
+    queries: [{ expr: mean(M.turnPhaseDuration, [L.turnPhase], JOB), legend: legend(L.turnPhase) }],
+  },
+  {
+    kind: 'timeseries',
+    title: 'Interruption rate',
+    description: 'Share of turns the caller interrupted (barged in on the agent), and of turns that failed.',
+    unit: 'percentunit',
+    min: 0,
+    queries: [
+      { expr: ratioOrZero(turns([], [eq(L.turnEndReason, 'interrupted')]), turns([], [])), legend: 'interrupted' },
+      { expr: ratioOrZero(turns([], [eq(L.turnEndReason, 'error')]), turns([], [])), legend: 'error' },
+    ],
+  },
+  {
+    kind: 'timeseries',
+    title: 'Turn latency p95 by variant',
+    description: 'End-to-end turn latency, 95th percentile, per variant (aimeter_variant).',
+    unit: 's',
+    queries: [{ expr: quantile(0.95, M.turnLatency, [L.variant], JOB), legend: legend(L.variant) }],
+  },
+];
+
 const speechToText: PanelSpec[] = [
   {
     kind: 'timeseries',
@@ -142,6 +184,7 @@ export const voice: AimeterDashboardSpec = {
   rows: [
     { title: 'At a glance (time range)', panels: glance },
     { title: 'A voice turn', panels: turn },
+    { title: 'Turn latency (what the caller feels)', panels: turnLatency },
     { title: 'Speech-to-text', panels: speechToText },
     { title: 'Text-to-speech', panels: textToSpeech },
   ],
