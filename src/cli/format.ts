@@ -73,7 +73,7 @@ export interface TableSpec {
   readonly align?: readonly Align[];
 }
 
-// eslint-disable-next-line no-control-regex
+ 
 const ANSI = /\u001b\[[0-9;]*m/g;
 export const visibleLength = (s: string): number => [...s.replace(ANSI, '')].length;
 

@@ -11,7 +11,7 @@ import { type CommonFlags, commonOptions, createContext, type Context } from './
 import type { Format } from './format';
 
 /** A command's module, loaded when the command runs (require: this package is CommonJS). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const load = <T>(path: string): T => require(path) as T;
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -131,7 +131,7 @@ export function buildProgram(): Command {
 
 function readVersion(): string {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     return (require('../../../package.json') as { version: string }).version;
   } catch {
     return 'unknown';

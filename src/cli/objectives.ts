@@ -49,7 +49,7 @@ function constant(expr: unknown, where: string): number {
 export function loadObjectives(file: string): Objectives {
   if (!existsSync(file)) throw new CliError(`--objectives "${file}": no such file`);
   // yaml is loaded here only: the other commands do not need it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const { parse } = require('yaml') as typeof import('yaml');
   let doc: { groups?: { rules?: RuleLike[] }[] };
   try {

@@ -386,7 +386,7 @@ describe('aimeter command line against a real Prometheus', { skip, timeout: 900_
         'BREACH model_p95: 1.78 s, objective <= 1.50 s (n=12,096)',
         'BREACH resolution: 66.7%, objective >= 80.0% (n=3,456)',
       ]);
-      assert.match(bad.stdout, /OK     cost: \$67\.50, objective <= \$100\.00/);
+      assert.match(bad.stdout, /OK {5}cost: \$67\.50, objective <= \$100\.00/);
     });
     it('holds the range to an objectives file in the rules format', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'aimeter-objectives-'));
@@ -400,8 +400,8 @@ describe('aimeter command line against a real Prometheus', { skip, timeout: 900_
       );
       const ok = await run(['check', ...range(), '--objectives', file]);
       assert.equal(ok.code, 0, ok.stdout);
-      assert.match(ok.stdout, /OK     latency chat <= 2s: 100\.0%, objective >= 95\.0% \(n=10,368\)/);
-      assert.match(ok.stdout, /OK     monthly spend support-bot \(projected\)/);
+      assert.match(ok.stdout, /OK {5}latency chat <= 2s: 100\.0%, objective >= 95\.0% \(n=10,368\)/);
+      assert.match(ok.stdout, /OK {5}monthly spend support-bot \(projected\)/);
       writeFileSync(file, `groups:\n  - name: mine\n    rules:\n${rule('duration', 'chat', 0.95, '1')}${rule('availability', 'invoke_agent', 0.98)}`);
       const bad = await json(['check', ...range(), '--objectives', file]).catch(() => undefined);
       assert.equal(bad, undefined, 'a breach exits 1');
@@ -421,7 +421,7 @@ describe('aimeter command line against a real Prometheus', { skip, timeout: 900_
       // Last hour: chat 11 failed of 32 per interval at x3 (haiku's 12 calls included): 768 calls, 108 failed.
       assert.match(r.stdout, /BREACH availability chat: 85\.9%, objective >= 99\.5% \(n=768\)/);
       assert.match(r.stdout, /BREACH monthly spend support-bot \(projected\)/);
-      assert.match(r.stdout, /OK     latency chat <= 10s: 100\.0%/);
+      assert.match(r.stdout, /OK {5}latency chat <= 10s: 100\.0%/);
       assert.match(r.stdout, /NODATA availability text_completion/);
     });
     it('treats no data as a breach only with --fail-on-no-data', async () => {
@@ -503,7 +503,7 @@ describe('aimeter command line against a real Prometheus', { skip, timeout: 900_
 
       const chromium = '/usr/bin/chromium';
       if (!existsSync(chromium)) return;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+       
       const { chromium: browserType } = require('playwright-core') as typeof import('playwright-core');
       const browser = await browserType.launch({ executablePath: chromium, args: ['--no-sandbox'] });
       try {

@@ -98,7 +98,7 @@ export async function collectExport(
 function progressBar(): ((done: number, total: number) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   // Loaded only on a terminal: nothing else needs it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
   let bar: InstanceType<typeof SingleBar> | undefined;
   return (done, total) => {
