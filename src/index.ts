@@ -18,3 +18,4 @@ export { GenAiSpan, type GenAiSpanStart, type TokenUsage, type ResponseInfo } fr
 export { Operation, type OperationName } from './semconv/operations';
 export { Provider } from './semconv/providers';
 export * from './api/index';
+export * from './quality/index';

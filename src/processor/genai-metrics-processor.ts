@@ -20,6 +20,8 @@ import { isAggregate, isModelCall, Operation } from '../semconv/operations';
 import { agentNameOf, Lineage, type SpanEntry, toolNameOf } from './lineage';
 import { mergeCalls, readGenAiSpan, type GenAiCall } from './read-span';
 import type { ReadableSpanLike } from './span-like';
+import { rememberCall } from '../quality/processor-hook';
+import { attachProcessorMetrics } from '../quality/state';
 
 /** What the processor needs of a price list. */
 export interface PriceLookup {
@@ -65,6 +67,8 @@ export class GenAiMetricsProcessor {
     this.exemplars = options.exemplars ?? true;
     this.prices = options.prices === false ? undefined : (options.prices ?? PriceBook.load({ onWarning: warn }));
     this.labelSets = new LabelSets(this.metrics, this.metrics.maxSeriesPerMetric);
+    // Quality signals (evaluations, cache lookups) go to these metrics when start() did not run.
+    attachProcessorMetrics(this.metrics);
   }
 
   // try/catch rather than swallow(): no closure per span on the hot path.
@@ -105,7 +109,10 @@ export class GenAiMetricsProcessor {
       entry.parent.pending = entry.parent.pending ? mergeCalls(entry.parent.pending, call) : call;
       return;
     }
-    this.record(call, entry, this.exemplarOf(span));
+    const linked = this.record(call, entry, this.exemplarOf(span));
+    // Model calls and agent runs are remembered for a while, so that an evaluation arriving
+    // later carries their labels (src/quality/call-links.ts).
+    if (linked) rememberCall(span, linked);
   }
 
   /** The span as an exemplar when its trace is sampled (exported), else undefined: see `exemplars`. */
@@ -121,7 +128,8 @@ export class GenAiMetricsProcessor {
     return exemplar;
   }
 
-  private record(call: GenAiCall, entry: SpanEntry | undefined, exemplar: ExemplarContext | undefined): void {
+  /** Records the call; returns its label values when it is a model call or an agent run (what evaluations link to). */
+  private record(call: GenAiCall, entry: SpanEntry | undefined, exemplar: ExemplarContext | undefined): readonly string[] | undefined {
     const op = call.operation;
     const agent = clip(op === Operation.InvokeAgent ? call.agentName || agentNameOf(entry?.agent) : agentNameOf(entry?.agent) || call.agentName);
     const tool = clip(op === Operation.ExecuteTool ? call.toolName || toolNameOf(entry?.tool) : toolNameOf(entry?.tool));
@@ -136,13 +144,13 @@ export class GenAiMetricsProcessor {
       const runKey = labelKey(runValues);
       this.metrics.observe('agentModelCalls', runKey, runValues, entry?.modelCalls ?? 0);
       this.metrics.observe('agentToolCalls', runKey, runValues, entry?.toolCalls ?? 0);
-      return;
+      return values;
     }
     if (op === Operation.ExecuteTool) {
       if (entry?.agent) entry.agent.toolCalls++;
-      return;
+      return undefined;
     }
-    if (isAggregate(op) || !isModelCall(op)) return;
+    if (isAggregate(op) || !isModelCall(op)) return undefined;
     if (entry?.agent) entry.agent.modelCalls++;
     // A failed call is billed only for what the provider reported using (tokens); the
     // request-side speech quantities (characters sent, seconds uploaded) were not processed.
@@ -153,6 +161,7 @@ export class GenAiMetricsProcessor {
     this.recordStreaming(call, labels, exemplar);
     this.recordSpeech(call, labels);
     this.recordFinishReasons(call, labels);
+    return values;
   }
 
   /** One count per choice; the reason is one label more than the label set (like error_type). */

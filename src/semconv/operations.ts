@@ -10,6 +10,7 @@ export const Operation = {
   CreateAgent: 'create_agent',
   InvokeWorkflow: 'invoke_workflow',
   ExecuteTool: 'execute_tool',
+  Retrieval: 'retrieval',
 } as const;
 export type OperationName = (typeof Operation)[keyof typeof Operation];
 
