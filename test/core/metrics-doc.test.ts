@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { trace, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { start, type Aimeter } from '../../src/sdk/start';
+import { recordCacheLookup, recordConversion, recordEvaluation, recordPromptCompression } from '../../src/quality/index';
+import { createKpiEventsHandler } from '../../src/quality/kpi-events';
 import { METRICS } from '../../src/metrics/catalog';
 import { prometheusName } from '../../src/metrics/prometheus-names';
 import { parseExposition, type Exposition } from '../helpers/exposition';
@@ -42,6 +44,16 @@ before(async () => {
   span('speech_to_text whisper-1', { 'gen_ai.operation.name': 'speech_to_text', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'whisper-1', 'aimeter.speech.audio.duration': 30 });
   span('text_to_speech tts-1', { 'gen_ai.operation.name': 'text_to_speech', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'tts-1', 'aimeter.speech.characters': 100, 'aimeter.speech.audio.size': 4096 });
   for (let i = 0; i < 60; i++) span('chat', llm({ 'gen_ai.request.model': `flood-${i}` }));
+  // The quality families (docs/quality.md).
+  recordEvaluation({ name: 'csat', score: 4, label: 'good' });
+  recordCacheLookup({ cache: 'semantic', hit: true, savedTokens: 100, savedUsd: 0.01 });
+  recordPromptCompression({ technique: 'summarise', tokensBefore: 100, tokensAfter: 40 });
+  recordConversion({ name: 'purchase', value: 10, currency: 'EUR' });
+  const handler = createKpiEventsHandler({ token: 'doc-test-token-0123456789', metrics: aimeter.metrics });
+  const { PassThrough } = await import('node:stream');
+  const { ServerResponse } = await import('node:http');
+  const req = Object.assign(new PassThrough(), { method: 'POST', headers: {}, socket: { remoteAddress: '127.0.0.1' } });
+  handler(req as never, new ServerResponse(req as never) as never);
   scraped = parseExposition((await scrape(port)).body);
 });
 
