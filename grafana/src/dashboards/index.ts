@@ -12,10 +12,11 @@ import { aimeterDashboard } from '../aimeter-dashboard';
 import { agents } from './agents';
 import { cost } from './cost';
 import { overview } from './overview';
+import { quality } from './quality';
 import { runtime } from './runtime';
 import { voice } from './voice';
 
-export const DASHBOARD_SPECS = [overview, cost, voice, agents, runtime] as const;
+export const DASHBOARD_SPECS = [overview, cost, voice, agents, runtime, quality] as const;
 
 export const DASHBOARDS: readonly Dashboard[] = DASHBOARD_SPECS.map(aimeterDashboard);
 
