@@ -95,11 +95,16 @@ export class Assistant {
     });
   }
 
-  /** A RAG-style text turn: embed the question, answer with a cached system prompt. */
-  async textTurn(tally: Tally): Promise<void> {
+  /**
+   * A RAG-style text turn: embed the question, retrieve from the handbook index (a `retrieval`
+   * span), answer with a cached system prompt. Returns the response id, which the demo's
+   * feedback refers to.
+   */
+  async textTurn(tally: Tally, retrieve: () => Promise<unknown> = async () => undefined): Promise<string> {
     const question = QUESTIONS[Math.floor(Math.random() * QUESTIONS.length)]!;
     const embedding = await this.client.embeddings.create({ model: this.models.embedding, input: question });
     tally.addTokens(this.models.embedding, { prompt_tokens: embedding.usage.prompt_tokens });
+    await retrieve();
     const completion = await this.client.chat.completions.create({
       model: this.models.chat,
       messages: [
@@ -109,6 +114,7 @@ export class Assistant {
       prompt_cache_key: 'shop-handbook-v1',
     });
     tally.addTokens(this.models.chat, completion.usage);
+    return completion.id;
   }
 
   /** A reasoning-model call (reasoning tokens), occasionally an unpriced or rate-limited model. */

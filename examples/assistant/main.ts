@@ -16,6 +16,8 @@ import OpenAI from 'openai';
 import { startFakeOpenAI } from '../fake-provider/openai';
 import { Assistant, type Models } from './assistant';
 import { Tally } from './tally';
+import { kpiEventsRouter } from '../../src/index';
+import { DEMO_EVENTS_TOKEN, DemoQuality } from './quality';
 
 const FAKE_MODELS: Models = {
   chat: 'gpt-4o-mini',
@@ -46,7 +48,11 @@ async function main(): Promise<void> {
   const assistant = new Assistant(client, real ? REAL_MODELS : FAKE_MODELS);
 
   const app = express();
+  // The KPI events endpoint, mounted in the app (with AIMETER_EVENTS_TOKEN set, aimeter also
+  // serves it beside /metrics); the demo's feedback goes through it over HTTP.
+  app.use(kpiEventsRouter({ token: DEMO_EVENTS_TOKEN }));
   app.use(express.json());
+  let quality: DemoQuality | undefined;
   const handle = (route: string, turn: (tally: Tally) => Promise<void>) =>
     app.post(route, async (_req, res) => {
       const tally = new Tally();
@@ -60,8 +66,14 @@ async function main(): Promise<void> {
       }
       console.log(tally.summary(route, status));
     });
-  handle('/voice', (t) => assistant.voiceTurn(t, 1.5 + Math.random() * 4));
-  handle('/chat', (t) => assistant.textTurn(t));
+  handle('/voice', async (t) => {
+    await assistant.voiceTurn(t, 1.5 + Math.random() * 4);
+    quality?.afterVoiceTurn('where is my order it was due on monday');
+  });
+  handle('/chat', async (t) => {
+    const responseId = await assistant.textTurn(t, () => quality!.retrieve());
+    await quality?.afterTextTurn(responseId);
+  });
   handle('/plan', (t) => assistant.reasoningTurn(t, 'reasoning'));
   handle('/custom', (t) => assistant.reasoningTurn(t, 'unpriced'));
   handle('/burst', (t) => assistant.reasoningTurn(t, 'rate-limited'));
@@ -69,6 +81,7 @@ async function main(): Promise<void> {
   const server = app.listen(intFromEnv('DEMO_PORT', 8080), '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  quality = new DemoQuality(`${base}/api/kpi/events`);
   console.log(`aimeter demo: assistant on ${base} (${real ? 'real OpenAI API' : `fake OpenAI at ${fake!.url}`})`);
   console.log(`aimeter demo: metrics at http://127.0.0.1:${process.env.OTEL_EXPORTER_PROMETHEUS_PORT || 9464}/metrics`);
 
