@@ -88,5 +88,5 @@ export const RULES = {
   latencyBudgetRemaining: 'operation:aimeter_latency_error_budget_remaining:ratio',
   promptCacheHitRatio: 'job_provider_model:aimeter_prompt_cache_hit:ratio_rate1h',
   promptCacheNetReturn: 'job_provider_model:aimeter_prompt_cache_net_return_usd_per_hour:rate1h',
-  evaluationFloor: 'evaluation:aimeter_evaluation_score_floor:constant',
+  evaluationFloor: 'evaluation:aimeter_evaluation_floor:constant',
 } as const;

@@ -42,6 +42,7 @@ const VARIABLES: Record<string, string[]> = {
   'aimeter-voice': ['datasource', 'job', 'stt_model', 'llm_model', 'tts_model'],
   'aimeter-agents': ['datasource', 'job', 'agent', 'tool'],
   'aimeter-runtime': ['datasource', 'job', 'instance'],
+  'aimeter-quality': ['datasource', 'job'],
 };
 const SINGLE_FIGURE = new Set(['stat', 'bargauge', 'table', 'gauge']);
 const targetsOf = (file: string) =>
@@ -58,7 +59,7 @@ test('committed Grafana files equal the generated ones (regenerate: npm run dash
 
 test('the five dashboards exist with unique uids and titles', () => {
   const uids = DASHBOARDS.map((d) => d.uid);
-  assert.deepEqual(uids, ['aimeter-overview', 'aimeter-cost', 'aimeter-voice', 'aimeter-agents', 'aimeter-runtime']);
+  assert.deepEqual(uids, ['aimeter-overview', 'aimeter-cost', 'aimeter-voice', 'aimeter-agents', 'aimeter-runtime', 'aimeter-quality']);
   assert.equal(new Set(DASHBOARDS.map((d) => d.title)).size, DASHBOARDS.length);
   for (const d of DASHBOARDS) assert.equal(fileName(d), `${d.uid}.json`);
 });

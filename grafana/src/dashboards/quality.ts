@@ -1,8 +1,8 @@
 /**
  * aimeter / Quality: what users and evaluators say about the answers (CSAT, thumbs, evaluation
  * scores, WER, MOS), how well retrieval finds relevant documents, what caches save, and what
- * the KPI events endpoint receives and refuses. Scores are means of aimeter_evaluation_score
- * (sum over count), so any 0-1 score or 1-5 rating charts the same way. docs/quality.md.
+ * the KPI events endpoint receives and refuses. Scores are means of the evaluation score
+ * histogram (sum over count), so any 0-1 score or 1-5 rating charts the same way. docs/quality.md.
  */
 import type { AimeterDashboardSpec } from '../aimeter-dashboard';
 import { L, M, RULES } from '../names';
@@ -142,7 +142,7 @@ const caches: PanelSpec[] = [
   {
     kind: 'timeseries',
     title: 'Provider prompt cache: hit ratio by model',
-    description: 'Share of input tokens read from the provider prompt cache (recording rule over aimeter_tokens_total).',
+    description: 'Share of input tokens read from the provider prompt cache (a recording rule over the token counter).',
     unit: 'percentunit',
     min: 0,
     max: 1,
