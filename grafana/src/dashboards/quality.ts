@@ -61,14 +61,15 @@ const feedback: PanelSpec[] = [
   {
     kind: 'timeseries',
     title: 'CSAT mean by model and variant',
-    description: 'Mean CSAT per model and A/B variant of the rated call (empty when the rating was not linked to a call). The dashed line is the objective.',
+    description:
+      'Mean CSAT per model and A/B variant of the rated call (empty when the rating was not linked to a call). The dashed line is the default objective of 4 (aimeter-objectives.yml).',
     unit: 'none',
     min: 1,
     max: 5,
-    queries: [
-      { expr: mean(M.evaluationScore, [L.requestModel, L.variant], CSAT), legend: `${legend(L.requestModel)} ${legend(L.variant)}` },
-      { expr: `max(${sel(RULES.evaluationFloor, [eq(L.evaluationName, 'csat')])})`, legend: 'objective' },
-    ],
+    queries: [{ expr: mean(M.evaluationScore, [L.requestModel, L.variant], CSAT), legend: `${legend(L.requestModel)} ${legend(L.variant)}` }],
+    thresholds: [{ value: 4, color: 'green' }],
+    baseColor: 'orange',
+    showThresholds: true,
   },
   {
     kind: 'bargauge',
