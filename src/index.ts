@@ -41,3 +41,4 @@ export {
   type OutcomeTrackerOptions,
   type EndConversationOptions,
 } from './outcomes/index';
+export * from './quality/index';

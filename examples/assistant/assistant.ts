@@ -100,11 +100,16 @@ export class Assistant {
     });
   }
 
-  /** A RAG-style text turn: embed the question, answer with a cached system prompt. */
-  async textTurn(): Promise<void> {
+  /**
+   * A RAG-style text turn: embed the question, retrieve from the handbook index (a `retrieval`
+   * span), answer with a cached system prompt. Returns the response id, which the demo's
+   * feedback refers to.
+   */
+  async textTurn(retrieve: () => Promise<unknown> = async () => undefined): Promise<string> {
     const question = QUESTIONS[Math.floor(Math.random() * QUESTIONS.length)]!;
     await this.client.embeddings.create({ model: this.models.embedding, input: question });
-    await this.client.chat.completions.create({
+    await retrieve();
+    const completion = await this.client.chat.completions.create({
       model: this.models.chat,
       messages: [
         { role: 'system', content: `${SYSTEM} Use the shop handbook: returns within 30 days, shipping 2-4 days. `.repeat(20) },
@@ -112,6 +117,7 @@ export class Assistant {
       ],
       prompt_cache_key: 'shop-handbook-v1',
     });
+    return completion.id;
   }
 
   /** A reasoning-model call (reasoning tokens), occasionally an unpriced or rate-limited model. */

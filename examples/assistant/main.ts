@@ -21,6 +21,8 @@ import OpenAI from 'openai';
 import { startFakeOpenAI } from '../fake-provider/openai';
 import { endConversation, onRequestEnd, summaryLine, withConversation, withVariant } from '../../src/index';
 import { Assistant, type Models } from './assistant';
+import { kpiEventsRouter } from '../../src/index';
+import { DEMO_EVENTS_TOKEN, DemoQuality } from './quality';
 
 const FAKE_MODELS: Models = {
   chat: 'gpt-4o-mini',
@@ -105,7 +107,11 @@ async function main(): Promise<void> {
   onRequestEnd((summary) => console.log(summaryLine(summary)));
 
   const app = express();
+  // The KPI events endpoint, mounted in the app (with AIMETER_EVENTS_TOKEN set, aimeter also
+  // serves it beside /metrics); the demo's feedback goes through it over HTTP.
+  app.use(kpiEventsRouter({ token: DEMO_EVENTS_TOKEN }));
   app.use(express.json());
+  let quality: DemoQuality | undefined;
   const handle = (route: string, turn: (conversationId: string) => Promise<void>) =>
     app.post(route, async (req, res) => {
       const conversationId = req.get('x-conversation-id') ?? 'none';
@@ -117,8 +123,14 @@ async function main(): Promise<void> {
         res.status(502).json({ ok: false });
       }
     });
-  handle('/voice', (id) => assistant.voiceTurn(id, 1.5 + Math.random() * 4));
-  handle('/chat', () => assistant.textTurn());
+  handle('/voice', async (id) => {
+    await assistant.voiceTurn(id, 1.5 + Math.random() * 4);
+    quality?.afterVoiceTurn('where is my order it was due on monday');
+  });
+  handle('/chat', async () => {
+    const responseId = await assistant.textTurn(() => quality!.retrieve());
+    await quality?.afterTextTurn(responseId);
+  });
   handle('/plan', () => assistant.reasoningTurn('reasoning'));
   handle('/custom', () => assistant.reasoningTurn('unpriced'));
   handle('/burst', () => assistant.reasoningTurn('rate-limited'));
@@ -129,6 +141,7 @@ async function main(): Promise<void> {
     throw error;
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  quality = new DemoQuality(`${base}/api/kpi/events`);
   console.log(`aimeter demo: assistant on ${base} (${real ? 'real OpenAI API' : `fake OpenAI at ${fake!.url}`})`);
   console.log(`aimeter demo: metrics at http://127.0.0.1:${process.env.OTEL_EXPORTER_PROMETHEUS_PORT || 9464}/metrics`);
 

@@ -6,7 +6,15 @@
  * src/metrics/process-metrics.ts. No dashboard spells a metric name itself.
  */
 import {
+  LABEL_CACHE_NAME,
+  LABEL_CACHE_RESULT,
   LABEL_COMPONENT,
+  LABEL_COMPRESSION_STAGE,
+  LABEL_COMPRESSION_TECHNIQUE,
+  LABEL_CONVERSION_NAME,
+  LABEL_CURRENCY,
+  LABEL_EVENT_RESULT,
+  LABEL_EVENT_TYPE,
   LABEL_FINISH_REASON,
   LABEL_FIRST_CONTACT,
   LABEL_METRIC,
@@ -54,6 +62,16 @@ export const L = {
   firstContact: prometheusLabelName(LABEL_FIRST_CONTACT),
   turnEndReason: prometheusLabelName(LABEL_TURN_END_REASON),
   turnPhase: prometheusLabelName(LABEL_TURN_PHASE),
+  evaluationName: prometheusLabelName(A.ATTR_GEN_AI_EVALUATION_NAME),
+  scoreLabel: prometheusLabelName(A.ATTR_GEN_AI_EVALUATION_SCORE_LABEL),
+  cacheName: prometheusLabelName(LABEL_CACHE_NAME),
+  cacheResult: prometheusLabelName(LABEL_CACHE_RESULT),
+  compressionTechnique: prometheusLabelName(LABEL_COMPRESSION_TECHNIQUE),
+  compressionStage: prometheusLabelName(LABEL_COMPRESSION_STAGE),
+  conversionName: prometheusLabelName(LABEL_CONVERSION_NAME),
+  currency: prometheusLabelName(LABEL_CURRENCY),
+  eventType: prometheusLabelName(LABEL_EVENT_TYPE),
+  eventResult: prometheusLabelName(LABEL_EVENT_RESULT),
 } as const;
 
 /** Operations, as regexes for `=~` matchers. */
@@ -77,4 +95,7 @@ export const RULES = {
   budgetPerMonth: ':aimeter_cost_budget_usd_per_month:constant',
   availabilityBudgetRemaining: 'operation:aimeter_availability_error_budget_remaining:ratio',
   latencyBudgetRemaining: 'operation:aimeter_latency_error_budget_remaining:ratio',
+  promptCacheHitRatio: 'job_provider_model:aimeter_prompt_cache_hit:ratio_rate1h',
+  promptCacheNetReturn: 'job_provider_model:aimeter_prompt_cache_net_return_usd_per_hour:rate1h',
+  evaluationFloor: 'evaluation:aimeter_evaluation_floor:constant',
 } as const;

@@ -89,6 +89,8 @@ export interface AimeterConfig {
   readonly disabledInstrumentations: ReadonlySet<string>;
   /** AIMETER_SHUTDOWN_TIMEOUT (ms, default 1000): how long shutdown waits for the last exports. */
   readonly shutdownTimeoutMs: number;
+  /** The KPI events endpoint (docs/quality.md): on when AIMETER_EVENTS_TOKEN is set. */
+  readonly events: EventsConfig;
   /** AIMETER_REQUEST_SUMMARY=true: print one line per request (src/outcomes/summary-line.ts). */
   readonly requestSummary: boolean;
   /** AIMETER_OUTCOMES: outcome names allowed beside the built-in ones (lower-case words). */
@@ -120,6 +122,21 @@ export interface ProcessHints {
   readonly pm2Instance: number | undefined;
   /** npm_execpath: the package manager CLI that started this process or one of its parents. */
   readonly packageManagerExecpath: string | undefined;
+}
+
+export interface EventsConfig {
+  /** AIMETER_EVENTS_TOKEN: the bearer token of POST /api/kpi/events (at least 16 characters); unset = endpoint off. */
+  readonly token: string | undefined;
+  /** AIMETER_EVENTS_EVALUATIONS, _CACHES, _CONVERSIONS: allow-lists replacing the defaults (comma lists of names). */
+  readonly evaluations: readonly string[] | undefined;
+  readonly caches: readonly string[] | undefined;
+  readonly conversions: readonly string[] | undefined;
+  /** AIMETER_EVENTS_RATE_LIMIT: requests per minute per client address (default 600). */
+  readonly rateLimitPerMinute: number;
+  /** AIMETER_EVENTS_MAX_BYTES: largest body accepted (default 65536). */
+  readonly maxBodyBytes: number;
+  /** AIMETER_EVENTS_DEDUPE_WINDOW: seconds an event id is remembered (default 86400). */
+  readonly dedupeWindowMs: number;
 }
 
 export interface ParsedConfig {
@@ -162,6 +179,7 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
     extraOutcomes: labelWords(p, 'AIMETER_OUTCOMES'),
     conversationIdleTimeoutSeconds: p.int('AIMETER_CONVERSATION_IDLE_TIMEOUT', 1800, 0, 2_000_000, ' of seconds'),
     variant: labelWord(p, 'AIMETER_VARIANT'),
+    events: eventsConfig(p),
   };
   // Applied by the OpenTelemetry SDK and exporters themselves; checked here so a typo is told.
   p.keyValues('OTEL_RESOURCE_ATTRIBUTES');
@@ -231,6 +249,36 @@ function labelWord(p: EnvReader, name: string): string {
   if (LABEL_WORD.test(value)) return value;
   p.invalid(name, value, `use ${LABEL_WORD_RULE}`, 'no variant');
   return '';
+}
+
+/** Names that become labels: the rule of src/quality/labels.ts. */
+const NAME = /^[A-Za-z][A-Za-z0-9_.@:-]{0,63}$/;
+
+function eventsConfig(p: EnvReader): EventsConfig {
+  let token = p.raw('AIMETER_EVENTS_TOKEN');
+  if (token !== undefined && (token.length < 16 || /\s/.test(token))) {
+    p.invalid('AIMETER_EVENTS_TOKEN', '(hidden)', 'a token of at least 16 characters without white space', 'the KPI events endpoint stays off');
+    token = undefined;
+  }
+  const names = (name: string): readonly string[] | undefined => {
+    if (p.raw(name) === undefined) return undefined;
+    const entries = p.entries(name);
+    const bad = entries.filter((e) => !NAME.test(e));
+    if (bad.length > 0) {
+      p.invalid(name, p.raw(name)!, `a comma list of names matching ${NAME.source}`, 'the default allow-list');
+      return undefined;
+    }
+    return entries;
+  };
+  return {
+    token: token === '' ? undefined : token,
+    evaluations: names('AIMETER_EVENTS_EVALUATIONS'),
+    caches: names('AIMETER_EVENTS_CACHES'),
+    conversions: names('AIMETER_EVENTS_CONVERSIONS'),
+    rateLimitPerMinute: p.int('AIMETER_EVENTS_RATE_LIMIT', 600, 1, 1_000_000),
+    maxBodyBytes: p.int('AIMETER_EVENTS_MAX_BYTES', 65_536, 256, 16_777_216, ' of bytes'),
+    dedupeWindowMs: p.int('AIMETER_EVENTS_DEDUPE_WINDOW', 86_400, 0, 30 * 86_400, ' of seconds') * 1000,
+  };
 }
 
 function otlpSignal(

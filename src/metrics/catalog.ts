@@ -4,7 +4,10 @@
  */
 import {
   ATTR_ERROR_TYPE,
+  ATTR_AIMETER_VARIANT,
   ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_EVALUATION_NAME,
+  ATTR_GEN_AI_EVALUATION_SCORE_LABEL,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
@@ -38,6 +41,18 @@ export const LABEL_TURN_END_REASON = 'aimeter.turn.end_reason';
 export const LABEL_TURN_PHASE = 'aimeter.turn.phase';
 /** What outcome tracking had to let go of (request, conversation, variant) and why (cap, ttl). */
 export const LABEL_TRACKED = 'aimeter.tracked';
+export const LABEL_CACHE_NAME = 'aimeter.cache.name';
+/** hit / miss. */
+export const LABEL_CACHE_RESULT = 'aimeter.cache.result';
+export const LABEL_COMPRESSION_TECHNIQUE = 'aimeter.compression.technique';
+/** before / after. */
+export const LABEL_COMPRESSION_STAGE = 'aimeter.compression.stage';
+export const LABEL_CONVERSION_NAME = 'aimeter.conversion.name';
+/** ISO 4217 code, upper case. */
+export const LABEL_CURRENCY = 'aimeter.currency';
+export const LABEL_EVENT_TYPE = 'aimeter.event.type';
+/** accepted / rejected / duplicate. */
+export const LABEL_EVENT_RESULT = 'aimeter.event.result';
 
 export interface MetricDefinition {
   /** OTel instrument name (dotted). */
@@ -104,6 +119,23 @@ export const TURNS_BUCKETS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 50, 100] 
 export const OUTCOME_COST_BUCKETS = [
   0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100,
 ] as const;
+
+/**
+ * Scores of evaluations: every 0.05 from 0 to 1 (relevance, groundedness, WER, precision@k) and
+ * every 0.5 from 1 to 5 (CSAT and other 1-5 ratings, MOS), so that a whole rating IS a boundary
+ * and the distribution of ratings is read exactly (count of le="4" minus le="3" is the number of
+ * 4s), plus 10 and 100 for WER above 1 and percentage scores.
+ */
+export const EVALUATION_SCORE_BUCKETS = [
+  0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1, 1.5, 2,
+  2.5, 3, 3.5, 4, 4.5, 5, 10, 100,
+] as const;
+
+/**
+ * What an evaluation, cache lookup or conversion linked to a call carries of that call (values
+ * empty when it is not linked, or aimeter no longer remembers the call: src/quality/call-links.ts).
+ */
+export const LINKED_CALL_LABELS = [ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_AGENT_NAME, LABEL_VARIANT] as const;
 
 /** Labels every GenAI call metric carries (values empty where they do not apply). */
 export const CALL_LABELS = [
@@ -446,6 +478,72 @@ export const METRICS = {
     kind: 'counter',
     description: 'Bytes of audio returned by text-to-speech calls.',
     labels: CALL_LABELS,
+  },
+  evaluationScore: {
+    name: 'aimeter.evaluation.score',
+    unit: '1',
+    kind: 'histogram',
+    description:
+      'Scores of evaluations and feedback (gen_ai.evaluation.result): CSAT, relevance, WER, MOS, precision@k ..., by gen_ai.evaluation.name and the evaluated call\'s labels.',
+    labels: [ATTR_GEN_AI_EVALUATION_NAME, ...LINKED_CALL_LABELS],
+    buckets: EVALUATION_SCORE_BUCKETS,
+  },
+  evaluations: {
+    name: 'aimeter.evaluations',
+    unit: '{evaluation}',
+    kind: 'counter',
+    description: 'Evaluations and feedback recorded, by gen_ai.evaluation.name and gen_ai.evaluation.score.label (thumbs up/down, pass/fail; empty when none).',
+    labels: [ATTR_GEN_AI_EVALUATION_NAME, ATTR_GEN_AI_EVALUATION_SCORE_LABEL, ...LINKED_CALL_LABELS],
+  },
+  cacheLookups: {
+    name: 'aimeter.cache.lookups',
+    unit: '{lookup}',
+    kind: 'counter',
+    description: 'Lookups in application caches (semantic or response caches), by aimeter.cache.name and aimeter.cache.result (hit / miss).',
+    labels: [LABEL_CACHE_NAME, LABEL_CACHE_RESULT],
+  },
+  cacheLookupSavedTokens: {
+    name: 'aimeter.cache.lookup.saved_tokens',
+    unit: '{token}',
+    kind: 'counter',
+    description: 'Tokens an application cache hit saved (the model call it made unnecessary), as the application reports them.',
+    labels: [LABEL_CACHE_NAME],
+  },
+  cacheLookupSavedCost: {
+    name: 'aimeter.cache.lookup.saved.usd',
+    unit: '{USD}',
+    kind: 'counter',
+    description: 'US dollars an application cache hit saved, as the application reports them.',
+    labels: [LABEL_CACHE_NAME],
+  },
+  promptCompressionTokens: {
+    name: 'aimeter.prompt_compression.tokens',
+    unit: '{token}',
+    kind: 'counter',
+    description: 'Prompt tokens before and after compression (aimeter.compression.stage), by technique: before minus after is what compression saved.',
+    labels: [LABEL_COMPRESSION_TECHNIQUE, LABEL_COMPRESSION_STAGE],
+  },
+  conversions: {
+    name: 'aimeter.conversions',
+    unit: '{conversion}',
+    kind: 'counter',
+    description: 'Business conversions reported by the application or the KPI events endpoint, by aimeter.conversion.name (from an allow-list).',
+    labels: [LABEL_CONVERSION_NAME, ...LINKED_CALL_LABELS],
+  },
+  conversionValue: {
+    name: 'aimeter.conversion.value',
+    unit: '{currency_unit}',
+    kind: 'counter',
+    description: 'Value of conversions in their currency (aimeter.currency, ISO 4217): never add two currencies together.',
+    labels: [LABEL_CONVERSION_NAME, LABEL_CURRENCY],
+  },
+  kpiEvents: {
+    name: 'aimeter.kpi.events',
+    unit: '{event}',
+    kind: 'counter',
+    description:
+      'Events posted to the KPI events endpoint, by aimeter.event.type and aimeter.event.result (accepted, rejected, duplicate); type "unparsed" for requests refused before their body was read.',
+    labels: [LABEL_EVENT_TYPE, LABEL_EVENT_RESULT],
   },
   seriesOverflow: {
     name: 'aimeter.series.overflow',

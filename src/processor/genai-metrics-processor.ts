@@ -23,6 +23,8 @@ import { agentNameOf, Lineage, type SpanEntry, toolNameOf } from './lineage';
 import { looksLikeGenAi, mergeCalls, readGenAiSpan, type GenAiCall } from './read-span';
 import type { ReadableSpanLike } from './span-like';
 import { OutcomeTracker, type OutcomeTrackerOptions } from '../outcomes/tracker';
+import { rememberCall } from '../quality/processor-hook';
+import { attachProcessorMetrics } from '../quality/state';
 
 /** What the processor needs of a price list. */
 export interface PriceLookup {
@@ -83,6 +85,8 @@ export class GenAiMetricsProcessor {
     this.v141 = emitsV141(this.metrics.conventions);
     this.latest = emitsLatest(this.metrics.conventions);
     this.outcomes = options.outcomes === false ? undefined : new OutcomeTracker(this.metrics, options.outcomes);
+    // Quality signals (evaluations, cache lookups) go to these metrics when start() did not run.
+    attachProcessorMetrics(this.metrics);
   }
 
   // try/catch rather than swallow(): no closure per span on the hot path.
@@ -132,7 +136,10 @@ export class GenAiMetricsProcessor {
         entry.parent.pending = entry.parent.pending ? mergeCalls(entry.parent.pending, call) : call;
         return;
       }
-      this.record(call, entry, this.exemplarOf(span), span);
+      const linked = this.record(call, entry, this.exemplarOf(span), span);
+      // Model calls and agent runs are remembered for a while, so that an evaluation arriving
+      // later carries their labels (src/quality/call-links.ts).
+      if (linked) rememberCall(span, linked);
     }
     // The local root of a trace (no parent, or a remote one): its request roll-up, if it made a
     // GenAI call, is complete. A root without one costs a map lookup.
@@ -152,7 +159,8 @@ export class GenAiMetricsProcessor {
     return exemplar;
   }
 
-  private record(call: GenAiCall, entry: SpanEntry | undefined, exemplar: ExemplarContext | undefined, span: ReadableSpanLike): void {
+  /** Records the call; returns its label values when it is a model call or an agent run (what evaluations link to). */
+  private record(call: GenAiCall, entry: SpanEntry | undefined, exemplar: ExemplarContext | undefined, span: ReadableSpanLike): readonly string[] | undefined {
     const op = call.operation;
     const agent = clip(op === Operation.InvokeAgent ? call.agentName || agentNameOf(entry?.agent) : agentNameOf(entry?.agent) || call.agentName);
     const tool = clip(op === Operation.ExecuteTool ? call.toolName || toolNameOf(entry?.tool) : toolNameOf(entry?.tool));
@@ -173,16 +181,16 @@ export class GenAiMetricsProcessor {
       this.metrics.observe('agentModelCalls', runKey, runValues, entry?.modelCalls ?? 0);
       this.metrics.observe('agentToolCalls', runKey, runValues, entry?.toolCalls ?? 0);
       outcomes?.onCall(span, call, entry, agent, tool, variant, undefined);
-      return;
+      return values;
     }
     if (op === Operation.ExecuteTool) {
       if (entry?.agent) entry.agent.toolCalls++;
       outcomes?.onCall(span, call, entry, agent, tool, variant, undefined);
-      return;
+      return undefined;
     }
     if (isAggregate(op) || !isModelCall(op)) {
       outcomes?.onCall(span, call, entry, agent, tool, variant, undefined);
-      return;
+      return undefined;
     }
     if (entry?.agent) entry.agent.modelCalls++;
     // A failed call is billed only for what the provider reported using (tokens); the
@@ -197,6 +205,7 @@ export class GenAiMetricsProcessor {
     this.recordFinishReasons(call, labels);
     // The outcome layer consumes the dollars computed here, never prices the call again.
     outcomes?.onCall(span, call, entry, agent, tool, variant, this.lastCost);
+    return values;
   }
 
   /** Success through the label set's series; a failure takes one label more (error.type). */

@@ -89,6 +89,26 @@ export function start(options: StartOptions = {}): Aimeter | undefined {
   }
 }
 
+/** POST /api/kpi/events beside /metrics, when AIMETER_EVENTS_TOKEN is set (docs/quality.md). */
+function kpiEventsFrom(config: AimeterConfig, metrics: GenAiMetrics): MetricsServerOptionsKpi {
+  const events = config.events;
+  if (events.token === undefined) return undefined;
+  const { createKpiEventsHandler } = require('../quality/kpi-events') as typeof import('../quality/kpi-events');
+  return createKpiEventsHandler({
+    token: events.token,
+    metrics,
+    allow: {
+      ...(events.evaluations && { evaluations: events.evaluations }),
+      ...(events.caches && { caches: events.caches }),
+      ...(events.conversions && { conversions: events.conversions }),
+    },
+    rateLimitPerMinute: events.rateLimitPerMinute,
+    maxBodyBytes: events.maxBodyBytes,
+    dedupeWindowMs: events.dedupeWindowMs,
+  });
+}
+type MetricsServerOptionsKpi = import('../server/metrics-server').MetricsServerOptions['kpiEvents'];
+
 function startOnce(options: StartOptions): Aimeter | undefined {
   const env = options.env ?? process.env;
   const parsed = configFromEnv(env);
@@ -177,7 +197,7 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   let server: MetricsServer | undefined;
   if (serve) {
     const { startMetricsServer } = require('../server/metrics-server') as typeof import('../server/metrics-server');
-    server = startMetricsServer({ host: config.prometheusHost, port: placement.port, render: metricsText });
+    server = startMetricsServer({ host: config.prometheusHost, port: placement.port, render: metricsText, kpiEvents: kpiEventsFrom(config, metrics) });
   }
 
   const { boundedShutdown } = require('../lifecycle/shutdown') as typeof import('../lifecycle/shutdown');

@@ -38,6 +38,18 @@ export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type';
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
 /** Newest conventions: required on the usage counters (text, image, audio, unknown). */
 export const ATTR_GEN_AI_TOKEN_MODALITY = 'gen_ai.token.modality';
+// Evaluations: the gen_ai.evaluation.result event (see src/quality/evaluations.ts).
+export const EVENT_GEN_AI_EVALUATION_RESULT = 'gen_ai.evaluation.result';
+export const ATTR_GEN_AI_EVALUATION_NAME = 'gen_ai.evaluation.name';
+export const ATTR_GEN_AI_EVALUATION_SCORE_VALUE = 'gen_ai.evaluation.score.value';
+export const ATTR_GEN_AI_EVALUATION_SCORE_LABEL = 'gen_ai.evaluation.score.label';
+export const ATTR_GEN_AI_EVALUATION_EXPLANATION = 'gen_ai.evaluation.explanation';
+// Retrieval spans (operation `retrieval`; names of semantic-conventions-genai after v1.41).
+export const ATTR_GEN_AI_DATA_SOURCE_ID = 'gen_ai.data_source.id';
+export const ATTR_GEN_AI_RETRIEVAL_TOP_K = 'gen_ai.retrieval.top_k';
+/** Opt-in content: the query text and the documents returned ([{id, score}] as JSON). */
+export const ATTR_GEN_AI_RETRIEVAL_QUERY_TEXT = 'gen_ai.retrieval.query.text';
+export const ATTR_GEN_AI_RETRIEVAL_DOCUMENTS = 'gen_ai.retrieval.documents';
 // Content (opt-in only).
 export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
 export const ATTR_GEN_AI_INPUT_MESSAGES = 'gen_ai.input.messages';
@@ -89,6 +101,8 @@ export const ATTR_AIMETER_SPEECH_CHARACTERS = 'aimeter.speech.characters';
 export const ATTR_AIMETER_SPEECH_AUDIO_SIZE = 'aimeter.speech.audio.size';
 /** Text-to-speech voice id (an id: a span attribute only, never a metric label). */
 export const ATTR_AIMETER_SPEECH_VOICE_ID = 'aimeter.speech.voice.id';
+/** Number of documents a retrieval returned (ours: semconv has no count attribute). */
+export const ATTR_AIMETER_RETRIEVAL_DOCUMENTS_RETURNED = 'aimeter.retrieval.documents.returned';
 /** Set on a span whose usage another span already reports, so that it is not counted twice. */
 export const ATTR_AIMETER_USAGE_COUNTED_ELSEWHERE = 'aimeter.usage.counted_elsewhere';
 /**

@@ -12,6 +12,7 @@ export const Operation = {
   ExecuteTool: 'execute_tool',
   /** One conversational turn (voice: user stops speaking -> agent answers); the name the GenAI conventions are adopting. */
   HandleConversationTurn: 'handle_conversation_turn',
+  Retrieval: 'retrieval',
 } as const;
 export type OperationName = (typeof Operation)[keyof typeof Operation];
 

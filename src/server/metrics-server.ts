@@ -34,6 +34,11 @@ export interface MetricsServerOptions {
      */
     readonly formats?: readonly ExpositionFormat[];
   };
+  /**
+   * POST /api/kpi/events (src/quality/kpi-events.ts), served beside /metrics when given: start()
+   * passes it when AIMETER_EVENTS_TOKEN is set.
+   */
+  readonly kpiEvents?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface MetricsServer {
@@ -47,7 +52,7 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
   const ready = new Promise<AddressInfo | undefined>((resolve) => {
     try {
       const { createServer } = require('node:http') as typeof import('node:http');
-      server = createServer((req, res) => handle(req, res, options.render));
+      server = createServer((req, res) => handle(req, res, options.render, options.kpiEvents));
       markOwnServer(server);
       server.listen(options.port, options.host);
       // Neither the listening socket nor a scraper's connection (keep-alive, or half-open and
@@ -81,8 +86,17 @@ export function startMetricsServer(options: MetricsServerOptions): MetricsServer
   };
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, render: MetricsServerOptions['render']): void {
+/** Kept in step with KPI_EVENTS_PATH (src/quality/kpi-events.ts), not imported: the server loads no quality code unless asked. */
+const KPI_EVENTS_PATH = '/api/kpi/events';
+
+function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  render: MetricsServerOptions['render'],
+  kpiEvents: MetricsServerOptions['kpiEvents'],
+): void {
   const path = (req.url ?? '/').split('?', 1)[0];
+  if (kpiEvents && path === KPI_EVENTS_PATH) return kpiEvents(req, res);
   if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
   if (path === '/healthz') return reply(res, 200, 'text/plain; charset=utf-8', 'ok\n');
   if (path !== '/metrics') return reply(res, 404, 'text/plain; charset=utf-8', 'not found: aimeter serves /metrics and /healthz\n');

@@ -201,7 +201,9 @@ function spanName(start: GenAiSpanStart): string {
       ? start.agentName
       : start.operation === Operation.ExecuteTool
         ? start.toolName
-        : start.requestModel;
+        : start.operation === Operation.Retrieval
+          ? (start.attributes?.[A.ATTR_GEN_AI_DATA_SOURCE_ID] as string | undefined)
+          : start.requestModel;
   return subject ? `${start.operation} ${subject}` : start.operation;
 }
 

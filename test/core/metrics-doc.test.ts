@@ -13,6 +13,8 @@ import { isEmitted, METRICS, type MetricDefinition } from '../../src/metrics/cat
 import { GenAiMetrics } from '../../src/metrics/genai-metrics';
 import { GenAiMetricsProcessor } from '../../src/processor/genai-metrics-processor';
 import { endConversation, traceTurn, withConversation } from '../../src/outcomes/index';
+import { recordCacheLookup, recordConversion, recordEvaluation, recordPromptCompression } from '../../src/quality/index';
+import { createKpiEventsHandler } from '../../src/quality/kpi-events';
 import { prometheusName } from '../../src/metrics/prometheus-names';
 import { parseExposition, type Exposition } from '../helpers/exposition';
 import { freePort, REPO_ROOT, scrape } from '../helpers/child-app';
@@ -64,6 +66,16 @@ before(async () => {
   aimeter = start({ env: {}, metricsHost: '127.0.0.1', metricsPort: port, maxSeriesPerMetric: 50 })!;
   assert.ok(aimeter, 'start() returned an instance');
   recordEverything(trace.getTracer('doc-test'));
+  // The quality families (docs/quality.md).
+  recordEvaluation({ name: 'csat', score: 4, label: 'good' });
+  recordCacheLookup({ cache: 'semantic', hit: true, savedTokens: 100, savedUsd: 0.01 });
+  recordPromptCompression({ technique: 'summarise', tokensBefore: 100, tokensAfter: 40 });
+  recordConversion({ name: 'purchase', value: 10, currency: 'EUR' });
+  const handler = createKpiEventsHandler({ token: 'doc-test-token-0123456789', metrics: aimeter.metrics });
+  const { PassThrough } = await import('node:stream');
+  const { ServerResponse } = await import('node:http');
+  const req = Object.assign(new PassThrough(), { method: 'POST', headers: {}, socket: { remoteAddress: '127.0.0.1' } });
+  handler(req as never, new ServerResponse(req as never) as never);
   scraped = parseExposition((await scrape(port)).body);
   const latest = new GenAiMetrics({ maxSeriesPerMetric: 50, conventions: 'latest' });
   const provider = new NodeTracerProvider({ spanProcessors: [new GenAiMetricsProcessor({ metrics: latest })] });

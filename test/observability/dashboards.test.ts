@@ -43,6 +43,7 @@ const VARIABLES: Record<string, string[]> = {
   'aimeter-agents': ['datasource', 'job', 'agent', 'tool'],
   'aimeter-outcomes': ['datasource', 'job', 'variant', 'agent'],
   'aimeter-runtime': ['datasource', 'job', 'instance'],
+  'aimeter-quality': ['datasource', 'job'],
 };
 const SINGLE_FIGURE = new Set(['stat', 'bargauge', 'table', 'gauge']);
 const targetsOf = (file: string) =>
@@ -59,7 +60,7 @@ test('committed Grafana files equal the generated ones (regenerate: npm run dash
 
 test('the six dashboards exist with unique uids and titles', () => {
   const uids = DASHBOARDS.map((d) => d.uid);
-  assert.deepEqual(uids, ['aimeter-overview', 'aimeter-cost', 'aimeter-voice', 'aimeter-agents', 'aimeter-outcomes', 'aimeter-runtime']);
+  assert.deepEqual(uids, ['aimeter-overview', 'aimeter-cost', 'aimeter-voice', 'aimeter-agents', 'aimeter-outcomes', 'aimeter-runtime', 'aimeter-quality']);
   assert.equal(new Set(DASHBOARDS.map((d) => d.title)).size, DASHBOARDS.length);
   for (const d of DASHBOARDS) assert.equal(fileName(d), `${d.uid}.json`);
 });

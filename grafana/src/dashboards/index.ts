@@ -13,10 +13,11 @@ import { agents } from './agents';
 import { cost } from './cost';
 import { outcomes } from './outcomes';
 import { overview } from './overview';
+import { quality } from './quality';
 import { runtime } from './runtime';
 import { voice } from './voice';
 
-export const DASHBOARD_SPECS = [overview, cost, voice, agents, outcomes, runtime] as const;
+export const DASHBOARD_SPECS = [overview, cost, voice, agents, outcomes, runtime, quality] as const;
 
 export const DASHBOARDS: readonly Dashboard[] = DASHBOARD_SPECS.map(aimeterDashboard);
 
