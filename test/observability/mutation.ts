@@ -308,9 +308,9 @@ export function mutants(rules: Rules, testInterval = '1m'): Mutant[] {
 }
 
 /** Runs promtool test rules on the files; resolves true when every test passed. */
-export function promtoolPasses(promtool: string, files: readonly string[]): Promise<{ passed: boolean; output: string }> {
+export function promtoolPasses(promtool: string, files: readonly string[], cwd?: string): Promise<{ passed: boolean; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(promtool, ['test', 'rules', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(promtool, ['test', 'rules', ...files], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
