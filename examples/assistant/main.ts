@@ -111,7 +111,8 @@ async function main(): Promise<void> {
   // serves it beside /metrics); the demo's feedback goes through it over HTTP.
   app.use(kpiEventsRouter({ token: DEMO_EVENTS_TOKEN }));
   app.use(express.json());
-  let quality: DemoQuality | undefined;
+  // Set once the app listens (its URL is the KPI endpoint's); requests before that skip feedback.
+  let quality: DemoQuality | undefined = undefined;
   const handle = (route: string, turn: (conversationId: string) => Promise<void>) =>
     app.post(route, async (req, res) => {
       const conversationId = req.get('x-conversation-id') ?? 'none';

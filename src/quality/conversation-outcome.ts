@@ -17,7 +17,6 @@ let resolved: EndConversation | null | undefined;
 export function defaultEndConversation(): EndConversation | undefined {
   if (resolved === undefined) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const outcomes = require('../outcomes') as { endConversation?: unknown };
       resolved = typeof outcomes.endConversation === 'function' ? (outcomes.endConversation as EndConversation) : null;
     } catch {

@@ -14,7 +14,6 @@ export interface KpiEventsRouterOptions extends KpiEventsOptions {
 
 /** An express Router serving the KPI events endpoint. express is loaded only when this is called. */
 export function kpiEventsRouter(options: KpiEventsRouterOptions): import('express').Router {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const express = require('express') as typeof import('express');
   const handler = createKpiEventsHandler(options);
   const router = express.Router();

@@ -44,17 +44,18 @@ let contextManagerSet = false;
 
 export function harness(options: { global?: boolean; outcomes?: Omit<OutcomeTrackerOptions, 'now'> } = {}): Harness {
   const metrics = new GenAiMetrics();
-  let h: Harness;
+  // Assigned below; the tracker's callbacks read it only once calls are made.
+  let h: Harness | undefined = undefined;
   const processor = new GenAiMetricsProcessor({
     metrics,
     prices: { lookup: (provider, model) => (provider === 'openai' && model === 'gpt-test' ? PRICE : undefined) },
     exemplars: false,
     outcomes: {
       idleTimer: false,
-      printLine: (line) => h.lines.push(line),
+      printLine: (line) => h!.lines.push(line),
       config: { requestSummary: false, extraOutcomes: [], conversationIdleTimeoutSeconds: 1800, variant: '' },
       ...options.outcomes,
-      now: () => h.clock,
+      now: () => h!.clock,
     },
   });
   const provider = new NodeTracerProvider({ spanProcessors: [processor] });
@@ -83,7 +84,7 @@ export function harness(options: { global?: boolean; outcomes?: Omit<OutcomeTrac
       return s;
     },
     chat(startMs, endMs, extra = {}, parent) {
-      return h.span(
+      return h!.span(
         'chat gpt-test',
         {
           'gen_ai.operation.name': 'chat',
