@@ -7,7 +7,7 @@
  * week must be asked of the raw series. The objectives of prometheus/rules/aimeter-objectives.yml
  * are read from the file itself (objectives.ts), with the record names below.
  */
-import { LABEL_FINISH_REASON, METRICS } from '../metrics/catalog';
+import { LABEL_CACHE_NAME, LABEL_CACHE_RESULT, LABEL_FINISH_REASON, LABEL_FIRST_CONTACT, LABEL_OUTCOME, LABEL_VARIANT, METRICS } from '../metrics/catalog';
 import { prometheusLabelName, prometheusName } from '../metrics/prometheus-names';
 import * as A from '../semconv/attributes';
 import { Operation } from '../semconv/operations';
@@ -23,27 +23,23 @@ export const M = {
   finishReasons: prometheusName(METRICS.finishReasons),
 } as const;
 
-/**
- * Outcome and quality families (requests, conversations, turns, agent runs, evaluations, caches).
- * They are being added to the catalog; until then their Prometheus names live here, once.
- * CONVERSATION_COST_COUNTER is the dollars-per-conversation counter by aimeter_outcome.
- */
-export const CONVERSATION_COST_COUNTER = 'aimeter_conversation_cost_usd_total';
+/** Outcome and quality families (requests, conversations, turns, agent runs, evaluations, caches). */
 export const OUTCOME_METRICS = {
-  requestCost: 'aimeter_request_cost_usd',
-  requestTokens: 'aimeter_request_tokens',
-  requestModelCalls: 'aimeter_request_model_calls',
-  conversations: 'aimeter_conversations_total',
-  conversationDuration: 'aimeter_conversation_duration_seconds',
-  conversationTurns: 'aimeter_conversation_turns',
-  conversationCost: 'aimeter_conversation_cost_usd',
-  conversationCostTotal: CONVERSATION_COST_COUNTER,
-  turnLatency: 'aimeter_turn_latency_seconds',
-  turns: 'aimeter_turns_total',
-  agentRuns: 'aimeter_agent_runs_total',
-  evaluationScore: 'aimeter_evaluation_score',
-  evaluations: 'aimeter_evaluations_total',
-  cacheLookups: 'aimeter_cache_lookups_total',
+  requestCost: prometheusName(METRICS.requestCost),
+  requestTokens: prometheusName(METRICS.requestTokens),
+  requestModelCalls: prometheusName(METRICS.requestModelCalls),
+  conversations: prometheusName(METRICS.conversations),
+  conversationDuration: prometheusName(METRICS.conversationDuration),
+  conversationTurns: prometheusName(METRICS.conversationTurns),
+  conversationCost: prometheusName(METRICS.conversationCost),
+  /** Dollars of every call that carried a conversation id (no outcome label: see docs/outcomes.md). */
+  conversationCostTotal: prometheusName(METRICS.conversationCostTotal),
+  turnLatency: prometheusName(METRICS.turnLatency),
+  turns: prometheusName(METRICS.turns),
+  agentRuns: prometheusName(METRICS.agentRuns),
+  evaluationScore: prometheusName(METRICS.evaluationScore),
+  evaluations: prometheusName(METRICS.evaluations),
+  cacheLookups: prometheusName(METRICS.cacheLookups),
 } as const;
 const O = OUTCOME_METRICS;
 
@@ -59,12 +55,12 @@ export const L = {
   tokenType: prometheusLabelName(A.ATTR_GEN_AI_TOKEN_TYPE),
   finishReason: prometheusLabelName(LABEL_FINISH_REASON),
   route: prometheusLabelName(A.ATTR_HTTP_ROUTE),
-  variant: 'aimeter_variant',
-  outcome: 'aimeter_outcome',
-  firstContact: 'aimeter_first_contact',
-  evaluationName: 'gen_ai_evaluation_name',
-  cacheName: 'aimeter_cache_name',
-  cacheResult: 'aimeter_cache_result',
+  variant: prometheusLabelName(LABEL_VARIANT),
+  outcome: prometheusLabelName(LABEL_OUTCOME),
+  firstContact: prometheusLabelName(LABEL_FIRST_CONTACT),
+  evaluationName: prometheusLabelName(A.ATTR_GEN_AI_EVALUATION_NAME),
+  cacheName: prometheusLabelName(LABEL_CACHE_NAME),
+  cacheResult: prometheusLabelName(LABEL_CACHE_RESULT),
 } as const;
 
 /** Records of prometheus/rules/aimeter-objectives.yml. */
@@ -225,8 +221,12 @@ export const handleTimeCount = (m: readonly string[], w: string): string => hist
 export const handleTimeQuantile = (q: number, m: readonly string[], w: string): string => histogramQuantile(q, O.conversationDuration, m, w);
 export const turnsSum = (m: readonly string[], w: string): string => histogramSum(O.conversationTurns, m, w);
 export const turnsCount = (m: readonly string[], w: string): string => histogramCount(O.conversationTurns, m, w);
+/**
+ * Dollars spent in conversations: with resolved conversations the spend per resolved conversation,
+ * exact over replicas (the counter is added to as calls end, before any outcome is known).
+ */
 export const conversationDollars = (m: readonly string[], w: string, by: readonly string[] = []): string =>
-  sumBy([L.outcome, ...by], increase(O.conversationCostTotal, m, w));
+  sumBy(by, increase(O.conversationCostTotal, m, w));
 /** End-to-end turn latency (speech in to speech out). */
 export const turnLatency = (q: number, m: readonly string[], w: string): string => histogramQuantile(q, O.turnLatency, m, w);
 export const turnLatencyCount = (m: readonly string[], w: string): string => histogramCount(O.turnLatency, m, w);

@@ -188,7 +188,8 @@ export async function collectSnapshot(client: PrometheusClient, filters: Q.Filte
   add({ key: 'handle_time', section: C, label: 'handle time, mean', kind: 'seconds', value: ratio(htSum, htCount), n: htCount });
   add({ key: 'handle_time_p95', section: C, label: 'handle time, p95', kind: 'seconds', value: htP95, n: htCount });
   add({ key: 'turns_per_conversation', section: C, label: 'turns per conversation', kind: 'number', value: ratio(tSum, tCount), n: tCount });
-  const resolvedCost = convCost.length ? convCost.filter((s) => s.labels[Q.L.outcome] === 'resolved').reduce((a, s) => a + s.value, 0) : null;
+  // All conversation spend over the resolved ones (docs/outcomes.md: the form exact over replicas).
+  const resolvedCost = convCost.length ? convCost.reduce((a, s) => a + s.value, 0) : null;
   add({ key: 'cost_per_resolved', section: C, label: 'dollars per resolved', kind: 'usd', value: ratio(resolvedCost, resolved), n: resolved });
 
   // Quality: evaluation scores (CSAT is the evaluation named "csat", 1 to 5).

@@ -71,7 +71,7 @@ const tts = { [op]: 'text_to_speech', [prov]: 'openai', [model]: 'tts-1' };
  *   dollars            gpt-4o 1/16, mini 1/128, whisper 1/64, tts 1/32
  *   conversations      resolved first contact 3, resolved later 1, escalated 1, abandoned 1;
  *                      handle time 3 in 30-60 s + 3 in 60-120 s (sum 405 s); 4 turns each;
- *                      conversation dollars resolved 1/4, escalated 1/16, abandoned 1/16
+ *                      conversation dollars 3/8 (no outcome label: spend per resolved = 3/8 / 4)
  *   turns              12 turn latencies in 1-2 s
  *   evaluations        csat 2 (sum 9), helpfulness 4 (sum 3.2)
  *   cache lookups      answers: 3 hit, 1 miss
@@ -114,9 +114,7 @@ export function seriesList(): Series[] {
     { name: 'aimeter_conversations_total', labels: { aimeter_outcome: 'abandoned', aimeter_first_contact: 'false' }, inc: 1 },
     ...histogram('aimeter_conversation_duration_seconds', {}, { '60': 3, '120': 3 }, 405, ['30', '60', '120', '300']),
     ...histogram('aimeter_conversation_turns', {}, { '4': 6 }, 24, ['2', '4', '8']),
-    { name: 'aimeter_conversation_cost_usd_total', labels: { aimeter_outcome: 'resolved' }, inc: 1 / 4 },
-    { name: 'aimeter_conversation_cost_usd_total', labels: { aimeter_outcome: 'escalated' }, inc: 1 / 16 },
-    { name: 'aimeter_conversation_cost_usd_total', labels: { aimeter_outcome: 'abandoned' }, inc: 1 / 16 },
+    { name: 'aimeter_conversations_cost_usd_total', labels: {}, inc: 3 / 8 },
     ...histogram('aimeter_turn_latency_seconds', {}, { '2': 12 }, 18),
     { name: 'aimeter_evaluation_score_count', labels: { gen_ai_evaluation_name: 'csat' }, inc: 2 },
     { name: 'aimeter_evaluation_score_sum', labels: { gen_ai_evaluation_name: 'csat' }, inc: 9 },

@@ -16,6 +16,8 @@ import { parseExposition } from '../helpers/exposition';
 import { freePort, REPO_ROOT, scrape, startChildApp } from '../helpers/child-app';
 
 const DEMO = path.join(REPO_ROOT, 'dist', 'examples', 'assistant', 'main.js');
+/** The per-request line aimeter prints for the demo (summaryLine): method, route, status. */
+const REQUEST_LINE = /^POST \/\w+ \d{3} /;
 
 test('the demo fills every metric family and prints a summary per request', async () => {
   const [metricsPort, appPort] = [await freePort(), await freePort()];
@@ -30,7 +32,7 @@ test('the demo fills every metric family and prints a summary per request', asyn
   try {
     // 30 requests cover the whole traffic mix three times.
     const deadline = Date.now() + 60_000;
-    while (app.stdout().split('\n').filter((l) => l.startsWith('/')).length < 30) {
+    while (app.stdout().split('\n').filter((l) => REQUEST_LINE.test(l)).length < 30) {
       assert.ok(Date.now() < deadline, `demo too slow; stdout: ${app.stdout()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -48,9 +50,11 @@ test('the demo fills every metric family and prints a summary per request', asyn
       assert.ok(total > 0, `${name} has data`);
     }
     assert.equal(m.samples.find((s) => s.name === 'aimeter_internal_errors_total' && !s.labels.aimeter_component)?.value, 0);
-    const summaries = app.stdout().split('\n').filter((l) => l.startsWith('/voice'));
+    // aimeter's own line (onRequestEnd + summaryLine), e.g.
+    // POST /voice 200  1.1 s  tokens 138 (123 in / 15 out)  $0.0018  agents support-agent(1, 620 ms)  tools get_weather(1, 113 ms)
+    const summaries = app.stdout().split('\n').filter((l) => l.startsWith('POST /voice '));
     assert.ok(summaries.length > 0);
-    assert.match(summaries[0]!, /^\/voice\s+ok\s+\d+ ms\s+tokens \d+ in \/ \d+ out\s+\$\d+\.\d{6}\s+agents \[support-agent\]\s+tools \[(get_weather|lookup_order)\]/);
+    assert.match(summaries[0]!, /^POST \/voice 200 {2}[\d.]+ m?s {2}tokens [\d,]+ \([\d,]+ in \/ [\d,]+ out\) {2}\$[\d.]+ {2}agents support-agent\(1, [\d.]+ m?s\) {2}tools (get_weather|lookup_order)\(1, [\d.]+ m?s\)/);
   } finally {
     app.child.kill('SIGTERM');
   }
@@ -106,7 +110,7 @@ test('an exported OPENAI_API_KEY alone is not used: the fake provider answers, t
     await untilLine(app, /^aimeter demo: done$/);
     assert.match(app.stdout(), /^aimeter demo: OPENAI_API_KEY is set but not used: this demo calls its fake provider unless DEMO_REAL_API=true$/m);
     assert.match(app.stdout(), /^aimeter demo: assistant on http:\/\/127\.0\.0\.1:\d+ \(fake OpenAI at http:\/\/127\.0\.0\.1:\d+/m);
-    assert.equal(app.stdout().split('\n').filter((l) => /^\/\w+\s+ok\s/.test(l)).length, 3);
+    assert.equal(app.stdout().split('\n').filter((l) => REQUEST_LINE.test(l)).length, 3);
     assert.equal(real.requests.length, 0);
   } finally {
     app.child.kill('SIGTERM');

@@ -253,6 +253,19 @@ describe('responses API', () => {
     assert.ok(Math.abs(sum(h.telemetry.scrape(), 'aimeter_cost_usd_total', rLabels) - costBefore - cost) < 1e-9);
   });
 
+  test('a Responses API conversation: its id on the span, the call\'s dollars counted for the conversation', async () => {
+    h.reset();
+    const before = sum(h.telemetry.scrape(), 'aimeter_conversations_cost_usd_total', {});
+    const costBefore = sum(h.telemetry.scrape(), 'aimeter_cost_usd_total', rLabels);
+    await h.client().responses.create({ model: 'gpt-4o-mini', input: 'Where is my order', conversation: 'conv_order_1' });
+    const [span] = await waitForSpans(h, 1);
+    assert.equal(span!.attributes['gen_ai.conversation.id'], 'conv_order_1');
+    const callCost = sum(h.telemetry.scrape(), 'aimeter_cost_usd_total', rLabels) - costBefore;
+    assert.ok(callCost > 0, 'the call is priced');
+    const conversationCost = sum(h.telemetry.scrape(), 'aimeter_conversations_cost_usd_total', {}) - before;
+    assert.ok(Math.abs(conversationCost - callCost) < 1e-12, `conversation dollars ${conversationCost} = the call's ${callCost}`);
+  });
+
   test('streamed: usage from response.completed, TTFT from the first delta, one span', async () => {
     h.reset();
     const stream = await h.client().responses.create({ model: 'gpt-4o-mini', input: 'Say hi', stream: true });

@@ -139,7 +139,7 @@ export async function collectComparison(
     client.query(Q.tokens(present, w, g), at),
     client.query(Q.dollars(present, w, g), at),
     conv ? client.query(Q.resolvedConversations([...conv, Q.ne(by.label, '')], w, g), at) : Promise.resolve([]),
-    conv ? client.query(Q.conversationDollars([...conv, Q.ne(by.label, ''), Q.eq(Q.L.outcome, 'resolved')], w, g), at) : Promise.resolve([]),
+    conv ? client.query(Q.conversationDollars([...conv, Q.ne(by.label, '')], w, g), at) : Promise.resolve([]),
   ]);
   const of = (samples: InstantSample[], value: string): number | null =>
     samples.find((s) => s.labels[by.label] === value)?.value ?? null;
