@@ -108,8 +108,9 @@ export class GenAiMetricsProcessor {
 
   onEnd(span: ReadableSpanLike): void {
     try {
-      // Nothing open and no GenAI attributes: no entry to take and nothing to record.
-      if (this.lineage.size === 0 && !looksLikeGenAi(span.attributes)) return;
+      // Nothing open, no GenAI attributes and no request roll-up waiting for its root (an HTTP
+      // server span ends after every GenAI span of its request): nothing to take or record.
+      if (this.lineage.size === 0 && !looksLikeGenAi(span.attributes) && !(this.outcomes !== undefined && this.outcomes.openRequests > 0)) return;
       this.handleEnd(span);
     } catch (error) {
       recordInternalError(COMPONENT, error);
