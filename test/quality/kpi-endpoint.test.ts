@@ -138,7 +138,8 @@ describe('on the metrics server (AIMETER_EVENTS_TOKEN)', () => {
     assert.match(at('events[4]'), /a miss saves nothing/);
     assert.match(at('events[5].currency'), /ISO 4217/);
     assert.match(at('events[6].k[0]'), /not an allowed cut-off/);
-    assert.match(at('events[7].conversationId'), /no endConversation is configured/);
+    // A conversation outcome is valid now that the outcome layer ends conversations (src/quality/conversation-outcome.ts).
+    assert.equal(at('events[7].conversationId'), '');
     assert.match(at('events[8]'), /needs a score, a label or both/);
     assert.equal(at('events[0]'), '', 'the good event has no problem');
     assert.equal(problems.some((p) => p.reason.includes('loved it') || p.reason.includes('made_up_name') || p.reason.includes('euro')), false, 'values are never echoed');
