@@ -8,6 +8,7 @@ import { DeepgramInstrumentation, DEEPGRAM_INSTRUMENTATION_NAME } from './deepgr
 import { ElevenLabsInstrumentation, ELEVENLABS_INSTRUMENTATION_NAME } from './elevenlabs';
 import { GoogleGenAiInstrumentation, GOOGLE_GENAI_INSTRUMENTATION_NAME } from './google-genai';
 import { OpenAIInstrumentation, name as OPENAI_INSTRUMENTATION_NAME } from './openai';
+import { VercelAiInstrumentation, VERCEL_AI_INSTRUMENTATION_NAME } from './vercel-ai';
 
 export interface InstrumentationEntry {
   /** Short name, as used in OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
@@ -21,6 +22,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: DEEPGRAM_INSTRUMENTATION_NAME, create: () => new DeepgramInstrumentation() },
   { name: ELEVENLABS_INSTRUMENTATION_NAME, create: () => new ElevenLabsInstrumentation() },
   { name: GOOGLE_GENAI_INSTRUMENTATION_NAME, create: () => new GoogleGenAiInstrumentation() },
+  { name: VERCEL_AI_INSTRUMENTATION_NAME, create: () => new VercelAiInstrumentation() },
 ];
 
 export function createInstrumentations(disabled: ReadonlySet<string> = new Set()): Instrumentation[] {

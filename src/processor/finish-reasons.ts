@@ -1,7 +1,8 @@
 /**
  * Why model calls stopped, from `gen_ai.response.finish_reasons`, folded into a short allow-list
  * so that the label stays small whatever spelling a provider or instrumentation uses
- * (OpenAI `tool_calls`, semconv `tool_call`, Anthropic `tool_use`/`max_tokens`, Gemini `SAFETY`).
+ * (OpenAI `tool_calls`, semconv `tool_call`, Anthropic `tool_use`/`max_tokens`, Gemini `SAFETY`,
+ * the Vercel AI SDK's `tool-calls`).
  */
 export const FINISH_REASONS = ['stop', 'length', 'content_filter', 'tool_calls', 'error', 'other'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
@@ -22,6 +23,9 @@ const SPELLINGS: Readonly<Record<string, FinishReason>> = {
   blocklist: 'content_filter',
   prohibited_content: 'content_filter',
   tool_calls: 'tool_calls',
+  // The Vercel AI SDK's unified reasons (stop, length, content-filter, tool-calls, error, other).
+  'tool-calls': 'tool_calls',
+  'content-filter': 'content_filter',
   tool_call: 'tool_calls',
   tool_use: 'tool_calls',
   function_call: 'tool_calls',

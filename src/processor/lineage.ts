@@ -11,14 +11,14 @@ import {
   ATTR_AIMETER_VARIANT,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_CONVERSATION_ID,
-  ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_TOOL_NAME,
+  ATTR_VERCEL_TOOL_CALL_NAME,
 } from '../semconv/attributes';
 import type { OutcomeScope } from '../outcomes/scope';
 import { TurnPhases } from '../outcomes/turns';
 import { Operation } from '../semconv/operations';
 import type { GenAiCall } from './read-span';
-import { looksLikeGenAi } from './read-span';
+import { looksLikeGenAi, operationAtStart } from './read-span';
 
 export interface SpanEntry {
   /** The live span attributes (the SDK mutates them in place until the span ends). */
@@ -54,7 +54,9 @@ export class Lineage {
     const parent = parentId === undefined ? undefined : this.open.get(parentId);
     const genAi = looksLikeGenAi(attributes);
     if (!genAi && parent === undefined) return;
-    const operation = attributes[ATTR_GEN_AI_OPERATION_NAME];
+    // gen_ai.operation.name, or what a Vercel AI SDK span is (its wrapper is a workflow, so the
+    // model call inside it is a call of its own, not the same call traced twice).
+    const operation = operationAtStart(attributes);
     const isAgent = operation === Operation.InvokeAgent;
     const isTool = operation === Operation.ExecuteTool;
     const isTurn = operation === Operation.HandleConversationTurn;
@@ -66,7 +68,14 @@ export class Lineage {
       agent: undefined,
       tool: undefined,
       modelCall:
-        genAi && !isAgent && !isTool && !isTurn && operation !== Operation.InvokeWorkflow && operation !== Operation.CreateAgent,
+        genAi &&
+        !isAgent &&
+        !isTool &&
+        !isTurn &&
+        operation !== Operation.InvokeWorkflow &&
+        operation !== Operation.CreateAgent &&
+        // An AI SDK span aimeter does not count (vercel-ai.ts).
+        operation !== '',
       pending: undefined,
       modelCalls: 0,
       toolCalls: 0,
@@ -106,6 +115,7 @@ export function agentNameOf(entry: SpanEntry | undefined): string {
 }
 
 export function toolNameOf(entry: SpanEntry | undefined): string {
-  const name = entry?.attributes[ATTR_GEN_AI_TOOL_NAME];
+  // The Vercel AI SDK's tool spans name the tool ai.toolCall.name.
+  const name = entry?.attributes[ATTR_GEN_AI_TOOL_NAME] ?? entry?.attributes[ATTR_VERCEL_TOOL_CALL_NAME];
   return typeof name === 'string' ? name : '';
 }

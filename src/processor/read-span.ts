@@ -11,6 +11,7 @@ import { normaliserFor } from './scope-normalisers';
 import { checkedQuantity, checkedTokenCounts } from '../provider-data/usage';
 import { errorTypeLabel } from '../tracing/error-type';
 import { type FinishReason, finishReasonsOf } from './finish-reasons';
+import { normaliseVercelAi, vercelAiOperation } from './vercel-ai';
 
 export interface GenAiCall {
   readonly operation: string;
@@ -36,15 +37,30 @@ export function looksLikeGenAi(attributes: Attributes): boolean {
   return (
     attributes[A.ATTR_GEN_AI_OPERATION_NAME] !== undefined ||
     attributes[A.ATTR_GEN_AI_PROVIDER_NAME] !== undefined ||
-    attributes[A.ATTR_GEN_AI_SYSTEM] !== undefined
+    attributes[A.ATTR_GEN_AI_SYSTEM] !== undefined ||
+    // The Vercel AI SDK's spans: its embedding, tool and wrapper spans carry no gen_ai.* at all.
+    attributes[A.ATTR_VERCEL_OPERATION_ID] !== undefined
   );
+}
+
+/**
+ * The operation of a span as known when it starts (what lineage.ts needs): gen_ai.operation.name,
+ * else the Vercel AI SDK's (vercel-ai.ts; '' for its spans aimeter does not count).
+ */
+export function operationAtStart(attributes: Attributes): unknown {
+  return attributes[A.ATTR_GEN_AI_OPERATION_NAME] ?? vercelAiOperation(attributes[A.ATTR_VERCEL_OPERATION_ID]);
 }
 
 export function readGenAiSpan(span: ReadableSpanLike): GenAiCall | undefined {
   if (!looksLikeGenAi(span.attributes)) return undefined;
-  // Producers that deviate from semconv in ways that change the numbers: see scope-normalisers.ts.
-  const normalise = normaliserFor((span.instrumentationScope ?? span.instrumentationLibrary)?.name);
-  const a = normalise ? normalise(span.attributes) : span.attributes;
+  // Producers that deviate from semconv in ways that change the numbers: see scope-normalisers.ts,
+  // and vercel-ai.ts for the Vercel AI SDK (recognised by its attribute, whatever tracer made it).
+  let a: Attributes | null;
+  if (span.attributes[A.ATTR_VERCEL_OPERATION_ID] !== undefined) a = normaliseVercelAi(span);
+  else {
+    const normalise = normaliserFor((span.instrumentationScope ?? span.instrumentationLibrary)?.name);
+    a = normalise ? normalise(span.attributes) : span.attributes;
+  }
   if (a === null) return undefined;
   return {
     operation: operationOf(a),
@@ -101,8 +117,6 @@ function operationOf(a: Attributes): string {
     case 'chat':
       return Operation.Chat;
   }
-  // Vercel AI SDK: ai.operationId = ai.generateText.doGenerate, ai.embed.doEmbed, ...
-  if (str(a[A.ATTR_VERCEL_OPERATION_ID]).includes('Embed')) return Operation.Embeddings;
   return Operation.Chat;
 }
 
@@ -131,10 +145,8 @@ function usageOf(a: Attributes): Usage {
 }
 
 function timeToFirstChunk(a: Attributes): number | undefined {
-  const seconds = checkedQuantity(a[A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK], A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK);
-  if (seconds !== undefined) return seconds;
-  const ms = a[A.ATTR_VERCEL_MS_TO_FIRST_CHUNK];
-  return ms === undefined ? undefined : checkedQuantity(typeof ms === 'number' ? ms / 1000 : ms, A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK);
+  // The Vercel AI SDK's ai.response.msToFirstChunk arrives here converted (vercel-ai.ts).
+  return checkedQuantity(a[A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK], A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK);
 }
 
 function str(value: unknown): string {

@@ -21,6 +21,8 @@ export interface ReadableSpanLike {
   readonly instrumentationScope?: { readonly name: string };
   /** OTel JS 1.x spelling of the same. */
   readonly instrumentationLibrary?: { readonly name: string };
+  /** Span events (the SDK's TimedEvent): read for `exception.type` where a producer sets no `error.type`. */
+  readonly events?: ReadonlyArray<{ readonly name: string; readonly attributes?: Attributes }>;
   /** On a span that is still open (onStart): lets the processor add the context's conversation id and variant. */
   setAttribute?(key: string, value: string): unknown;
 }

@@ -84,9 +84,27 @@ export const ATTR_LEGACY_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creat
 export const ATTR_ANTHROPIC_SDK_CACHE_WRITE_INPUT_TOKENS = ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS;
 /** The native Anthropic SDK span's raw `stop_reason` (it sets no gen_ai.response.finish_reasons). */
 export const ATTR_ANTHROPIC_SDK_STOP_REASON = 'anthropic.message.stop_reason';
-/** Vercel AI SDK. */
+/** Vercel AI SDK (`ai`): its own spans' attributes (see src/processor/vercel-ai.ts). */
 export const ATTR_VERCEL_OPERATION_ID = 'ai.operationId';
 export const ATTR_VERCEL_MS_TO_FIRST_CHUNK = 'ai.response.msToFirstChunk';
+export const ATTR_VERCEL_MODEL_PROVIDER = 'ai.model.provider';
+export const ATTR_VERCEL_MODEL_ID = 'ai.model.id';
+export const ATTR_VERCEL_RESPONSE_MODEL = 'ai.response.model';
+export const ATTR_VERCEL_TOOL_CALL_NAME = 'ai.toolCall.name';
+export const ATTR_VERCEL_USAGE_INPUT_TOKENS = 'ai.usage.inputTokens';
+export const ATTR_VERCEL_USAGE_OUTPUT_TOKENS = 'ai.usage.outputTokens';
+export const ATTR_VERCEL_USAGE_CACHE_READ_TOKENS = 'ai.usage.inputTokenDetails.cacheReadTokens';
+/** The AI SDK 5 spelling of cache reads (6 writes both). */
+export const ATTR_VERCEL_USAGE_CACHED_INPUT_TOKENS = 'ai.usage.cachedInputTokens';
+export const ATTR_VERCEL_USAGE_CACHE_WRITE_TOKENS = 'ai.usage.inputTokenDetails.cacheWriteTokens';
+export const ATTR_VERCEL_USAGE_REASONING_TOKENS = 'ai.usage.outputTokenDetails.reasoningTokens';
+/** The AI SDK 5 spelling of reasoning tokens (6 writes both). */
+export const ATTR_VERCEL_USAGE_REASONING_TOKENS_V5 = 'ai.usage.reasoningTokens';
+/** Embedding calls' token count (NaN when the provider reported none). */
+export const ATTR_VERCEL_USAGE_TOKENS = 'ai.usage.tokens';
+/** OpenTelemetry's exception event (recordException) and its type attribute. */
+export const EVENT_EXCEPTION = 'exception';
+export const ATTR_EXCEPTION_TYPE = 'exception.type';
 
 // --- aimeter's own -----------------------------------------------------------------------------
 /** Number of streamed chunks the caller received (streaming calls only). */

@@ -87,10 +87,7 @@ export abstract class KitInstrumentation<C extends InstrumentationConfig = Instr
     return new InstrumentationNodeModuleDefinition(
       module,
       versions,
-      (exports: unknown) => {
-        this.patchExports(exports);
-        return exports;
-      },
+      (exports: unknown) => this.patchExports(exports) ?? exports,
       (exports: unknown) => {
         this.unpatchExports(exports);
         return exports;
@@ -99,8 +96,12 @@ export abstract class KitInstrumentation<C extends InstrumentationConfig = Instr
     );
   }
 
-  /** Patches what the SDK's entry point exports (see `entryModule`). */
-  protected patchExports(_exports: unknown): void {}
+  /**
+   * Patches what the SDK's entry point exports (see `entryModule`). Returns nothing when it
+   * patched `exports` in place, or the object the require hook hands out instead (a bundler's
+   * CommonJS exports are read-only getters: see `patchableExports` in exports.ts).
+   */
+  protected patchExports(_exports: unknown): object | void {}
 
   /** Undoes `patchExports` (see `entryModule`). */
   protected unpatchExports(_exports: unknown): void {}
