@@ -9,10 +9,13 @@
  *   (false by default), so prompts (`ai.prompt*`), answers (`ai.response.text`, tool calls) and tool
  *   arguments and results stay off the spans unless opted in. The SDK's own default would record
  *   them whenever telemetry is on; a caller who wants that sets them to true.
- * - everything else (`functionId`, `metadata`, `tracer`, `integrations`) is kept.
+ * - `tracer` unset, capture off: the SDK's own tracer with error messages kept off the spans
+ *   (private-tracer.ts).
+ * - everything else (`functionId`, `metadata`, the caller's `tracer`, `integrations`) is kept.
  */
 import { runtimeSettings } from '../../src/config/runtime';
 import { obj, type Json } from '../../src/tracing/values';
+import { privateTracer } from './private-tracer';
 
 /** The call's options with the telemetry defaults, or `options` itself when there is nothing to add. */
 export function withTelemetryDefaults(options: unknown): unknown {
@@ -20,8 +23,16 @@ export function withTelemetryDefaults(options: unknown): unknown {
   if (o === undefined || Array.isArray(o)) return options;
   const telemetry: Json | undefined = obj(o.experimental_telemetry);
   if (telemetry?.isEnabled === false) return options;
-  if (telemetry?.isEnabled === true && typeof telemetry.recordInputs === 'boolean' && typeof telemetry.recordOutputs === 'boolean') return options;
   const capture = runtimeSettings().captureMessageContent;
+  const tracer: unknown = telemetry?.tracer ?? (capture ? undefined : privateTracer);
+  if (
+    telemetry?.isEnabled === true &&
+    typeof telemetry.recordInputs === 'boolean' &&
+    typeof telemetry.recordOutputs === 'boolean' &&
+    telemetry.tracer === tracer
+  ) {
+    return options;
+  }
   return {
     ...o,
     experimental_telemetry: {
@@ -29,6 +40,7 @@ export function withTelemetryDefaults(options: unknown): unknown {
       isEnabled: true,
       recordInputs: typeof telemetry?.recordInputs === 'boolean' ? telemetry.recordInputs : capture,
       recordOutputs: typeof telemetry?.recordOutputs === 'boolean' ? telemetry.recordOutputs : capture,
+      ...(tracer === undefined ? {} : { tracer }),
     },
   };
 }

@@ -102,7 +102,10 @@ export function normaliseVercelAi(span: ReadableSpanLike): Attributes | null {
     // The workflow's usage is the sum of its steps': not copied, so it cannot be counted again.
     if (operation !== Operation.InvokeWorkflow) copyCall(a, out, operation === Operation.Embeddings);
   }
-  if (span.status.code === SpanStatusCode.ERROR) {
+  if (a[A.ATTR_ERROR_TYPE] !== undefined) out[A.ATTR_ERROR_TYPE] = a[A.ATTR_ERROR_TYPE];
+  else if (span.status.code === SpanStatusCode.ERROR) {
+    // aimeter's tracer for the SDK sets error.type (instrumentations/vercel-ai/private-tracer.ts);
+    // the SDK's own records an exception event.
     const type = exceptionType(span);
     // The SDK records the error's name (AI_APICallError, AbortError, TimeoutError) but not its
     // HTTP status; errorTypeOf folds the names it knows (cancelled, timeout) like aimeter's own.

@@ -18,45 +18,41 @@ const DURATION = 'gen_ai_client_operation_duration_seconds_count';
 /** The app's JSON line (what the caller got). */
 const gotLine = (stdout: string) => stdout.split('\n').find((line) => line.startsWith('{'));
 
-let bare: string | undefined;
+/** The exact figures of one app run on /metrics. */
+function assertCountedOnce(body: string, kind: string): void {
+  const m = parseExposition(body);
+  const eq = (actual: number, expected: number, what: string) => assert.equal(actual, expected, `${kind}: ${what}`);
+  // generateText (5 in, 5 out), streamText (6, 6), the tool round's two steps (12 + 20, 10 + 4).
+  eq(sum(m, DURATION, CHAT), 4, 'model calls');
+  eq(sum(m, 'aimeter_tokens_total', { ...CHAT, gen_ai_token_type: 'input' }), 5 + 6 + 12 + 20, 'input tokens');
+  eq(sum(m, 'aimeter_tokens_total', { ...CHAT, gen_ai_token_type: 'output' }), 5 + 6 + 10 + 4, 'output tokens');
+  eq(sum(m, 'gen_ai_client_operation_time_to_first_chunk_seconds_count', CHAT), 1, 'the streamed call');
+  eq(sum(m, DURATION, { gen_ai_operation_name: 'execute_tool', gen_ai_tool_name: 'weather' }), 1, 'tool calls');
+  eq(sum(m, DURATION, EMBED), 1, 'embedding calls');
+  eq(sum(m, 'aimeter_tokens_total', { ...EMBED, gen_ai_token_type: 'input' }), 3, 'embedding tokens');
+  eq(sum(m, DURATION, { gen_ai_operation_name: 'invoke_workflow' }), 4, 'one run per generateText, streamText and embed');
+  eq(sum(m, 'aimeter_tokens_total'), 43 + 25 + 3, 'nothing counted twice');
+  const dollars = (43 * 0.15 + 25 * 0.6 + 3 * 0.02) / 1e6;
+  assert.ok(Math.abs(sum(m, 'aimeter_cost_usd_total') - dollars) < 1e-15, `${kind}: cost ${sum(m, 'aimeter_cost_usd_total')} = ${dollars}`);
+}
 
-test('without aimeter: what the app gets', async () => {
-  const child = await startChildApp([app('vercel-ai-app.js')], {});
+test('CommonJS (--require) and ESM (--import): each AI SDK call of an unmodified app is on /metrics once, exactly; the app gets what it gets without aimeter', async () => {
+  const [cjsPort, esmPort] = [await freePort(), await freePort()];
+  const env = (port: number) => ({ OTEL_EXPORTER_PROMETHEUS_PORT: String(port), OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' });
+  // The three apps at once: most of their time is loading the SDK.
+  const apps = await Promise.all([
+    startChildApp([app('vercel-ai-app.js')], {}),
+    startChildApp(['--require', 'aimeter/register', app('vercel-ai-app.js')], env(cjsPort)),
+    startChildApp(['--import', 'aimeter/register', app('vercel-ai-app.mjs')], env(esmPort)),
+  ]);
   try {
-    bare = gotLine(child.stdout());
-    assert.ok(bare?.includes('Fake reply to: Say hello'), child.stdout());
+    const [bare, cjs, esm] = apps.map((a) => gotLine(a.stdout()));
+    assert.ok(bare?.includes('Fake reply to: Say hello'), apps[0]!.stdout());
+    assert.equal(cjs, bare, 'CommonJS: the same results as without aimeter');
+    assert.equal(esm, bare, 'ESM: the same results as without aimeter');
+    assertCountedOnce((await scrape(cjsPort)).body, 'CommonJS');
+    assertCountedOnce((await scrape(esmPort)).body, 'ESM');
   } finally {
-    assert.equal(await child.stop(), 0);
+    for (const a of apps) assert.equal(await a.stop(), 0);
   }
 });
-
-for (const [kind, flag, file] of [
-  ['CommonJS', '--require', 'vercel-ai-app.js'],
-  ['ESM', '--import', 'vercel-ai-app.mjs'],
-] as const) {
-  test(`${kind}: the AI SDK calls of an unmodified app are on /metrics once each, exactly; the app gets the same`, async () => {
-    const port = await freePort();
-    const child = await startChildApp([flag, 'aimeter/register', app(file)], {
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
-      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-    });
-    try {
-      assert.equal(gotLine(child.stdout()), bare, 'the same results as without aimeter');
-      const m = parseExposition((await scrape(port)).body);
-      // generateText (5 in, 5 out), streamText (6, 6), the tool round's two steps (12 + 20, 10 + 4).
-      assert.equal(sum(m, DURATION, CHAT), 4);
-      assert.equal(sum(m, 'aimeter_tokens_total', { ...CHAT, gen_ai_token_type: 'input' }), 5 + 6 + 12 + 20);
-      assert.equal(sum(m, 'aimeter_tokens_total', { ...CHAT, gen_ai_token_type: 'output' }), 5 + 6 + 10 + 4);
-      assert.equal(sum(m, 'gen_ai_client_operation_time_to_first_chunk_seconds_count', CHAT), 1, 'the streamed call');
-      assert.equal(sum(m, DURATION, { gen_ai_operation_name: 'execute_tool', gen_ai_tool_name: 'weather' }), 1);
-      assert.equal(sum(m, DURATION, EMBED), 1);
-      assert.equal(sum(m, 'aimeter_tokens_total', { ...EMBED, gen_ai_token_type: 'input' }), 3);
-      assert.equal(sum(m, DURATION, { gen_ai_operation_name: 'invoke_workflow' }), 4, 'one run per generateText, streamText and embed');
-      assert.equal(sum(m, 'aimeter_tokens_total'), 43 + 25 + 3, 'nothing counted twice');
-      const dollars = ((43 * 0.15 + 25 * 0.6) + 3 * 0.02) / 1e6;
-      assert.ok(Math.abs(sum(m, 'aimeter_cost_usd_total') - dollars) < 1e-15, `cost ${sum(m, 'aimeter_cost_usd_total')} = ${dollars}`);
-    } finally {
-      assert.equal(await child.stop(), 0);
-    }
-  });
-}

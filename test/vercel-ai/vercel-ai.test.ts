@@ -15,6 +15,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as AiSdk from 'ai';
 import type * as AiSdkOpenAI from '@ai-sdk/openai';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startFakeOpenAI, type FakeOpenAI } from '../../examples/fake-provider/openai';
 import { VercelAiInstrumentation } from '../../instrumentations/vercel-ai';
@@ -184,6 +185,27 @@ test('errors: the caller gets the SDK\'s error; the model call and the run are c
   assert.equal(delta(DURATION, { gen_ai_operation_name: 'chat', gen_ai_request_model: 'fail-500', error_type: 'AI_APICallError' }), 1);
   assert.equal(delta(DURATION, { gen_ai_operation_name: 'invoke_workflow', gen_ai_request_model: 'fail-500', error_type: 'AI_APICallError' }), 1);
   assert.equal(delta('aimeter_tokens_total'), 0);
+});
+
+test('an error quoting the prompt: the caller gets it whole; the spans keep only its name (status, error.type, no exception event)', async () => {
+  const fail = () => ai.generateText({ model: provider()('fail-400-quote'), prompt: 'my secret prompt', maxRetries: 0 }).then(() => undefined, (e: Error) => e);
+  let caught: Error | undefined;
+  const quiet = await measured(2, async () => (caught = await fail()));
+  assert.match(caught!.message, /my secret prompt/);
+  for (const span of quiet.spans) {
+    assert.deepEqual([span.status, span.attributes['error.type'], span.events.length], [{ code: SpanStatusCode.ERROR, message: 'AI_APICallError' }, 'AI_APICallError', 0], span.name);
+    assert.equal(JSON.stringify([span.attributes, span.status, span.events]).includes('secret'), false, span.name);
+  }
+  assert.equal(quiet.delta(DURATION, { gen_ai_request_model: 'fail-400-quote', error_type: 'AI_APICallError' }), 2);
+  setRuntimeSettings({ captureMessageContent: true });
+  try {
+    const loud = await measured(2, fail);
+    // Capture on: the SDK's own tracer, its exception event and message as it makes them.
+    for (const span of loud.spans) assert.match(span.status.message ?? '', /my secret prompt/, span.name);
+    assert.equal(loud.delta(DURATION, { gen_ai_request_model: 'fail-400-quote', error_type: 'AI_APICallError' }), 2, 'error.type from the exception event');
+  } finally {
+    setRuntimeSettings({ captureMessageContent: false });
+  }
 });
 
 test('content stays off the spans by default; capture on records it; the caller\'s explicit recordInputs/recordOutputs are kept', async () => {
