@@ -29,7 +29,11 @@ export async function startChildApp(
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app did not print "${readyLine}" in ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Killed: a child nobody can stop would keep the test process alive.
+      child.kill('SIGKILL');
+      reject(new Error(`app did not print "${readyLine}" in ${timeoutMs} ms; stderr: ${err}`));
+    }, timeoutMs);
     const check = () => {
       if (out.split('\n').includes(readyLine)) {
         clearTimeout(timer);

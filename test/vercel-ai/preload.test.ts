@@ -39,13 +39,16 @@ function assertCountedOnce(body: string, kind: string): void {
 test('CommonJS (--require) and ESM (--import): each AI SDK call of an unmodified app is on /metrics once, exactly; the app gets what it gets without aimeter', async () => {
   const [cjsPort, esmPort] = [await freePort(), await freePort()];
   const env = (port: number) => ({ OTEL_EXPORTER_PROMETHEUS_PORT: String(port), OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' });
-  // The three apps at once: most of their time is loading the SDK.
-  const apps = await Promise.all([
-    startChildApp([app('vercel-ai-app.js')], {}),
-    startChildApp(['--require', 'aimeter/register', app('vercel-ai-app.js')], env(cjsPort)),
-    startChildApp(['--import', 'aimeter/register', app('vercel-ai-app.mjs')], env(esmPort)),
+  // The three apps at once: most of their time is loading the SDK. Every app that started is
+  // stopped, whatever failed (a child left running would keep the test process alive).
+  const started = await Promise.allSettled([
+    startChildApp([app('vercel-ai-app.js')], {}, { timeoutMs: 60_000 }),
+    startChildApp(['--require', 'aimeter/register', app('vercel-ai-app.js')], env(cjsPort), { timeoutMs: 60_000 }),
+    startChildApp(['--import', 'aimeter/register', app('vercel-ai-app.mjs')], env(esmPort), { timeoutMs: 60_000 }),
   ]);
+  const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   try {
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
     const [bare, cjs, esm] = apps.map((a) => gotLine(a.stdout()));
     assert.ok(bare?.includes('Fake reply to: Say hello'), apps[0]!.stdout());
     assert.equal(cjs, bare, 'CommonJS: the same results as without aimeter');
