@@ -9,7 +9,9 @@ import type * as AiSdkOpenAI from '@ai-sdk/openai';
 import { startFakeOpenAI } from '../../examples/fake-provider/openai';
 
 export async function runApp(ai: typeof AiSdk, openaiProvider: typeof AiSdkOpenAI): Promise<void> {
-  const fake = await startFakeOpenAI();
+  // fetch keeps connections alive: on a loaded machine a gap between calls can outlast Node's 5 s
+  // server keep-alive, and a reused connection the server is closing resets (ECONNRESET).
+  const fake = await startFakeOpenAI({ keepAliveTimeoutMs: 60_000 });
   const openai = openaiProvider.createOpenAI({ apiKey: 'test', baseURL: fake.url });
   const model = openai('gpt-4o-mini');
   const generated = await ai.generateText({ model, prompt: 'Say hello', maxRetries: 0 });

@@ -38,7 +38,9 @@ before(async () => {
   ai = require('ai') as typeof AiSdk;
   createOpenAI = (require('@ai-sdk/openai') as typeof AiSdkOpenAI).createOpenAI;
   OpenAI = (require('openai') as typeof import('openai')).default;
-  fake = await startFakeOpenAI();
+  // fetch keeps connections alive: a gap between calls on a loaded machine can outlast Node's 5 s
+  // server keep-alive, and a reused connection the server is closing resets (ECONNRESET).
+  fake = await startFakeOpenAI({ keepAliveTimeoutMs: 60_000 });
 });
 
 after(async () => {
@@ -301,7 +303,7 @@ test('differential: with and without aimeter the caller gets the same results, s
   };
   const runAll = async () => {
     // A fresh fake per side: its ids and timestamps count requests.
-    const server = await startFakeOpenAI();
+    const server = await startFakeOpenAI({ keepAliveTimeoutMs: 60_000 });
     try {
       const out: Record<string, unknown> = {};
       for (const [name, run] of Object.entries(scenarios(server))) out[name] = await observed(run);
