@@ -57,6 +57,7 @@ import { PriceBook } from '../../src/prices/price-book';
 import { start } from '../../src/sdk/start';
 import { percentile } from '../lib/stats';
 import type { Block } from './estimate';
+import { mulberry32 } from '../lib/random';
 
 export type Mode = 'plain' | 'contrib' | 'aimeter' | 'aimeter-core' | 'aimeter-spans' | 'context-only';
 export type Scenario = 'chat' | 'stream';
@@ -180,17 +181,6 @@ function setUp(mode: Mode): Switch {
   return { set() {} };
 }
 
-/** A small seeded generator (mulberry32): the bench's draws repeat from run to run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A sampled remote parent, as an HTTP server instrumentation sets it from a traceparent header. */
 const REQUEST_CONTEXT = trace.setSpanContext(ROOT_CONTEXT, {

@@ -18,8 +18,9 @@
  * Usage: node dist/bench/overhead/index.js [--quick] [--in-process] [--scale=K]
  *        [--modes=plain,contrib,aimeter,aimeter-core,aimeter-spans,context-only]
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import * as path from 'node:path';
+import { nextMessage } from '../lib/ipc';
 import { median, percentile, runPart } from '../lib/stats';
 import { estimateAdded, type Estimate } from './estimate';
 import type { BatchRequest, BatchResult, Mode, Scenario, SideResult, Transport } from './client';
@@ -67,32 +68,15 @@ interface Client {
   close(): void;
 }
 
-function waitFor<T>(child: ChildProcess, pick: (m: any) => T | undefined): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: any): void => {
-      if (message?.error !== undefined) return done(() => reject(new Error(message.error)));
-      const value = pick(message);
-      if (value !== undefined) done(() => resolve(value));
-    };
-    const onExit = (code: number | null): void => done(() => reject(new Error(`child exited with ${code}`)));
-    const done = (settle: () => void): void => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      settle();
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
 
 async function startClient(mode: Mode, url: string, transport: Transport): Promise<Client> {
   const child = fork(path.join(__dirname, 'client.js'), [mode, url, transport], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await waitFor(child, (m) => (m?.ready ? true : undefined));
+  await nextMessage(child, (m) => (m?.ready ? true : undefined));
   return {
     request(batch) {
-      const reply = waitFor<BatchResult>(child, (m) => m?.result);
+      const reply = nextMessage<BatchResult>(child, (m) => m?.result);
       child.send(batch);
       return reply;
     },
@@ -103,7 +87,7 @@ async function startClient(mode: Mode, url: string, transport: Transport): Promi
 export async function runOverhead(quick: boolean, modes: readonly Mode[] = MODES, transport: Transport = 'loopback', scale = 1): Promise<OverheadResult> {
   if (modes[0] !== 'plain') throw new Error('the first mode must be plain (the baseline)');
   const server = fork(path.join(__dirname, 'server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const url = await waitFor<string>(server, (m) => m?.url);
+  const url = await nextMessage<string>(server, (m) => m?.url);
   const clients = new Map<Mode, Client>();
   try {
     for (const mode of modes) clients.set(mode, await startClient(mode, url, transport));

@@ -37,6 +37,8 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { nextMessage } from '../lib/ipc';
+import { mulberry32 } from '../lib/random';
 import { median, percentile, runPart } from '../lib/stats';
 
 export type RequestMode = 'bare' | 'contrib' | 'aimeter' | 'contrib-metrics-only' | 'contrib-http-metrics';
@@ -116,23 +118,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function nextMessage<T>(child: ChildProcess, pick: (m: any) => T | undefined): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: any): void => {
-      if (m?.error !== undefined) return done(() => reject(new Error(String(m.error))));
-      const value = pick(m);
-      if (value !== undefined) done(() => resolve(value));
-    };
-    const onExit = (code: number | null): void => done(() => reject(new Error(`app exited with ${code}`)));
-    const done = (settle: () => void): void => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      settle();
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
 
 function preloadArgs(mode: RequestMode): string[] {
   if (mode === 'aimeter') return ['--require', REGISTER];
@@ -217,17 +202,6 @@ async function drive(app: App, scenario: RequestScenario, count: number, concurr
   app.requests += count;
 }
 
-/** A small seeded generator (mulberry32), so that a run's orders repeat. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** GenAI calls on a /metrics page: the counts of the operation-duration histogram, whichever producer. */
 async function countedCalls(app: App): Promise<number> {

@@ -4,17 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
-
-const DIST = path.resolve(__dirname, '..', '..');
+import { runEsmScript } from '../helpers/esm-script';
 
 const SCRIPT = `
-import { register, createRequire } from 'node:module';
-const require = createRequire(${JSON.stringify(path.join(DIST, 'x.js'))});
-const iitm = await import('import-in-the-middle');
-const { registerOptions } = iitm.createAddHookMessageChannel();
-register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
 const { setupTelemetry } = require('./test/helpers/telemetry.js');
 const { AnthropicInstrumentation } = require('./instrumentations/anthropic/index.js');
 const { startFakeAnthropic } = require('./examples/fake-provider/anthropic.js');
@@ -32,8 +24,7 @@ await t.shutdown();
 `;
 
 test('ESM import is instrumented: aimeter span with tracing off, the SDK span + chunk count with it on', () => {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', SCRIPT], { cwd: path.resolve(DIST, '..'), encoding: 'utf8', timeout: 15_000 });
-  const spans = JSON.parse(out.trim().split('\n').pop()!);
+  const spans = runEsmScript<unknown[]>(SCRIPT, { timeoutMs: 60_000 });
   assert.deepEqual(spans, [
     ['aimeter/instrumentation-anthropic', 7, 25],
     ['com.anthropic.sdk.typescript', 7, 25],

@@ -13,7 +13,7 @@ import { isEmitted, METRICS, type MetricDefinition } from '../../src/metrics/cat
 import { SELF_METRICS } from '../../src/metrics/genai-metrics';
 import { prometheusName } from '../../src/metrics/prometheus-names';
 import { parseExposition } from '../helpers/exposition';
-import { freePort, REPO_ROOT, scrape, startChildApp } from '../helpers/child-app';
+import { freePort, REPO_ROOT, scrape, startChildApp, type ChildApp } from '../helpers/child-app';
 
 const DEMO = path.join(REPO_ROOT, 'dist', 'examples', 'assistant', 'main.js');
 /** The per-request line aimeter prints for the demo (summaryLine): method, route, status. */
@@ -93,8 +93,8 @@ test('a busy demo port: one line naming DEMO_PORT, no stack trace, exit code 1',
   }
 });
 
-test('an exported OPENAI_API_KEY alone is not used: the fake provider answers, the "real" one sees nothing', async () => {
-  // A stand-in for api.openai.com on loopback (the OpenAI SDK honours OPENAI_BASE_URL): records what reaches it.
+/** The demo run to its end (3 requests) with a loopback stand-in for api.openai.com (the OpenAI SDK honours OPENAI_BASE_URL) that records what reaches it. */
+async function runDemoAgainstStandIn(env: Record<string, string>): Promise<{ app: ChildApp; real: FakeOpenAI }> {
   const real: FakeOpenAI = await startFakeOpenAI();
   const app = await startChildApp(
     ['--require', 'aimeter/register', DEMO],
@@ -104,13 +104,24 @@ test('an exported OPENAI_API_KEY alone is not used: the fake provider answers, t
       DEMO_PORT: String(await freePort()),
       DEMO_INTERVAL_MS: '10',
       DEMO_REQUESTS: '3',
-      OPENAI_API_KEY: 'sk-exported-by-accident',
       OPENAI_BASE_URL: real.url,
+      ...env,
     },
     { readyLine: '', timeoutMs: 30_000 },
   );
   try {
     await untilLine(app, /^aimeter demo: done$/);
+  } catch (error) {
+    app.child.kill('SIGTERM');
+    await real.close();
+    throw error;
+  }
+  return { app, real };
+}
+
+test('an exported OPENAI_API_KEY alone is not used: the fake provider answers, the "real" one sees nothing', async () => {
+  const { app, real } = await runDemoAgainstStandIn({ OPENAI_API_KEY: 'sk-exported-by-accident' });
+  try {
     assert.match(app.stdout(), /^aimeter demo: OPENAI_API_KEY is set but not used: this demo calls its fake provider unless DEMO_REAL_API=true$/m);
     assert.match(app.stdout(), /^aimeter demo: assistant on http:\/\/127\.0\.0\.1:\d+ \(fake OpenAI at http:\/\/127\.0\.0\.1:\d+/m);
     assert.equal(app.stdout().split('\n').filter((l) => REQUEST_LINE.test(l)).length, 3);
@@ -122,24 +133,8 @@ test('an exported OPENAI_API_KEY alone is not used: the fake provider answers, t
 });
 
 test('DEMO_REAL_API=true: announced on start, and the calls go to the real API (here a loopback stand-in)', async () => {
-  // A stand-in for api.openai.com on loopback (the OpenAI SDK honours OPENAI_BASE_URL): records what reaches it.
-  const real: FakeOpenAI = await startFakeOpenAI();
-  const app = await startChildApp(
-    ['--require', 'aimeter/register', DEMO],
-    {
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(await freePort()),
-      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-      DEMO_PORT: String(await freePort()),
-      DEMO_INTERVAL_MS: '10',
-      DEMO_REQUESTS: '3',
-      DEMO_REAL_API: 'true',
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: real.url,
-    },
-    { readyLine: '', timeoutMs: 30_000 },
-  );
+  const { app, real } = await runDemoAgainstStandIn({ DEMO_REAL_API: 'true', OPENAI_API_KEY: 'sk-test' });
   try {
-    await untilLine(app, /^aimeter demo: done$/);
     const lines = app.stdout().split('\n');
     assert.match(lines[0]!, /^aimeter demo: DEMO_REAL_API=true: calling the REAL OpenAI API with your OPENAI_API_KEY; every request is billed/);
     assert.match(app.stdout(), /^aimeter demo: assistant on http:\/\/127\.0\.0\.1:\d+ \(real OpenAI API\)$/m);

@@ -5,17 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
-
-const DIST = path.resolve(__dirname, '..', '..');
+import { runEsmScript } from '../helpers/esm-script';
 
 const SCRIPT = `
-import { register, createRequire } from 'node:module';
-const require = createRequire(${JSON.stringify(path.join(DIST, 'x.js'))});
-const iitm = await import('import-in-the-middle');
-const { registerOptions } = iitm.createAddHookMessageChannel();
-register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
 const { setupTelemetry } = require('./test/helpers/telemetry.js');
 const { GoogleGenAiInstrumentation } = require('./instrumentations/google-genai/index.js');
 const { startFakeGemini } = require('./examples/fake-provider/gemini.js');
@@ -34,8 +26,7 @@ await t.shutdown();
 `;
 
 test('ESM and CommonJS builds are both instrumented, exactly', () => {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', SCRIPT], { cwd: path.resolve(DIST, '..'), encoding: 'utf8', timeout: 60_000 });
-  const [twoCopies, spans] = JSON.parse(out.trim().split('\n').pop()!);
+  const [twoCopies, spans] = runEsmScript<[boolean, unknown[]]>(SCRIPT, { timeoutMs: 60_000 });
   assert.equal(twoCopies, true, 'the ESM and CommonJS builds are distinct copies');
   const call = ['generate_content gemini-2.0-flash', 40, 9, null]; // JSON: no chunk count on a whole response
   const stream = ['generate_content gemini-2.0-flash', 40, 9, 4];

@@ -9,50 +9,63 @@ export interface ChildApp {
   readonly child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Closes stdin (apps exit on it) and waits for the exit code. */
+  /** Closes stdin (apps exit on it) and waits for the exit code; SIGKILL after `killAfterMs`. */
   stop(): Promise<number | null>;
 }
 
-export async function startChildApp(
+export interface StartOptions {
+  /** The line on stdout that says the app is ready; '' to return at once. */
+  readyLine?: string;
+  timeoutMs?: number;
+  cwd?: string;
+  killAfterMs?: number;
+}
+
+/** Runs a Node app (`node <args>`) in a child process until its ready line. */
+export function startChildApp(args: readonly string[], env: Record<string, string | undefined>, options: StartOptions = {}): Promise<ChildApp> {
+  return startCommand(process.execPath, args, env, { timeoutMs: 20_000, ...options });
+}
+
+/** Runs any command (node, npm, npx, pm2) in a child process until its ready line. */
+export async function startCommand(
+  command: string,
   args: readonly string[],
-  env: Record<string, string>,
-  { readyLine = 'ready', timeoutMs = 20_000, cwd = REPO_ROOT } = {},
+  env: Record<string, string | undefined>,
+  { readyLine = 'ready', timeoutMs = 60_000, cwd = REPO_ROOT, killAfterMs = 5000 }: StartOptions = {},
 ): Promise<ChildApp> {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      // Killed: a child nobody can stop would keep the test process alive.
-      child.kill('SIGKILL');
-      reject(new Error(`app did not print "${readyLine}" in ${timeoutMs} ms; stderr: ${err}`));
-    }, timeoutMs);
-    const check = () => {
-      if (out.split('\n').includes(readyLine)) {
+  if (readyLine !== '') {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // Killed: a child nobody can stop would keep the test process alive.
+        child.kill('SIGKILL');
+        reject(new Error(`${command} did not print "${readyLine}" in ${timeoutMs} ms; stdout: ${out}; stderr: ${err}`));
+      }, timeoutMs);
+      const check = () => {
+        if (out.split(/\r?\n/).includes(readyLine)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', check);
+      void exited.then((code) => {
         clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`app exited (${code}) before "${readyLine}"; stdout: ${out}; stderr: ${err}`));
+        reject(new Error(`${command} exited (${code}) before "${readyLine}"; stdout: ${out}; stderr: ${err}`));
+      });
     });
-  });
+  }
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     stop: async () => {
       child.stdin!.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
       const code = await exited;
       clearTimeout(timer);
       return code;

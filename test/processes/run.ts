@@ -1,60 +1,16 @@
 /** Helpers of the process tests: run a command (node, npm, npx, pm2) until its "ready" line, and read the GenAI totals off a scrape. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../helpers/child-app';
+import { REPO_ROOT, startCommand, type ChildApp, type StartOptions } from '../helpers/child-app';
 import { parseExposition } from '../helpers/exposition';
 
 export const APPS = path.join(REPO_ROOT, 'dist', 'test', 'apps', 'processes');
 export const REGISTER = path.join(REPO_ROOT, 'dist', 'src', 'register.js');
 
-export interface Running {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Closes stdin (the apps exit on it) and waits for the exit code; SIGKILL after 10 s. */
-  stop(): Promise<number | null>;
-}
+export type Running = ChildApp;
 
-export async function run(
-  command: string,
-  args: readonly string[],
-  env: Record<string, string | undefined>,
-  { cwd = REPO_ROOT, readyLine = 'ready', timeoutMs = 60_000 } = {},
-): Promise<Running> {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  if (readyLine !== '') {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${command} did not print "${readyLine}" in ${timeoutMs} ms; stdout: ${out}; stderr: ${err}`)), timeoutMs);
-      const check = () => {
-        if (out.split(/\r?\n/).includes(readyLine)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout!.on('data', check);
-      void exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`${command} exited (${code}) before "${readyLine}"; stdout: ${out}; stderr: ${err}`));
-      });
-    });
-  }
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    stop: async () => {
-      child.stdin!.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
+/** A command (node, npm, npx, pm2) run until its ready line; the process tests allow 60 s to start, 10 s to stop. */
+export function run(command: string, args: readonly string[], env: Record<string, string | undefined>, options: StartOptions = {}): Promise<Running> {
+  return startCommand(command, args, env, { killAfterMs: 10_000, ...options });
 }
 
 export interface GenAiTotals {
