@@ -114,6 +114,21 @@ test('metrics: tokens and dollars exactly (Claude on Bedrock at Anthropic\'s rat
   assert.ok(Math.abs(cost(now) - cost(before) - expected) < 1e-12, `cost ${cost(now) - cost(before)} = ${expected}`);
 });
 
+test('prices: Bedrock\'s own Nova models by id, through an inference profile or an ARN; cached reads at the cached rate', async () => {
+  const cost = (e: ReturnType<TestTelemetry['scrape']>, model: string) =>
+    e.samples.find((s) => s.name === 'aimeter_cost_usd_total' && s.labels.gen_ai_request_model === model)?.value ?? 0;
+  for (const model of ['us.amazon.nova-lite-v1:0', 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0']) {
+    const before = telemetry.scrape();
+    telemetry.exporter.reset();
+    await shared.send(new sdk.ConverseCommand(converseInput(model)));
+    await onlySpan();
+    // nova-lite: 200 fresh input + 100 cache writes at $0.06/M (no write surcharge), 1000 reads at $0.015/M, 30 output at $0.24/M.
+    const expected = (300 * 0.06 + 1000 * 0.015 + 30 * 0.24) / 1e6;
+    const got = cost(telemetry.scrape(), model) - cost(before, model);
+    assert.ok(Math.abs(got - expected) < 1e-12, `${model}: cost ${got} = ${expected}`);
+  }
+});
+
 test('ConverseStream: the SDK\'s own output and events, time to first chunk, one chunk per delta, the metadata usage', async () => {
   telemetry.exporter.reset();
   const response = await shared.send(new sdk.ConverseStreamCommand(converseInput()));
