@@ -101,9 +101,10 @@ function startSpan(tracer: Tracer, client: unknown, input: Json | undefined, kin
   const request = converse ? undefined : jsonBody(input?.body);
   let attributes: Attributes = converse ? converseRequestAttributes(input) : invokeRequestAttributes(request);
   if (runtimeSettings().captureMessageContent) attributes = { ...attributes, ...(converse ? converseInputContent(input) : invokeInputContent(request)) };
-  let span: GenAiSpan | undefined;
-  const server = clientServer(client, () => span, onError);
-  span = GenAiSpan.start(tracer, {
+  // The server may be resolved after the span starts (server.ts): it reads the span from here.
+  const started: { span?: GenAiSpan } = {};
+  const server = clientServer(client, () => started.span, onError);
+  const span = GenAiSpan.start(tracer, {
     operation: converse ? Operation.Chat : invokeOperation(modelId, request),
     provider: Provider.AwsBedrock,
     requestModel: modelId,
@@ -112,6 +113,7 @@ function startSpan(tracer: Tracer, client: unknown, input: Json | undefined, kin
     stream: kind === 'converse-stream' || kind === 'invoke-stream',
     attributes,
   });
+  started.span = span;
   return span;
 }
 

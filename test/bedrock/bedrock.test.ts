@@ -9,6 +9,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type * as BedrockSdk from '@aws-sdk/client-bedrock-runtime';
 import { startFakeBedrock, type FakeBedrock } from '../../examples/fake-provider/bedrock';
 import { BedrockInstrumentation } from '../../instrumentations/bedrock';
 import { internalErrorCounts } from '../../src/internal/errors';
@@ -18,7 +19,7 @@ import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
 const instrumentation = new BedrockInstrumentation();
 let telemetry: TestTelemetry;
 let fake: FakeBedrock;
-let sdk: typeof import('@aws-sdk/client-bedrock-runtime');
+let sdk: typeof BedrockSdk;
 let shared: InstanceType<typeof sdk.BedrockRuntimeClient>;
 
 const CLAUDE = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
