@@ -27,7 +27,7 @@
  * `http://` endpoint. Used by the tests (test/bedrock/); it listens on 127.0.0.1 only.
  */
 import * as http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { crc32 } from 'node:zlib';
 
 export interface FakeBedrockOptions {
@@ -249,10 +249,11 @@ export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promis
       send();
     });
   });
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on('session', (session: http2.ServerHttp2Session) => {
-    sessions.add(session);
-    session.on('close', () => sessions.delete(session));
+  // Every connection, with or without an HTTP/2 session on it yet: close() ends them all.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -264,7 +265,7 @@ export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promis
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const session of sessions) session.destroy();
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
