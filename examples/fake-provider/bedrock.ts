@@ -11,7 +11,8 @@
  * - `POST /model/{modelId}/invoke`: the model family's own body, chosen by the model id
  *   (Anthropic Claude messages, Amazon Nova, Amazon Titan text and embeddings, Meta Llama);
  * - `POST /model/{modelId}/invoke-with-response-stream`: `chunk` events whose `bytes` are the
- *   family's streamed JSON (Claude's Messages events, Llama's generations), the last one with
+ *   family's streamed JSON (Claude's Messages events, Nova's message events, Titan's and Llama's
+ *   text pieces), the last one with
  *   `amazon-bedrock-invocationMetrics`.
  *
  * Errors are AWS's: the status, `x-amzn-errortype: <Name>` and `{"message": ...}`; or, mid-stream,
@@ -168,6 +169,25 @@ export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promis
         { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: output } },
         { type: 'message_stop', 'amazon-bedrock-invocationMetrics': invocationMetrics },
       ];
+    }
+    if (model.includes('amazon.nova')) {
+      return [
+        { messageStart: { role: 'assistant' } },
+        ...parts.map((p) => ({ contentBlockDelta: { delta: { text: p }, contentBlockIndex: 0 } })),
+        { contentBlockStop: { contentBlockIndex: 0 } },
+        { messageStop: { stopReason: 'end_turn' } },
+        { metadata: { usage: { inputTokens: input, outputTokens: output } }, 'amazon-bedrock-invocationMetrics': invocationMetrics },
+      ];
+    }
+    if (model.includes('amazon.titan')) {
+      return parts.map((p, i) => ({
+        outputText: p,
+        index: 0,
+        totalOutputTextTokenCount: i === parts.length - 1 ? output : null,
+        completionReason: i === parts.length - 1 ? 'FINISH' : null,
+        inputTextTokenCount: i === 0 ? input : null,
+        ...(i === parts.length - 1 ? { 'amazon-bedrock-invocationMetrics': invocationMetrics } : {}),
+      }));
     }
     // Meta Llama (and the generic shape): one generation piece per chunk, the counts on the last.
     return parts.map((p, i) =>

@@ -247,17 +247,24 @@ test('InvokeModel: each model family\'s body read exactly (operation, request pa
   }
 });
 
-test('InvokeModelWithResponseStream: Claude\'s Messages events and Llama\'s generations, chunks and Bedrock\'s invocation metrics', async () => {
-  for (const [modelId, body, id] of [
-    [CLAUDE, { anthropic_version: 'bedrock-2023-05-31', max_tokens: 300, messages: [{ role: 'user', content: 'hi' }] }, 'msg_bdrk_stream'],
-    ['meta.llama3-3-70b-instruct-v1:0', { prompt: 'hi' }, undefined],
+test('InvokeModelWithResponseStream: Claude\'s, Nova\'s, Titan\'s and Llama\'s streamed bodies, chunks and Bedrock\'s invocation metrics', async () => {
+  for (const [modelId, body, id, reason] of [
+    [CLAUDE, { anthropic_version: 'bedrock-2023-05-31', max_tokens: 300, messages: [{ role: 'user', content: 'hi' }] }, 'msg_bdrk_stream', 'end_turn'],
+    ['us.amazon.nova-pro-v1:0', { messages: [{ role: 'user', content: [{ text: 'hi' }] }] }, undefined, 'end_turn'],
+    ['amazon.titan-text-express-v1', { inputText: 'hi' }, undefined, 'FINISH'],
+    ['meta.llama3-3-70b-instruct-v1:0', { prompt: 'hi' }, undefined, 'stop'],
   ] as const) {
     telemetry.exporter.reset();
     const response = await shared.send(new sdk.InvokeModelWithResponseStreamCommand({ modelId, body: JSON.stringify(body) }));
     let text = '';
     for await (const event of response.body!) {
-      const json = JSON.parse(new TextDecoder().decode(event.chunk!.bytes)) as { delta?: { text?: string }; generation?: string };
-      text += json.delta?.text ?? json.generation ?? '';
+      const json = JSON.parse(new TextDecoder().decode(event.chunk!.bytes)) as {
+        delta?: { text?: string };
+        generation?: string;
+        outputText?: string;
+        contentBlockDelta?: { delta?: { text?: string } };
+      };
+      text += json.delta?.text ?? json.generation ?? json.outputText ?? json.contentBlockDelta?.delta?.text ?? '';
     }
     assert.equal(text, 'Hello from the fake Bedrock server.');
     const a = (await onlySpan()).attributes;
@@ -267,7 +274,7 @@ test('InvokeModelWithResponseStream: Claude\'s Messages events and Llama\'s gene
       modelId,
     );
     assert.ok((a['gen_ai.response.time_to_first_chunk'] as number) > 0);
-    assert.deepEqual(a['gen_ai.response.finish_reasons'], [modelId === CLAUDE ? 'end_turn' : 'stop']);
+    assert.deepEqual(a['gen_ai.response.finish_reasons'], [reason], modelId);
   }
 });
 
