@@ -8,7 +8,8 @@
  * command passes through untouched. `send` is inherited from the SDK's shared base client: the
  * kit's patcher wraps it on the Bedrock client's prototype and calls the base class's current
  * `send`, so a patch of the base client (contrib's aws-sdk instrumentation) still runs, in either
- * load order. Callback-style `send(command, cb)` is not traced.
+ * load order; while one is there, the call runs in aimeter's span's context, so that contrib's
+ * span is its child (counted once by the processor). Callback-style `send(command, cb)` is not traced.
  *
  * One span per call: `chat {modelId}` (InvokeModel: `text_completion` for a prompt body,
  * `embeddings` for an embedding model), provider `aws.bedrock`, usage incl. cache reads and
@@ -22,6 +23,7 @@ import { runtimeSettings } from '../../src/config/runtime';
 import * as A from '../../src/semconv/attributes';
 import { Operation } from '../../src/semconv/operations';
 import { Provider } from '../../src/semconv/providers';
+import { isInstrumentationWrapper } from '../../src/tracing/call-scope';
 import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
 import { GenAiSpan } from '../../src/tracing/genai-span';
 import { tracedRequestResponse } from '../../src/tracing/request-response';
@@ -70,8 +72,12 @@ export class BedrockInstrumentation extends KitInstrumentation {
       if (typeof cls === 'function') this.kinds.set(cls, kind);
     }
     const tracer = () => this.tracer;
+    const prototype = clientPrototype(exports);
+    // The base client's send as it is now: a contrib wrapper there wants its span parented by ours.
+    const base: unknown = prototype ? Object.getPrototypeOf(prototype) : undefined;
+    const baseSendWrapped = (): boolean => base !== null && typeof base === 'object' && isInstrumentationWrapper((base as { send?: unknown }).send);
     const kindOf = (command: unknown): Kind | undefined => (command !== null && typeof command === 'object' ? this.kinds.get(command.constructor) : undefined);
-    this.patcher.wrap(clientPrototype(exports), 'send', (original) =>
+    this.patcher.wrap(prototype, 'send', (original) =>
       tracedRequestResponse(this.component, original, {
         start: (self, args) => {
           const kind = kindOf(args[0]);
@@ -81,6 +87,7 @@ export class BedrockInstrumentation extends KitInstrumentation {
           return startSpan(tracer(), self, input, kind, (error) => this.internalError(error));
         },
         settle: (span, result, args) => settle(span, obj(result), kindOf(args[0])),
+        enter: baseSendWrapped,
       }),
     );
   }
