@@ -4,6 +4,7 @@
  */
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { AnthropicInstrumentation, ANTHROPIC_INSTRUMENTATION_NAME } from './anthropic';
+import { BedrockInstrumentation, BEDROCK_INSTRUMENTATION_NAME } from './bedrock';
 import { DeepgramInstrumentation, DEEPGRAM_INSTRUMENTATION_NAME } from './deepgram';
 import { ElevenLabsInstrumentation, ELEVENLABS_INSTRUMENTATION_NAME } from './elevenlabs';
 import { GoogleGenAiInstrumentation, GOOGLE_GENAI_INSTRUMENTATION_NAME } from './google-genai';
@@ -22,6 +23,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: DEEPGRAM_INSTRUMENTATION_NAME, create: () => new DeepgramInstrumentation() },
   { name: ELEVENLABS_INSTRUMENTATION_NAME, create: () => new ElevenLabsInstrumentation() },
   { name: GOOGLE_GENAI_INSTRUMENTATION_NAME, create: () => new GoogleGenAiInstrumentation() },
+  { name: BEDROCK_INSTRUMENTATION_NAME, create: () => new BedrockInstrumentation() },
   { name: VERCEL_AI_INSTRUMENTATION_NAME, create: () => new VercelAiInstrumentation() },
 ];
 

@@ -71,7 +71,7 @@ function canonicalProvider(provider: string | undefined): string {
 /**
  * Names to try for a model, most specific first. Each step strips one kind of decoration:
  * path prefixes (`openai/gpt-4o`, `models/gemini-2.5-pro`, Bedrock ARNs), Vertex `@version`,
- * Bedrock `[region.]anthropic.` prefix and `-v1:0` suffix, OpenRouter's dotted Claude versions,
+ * Bedrock `[region.]anthropic.` prefix and `-v1:0` suffix, a Bedrock inference profile's geography prefix, OpenRouter's dotted Claude versions,
  * `-latest`, and dated snapshots (`-2024-08-06`, `-20250929`, Gemini `-001`, OpenAI `-0613`).
  * Never a loose prefix match. Fine-tuned models (`ft:...`) are only ever matched exactly.
  */
@@ -93,6 +93,13 @@ export function modelNameVariants(model: string): string[] {
   const at = name.indexOf('@');
   if (at > 0) {
     name = name.slice(0, at);
+    add(name);
+  }
+  // A Bedrock cross-region inference profile (`us.amazon.nova-lite-v1:0`, `eu.meta.llama...`)
+  // names the model id after its geography prefix.
+  const profile = /^[a-z]{2,7}(?:-gov)?\.((?:amazon|meta|mistral|cohere|deepseek|writer|ai21|qwen|openai)\..+)$/.exec(name);
+  if (profile) {
+    name = profile[1]!;
     add(name);
   }
   const bedrock = /^(?:[a-z]{2,7}(?:-gov)?\.)?anthropic\.(.+)$/.exec(name);

@@ -17,7 +17,8 @@ export function errorTypeLabel(value: unknown): string {
 
 /**
  * Normalises any thrown value into a low-cardinality `error.type`: `rate_limit`, `timeout`,
- * `cancelled`, `connection_error`, an HTTP status code such as `500`, or the error class name.
+ * `cancelled`, `connection_error`, an HTTP status code such as `500` (`status`, `statusCode`, or
+ * the AWS SDK's `$metadata.httpStatusCode`), or the error class name.
  *
  * SDKs that wrap transport failures in their own error class keep the real reason in `cause`
  * (Fern-generated SDKs such as Deepgram's and ElevenLabs': a timeout is
@@ -55,12 +56,21 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFO
 /** The error's own type, without looking at its cause. */
 function directErrorType(error: unknown): string {
   if (error === null || typeof error !== 'object') return '_OTHER';
-  const e = error as { name?: unknown; status?: unknown; statusCode?: unknown; code?: unknown; constructor?: { name?: string } };
+  const e = error as { name?: unknown; status?: unknown; statusCode?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown }; constructor?: { name?: string } };
   // SDK error classes often keep `name === 'Error'` (Stainless SDKs: OpenAI, Anthropic): use the class name then.
   const className = typeof e.constructor?.name === 'string' ? e.constructor.name : '';
   const name = typeof e.name === 'string' && e.name !== 'Error' ? e.name : className || (typeof e.name === 'string' ? e.name : '');
-  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
-  if (status === 429 || /RateLimit/i.test(name)) return 'rate_limit';
+  // AWS SDK v3 errors keep the HTTP status in `$metadata.httpStatusCode`; AWS names a rate limit
+  // ThrottlingException (also when it arrives inside an event stream, without a status).
+  const status =
+    typeof e.status === 'number'
+      ? e.status
+      : typeof e.statusCode === 'number'
+        ? e.statusCode
+        : typeof e.$metadata?.httpStatusCode === 'number'
+          ? e.$metadata.httpStatusCode
+          : undefined;
+  if (status === 429 || /RateLimit|Throttl/i.test(name)) return 'rate_limit';
   if (/Timeout/i.test(name) || e.code === 'ETIMEDOUT' || e.code === 'UND_ERR_HEADERS_TIMEOUT') return 'timeout';
   if (/Abort/i.test(name) || e.code === 'ABORT_ERR') return 'cancelled';
   if (status !== undefined && status >= 400 && status < 600) return String(status);

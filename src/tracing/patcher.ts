@@ -15,6 +15,11 @@
  *   replaced, never stacked.
  * - `unwrap` restores the original only when ours is outermost; under another wrapper it stays in
  *   the chain, passing calls through while the instrumentation is disabled.
+ * - A method the owner INHERITS (an SDK client class whose `send` is its base class's) is wrapped
+ *   on the owner itself, and the wrapper calls whatever the prototype chain holds at call time, not
+ *   the function seen at wrap time: a patch of the base class made later (contrib's instrumentation
+ *   of the shared base client) still runs, in either load order. `unwrap` then deletes the
+ *   owner's property, so the owner inherits again.
  */
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
@@ -22,7 +27,18 @@ type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 interface Installed {
   readonly original: AnyFn;
   readonly patched: AnyFn;
+  /** The owner had no property of its own (the method was inherited). */
+  readonly inherited: boolean;
   removed: boolean;
+}
+
+/** Calls `owner`'s prototype chain's current `key` (see the file comment on inherited methods). */
+function inheritedCall(owner: object, key: PropertyKey, fallback: AnyFn): AnyFn {
+  const base: unknown = Object.getPrototypeOf(owner);
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const current: unknown = base === null ? undefined : Reflect.get(base as object, key, this);
+    return (typeof current === 'function' ? (current as AnyFn) : fallback).apply(this, args);
+  };
 }
 
 function define(owner: object, key: PropertyKey, value: unknown, enumerable: boolean): void {
@@ -60,14 +76,15 @@ export class Patcher {
     if (this.isInstalled(owner, key)) return false;
     const stale = this.originalOf(current);
     if (stale) current = stale;
-    const original = current as AnyFn;
+    const inherited = !Object.prototype.hasOwnProperty.call(owner, key);
+    const original = inherited ? inheritedCall(owner, key, current as AnyFn) : (current as AnyFn);
     const patched = wrap(original);
     define(patched, this.marker, original, false);
     const enumerable = Object.getOwnPropertyDescriptor(owner, key)?.enumerable ?? false;
     define(owner, key, patched, enumerable);
     let keys = this.installed.get(owner);
     if (!keys) this.installed.set(owner, (keys = new Map()));
-    keys.set(key, { original, patched, removed: false });
+    keys.set(key, { original, patched, inherited, removed: false });
     return true;
   }
 
@@ -77,8 +94,12 @@ export class Patcher {
     const entry = this.installed.get(owner)?.get(key);
     if (!entry || entry.removed) return;
     if ((owner as Record<PropertyKey, unknown>)[key] !== entry.patched) return;
-    const enumerable = Object.getOwnPropertyDescriptor(owner, key)?.enumerable ?? false;
-    define(owner, key, entry.original, enumerable);
+    if (entry.inherited) {
+      delete (owner as Record<PropertyKey, unknown>)[key];
+    } else {
+      const enumerable = Object.getOwnPropertyDescriptor(owner, key)?.enumerable ?? false;
+      define(owner, key, entry.original, enumerable);
+    }
     entry.removed = true;
   }
 }

@@ -25,6 +25,12 @@ export interface RequestResponseCall {
    * stream), or undefined for the result itself.
    */
   settle(span: GenAiSpan, result: unknown, args: unknown[]): unknown;
+  /**
+   * True when the call must run inside the span's context even outside any active one: another
+   * instrumentation's wrapper is nested under ours (see call-scope.ts), so that its span is a
+   * child of ours in the trace. Asked per call; default: never.
+   */
+  enter?(): boolean;
 }
 
 export function tracedRequestResponse(component: string, original: AnyFn, call: RequestResponseCall): AnyFn {
@@ -33,7 +39,7 @@ export function tracedRequestResponse(component: string, original: AnyFn, call: 
     if (span === undefined) return original.apply(this, args);
     let pending: unknown;
     try {
-      pending = span.call(original, this, args);
+      pending = span.call(original, this, args, call.enter?.() === true);
     } catch (error) {
       swallow(component, undefined, () => span.fail(error));
       throw error;

@@ -118,7 +118,7 @@ const CASES: Record<string, Case> = {
   },
   OTEL_NODE_DISABLED_INSTRUMENTATIONS: {
     invalid: ['opneai', 'open-ai', 'langchain'],
-    accepted: /use a comma list of http, openai, anthropic, deepgram, elevenlabs, google-genai, vercel-ai/,
+    accepted: /use a comma list of http, openai, anthropic, deepgram, elevenlabs, google-genai, bedrock, vercel-ai/,
     read: (c) => list(c.disabledInstrumentations),
     valid: [['OpenAI', 'openai'], ['openai, deepgram', 'deepgram,openai'], ['http', 'http'], ['HTTP,openai', 'http,openai']],
   },

@@ -129,3 +129,32 @@ test('no such method, or no owner: nothing is installed', () => {
   assert.equal(p.wrap({ create: 1 }, 'create', (o) => o), false);
   assert.doesNotThrow(() => p.unwrap({}, 'create'));
 });
+
+test('an inherited method is wrapped on the subclass and calls the base class\'s CURRENT method; unwrap makes it inherited again', () => {
+  const log: string[] = [];
+  class Base {
+    send(x: number): number {
+      log.push('base');
+      return x + 1;
+    }
+  }
+  class Client extends Base {}
+  const patcher = new Patcher(Symbol('test.inherited'));
+  const wrap = (original: Fn) =>
+    function (this: unknown, ...args: unknown[]) {
+      log.push('aimeter');
+      return original.apply(this, args);
+    };
+  assert.equal(patcher.wrap(Client.prototype, 'send', wrap), true);
+  assert.equal(Object.prototype.hasOwnProperty.call(Client.prototype, 'send'), true);
+  assert.equal(new Client().send(1), 2);
+  assert.deepEqual(log.splice(0), ['aimeter', 'base']);
+  // Another instrumentation patches the base class AFTER ours (contrib's aws-sdk patches the shared base client).
+  new ShimmerPatcher(log).wrapOn(Base.prototype, 'send');
+  assert.equal(new Client().send(1), 2);
+  assert.deepEqual(log.splice(0), ['aimeter', 'shimmer', 'base']);
+  patcher.unwrap(Client.prototype, 'send');
+  assert.equal(Object.prototype.hasOwnProperty.call(Client.prototype, 'send'), false, 'inherited again');
+  assert.equal(new Client().send(1), 2);
+  assert.deepEqual(log.splice(0), ['shimmer', 'base']);
+});

@@ -46,3 +46,12 @@ test('error.type shape: documented values pass, anything else is _OTHER; thrown 
   assert.equal(errorTypeOf(new Weird('x')), '_OTHER');
   assert.equal(errorTypeOf(Object.assign(new Error('aborted'), { name: 'AbortError' })), 'cancelled');
 });
+
+test('error.type of AWS SDK v3 errors: the status in $metadata.httpStatusCode; ThrottlingException is rate_limit with or without one', () => {
+  const aws = (name: string, status?: number) => Object.assign(new Error('m'), { name, ...(status !== undefined ? { $metadata: { httpStatusCode: status } } : {}) });
+  assert.equal(errorTypeOf(aws('ThrottlingException', 429)), 'rate_limit');
+  assert.equal(errorTypeOf(aws('ThrottlingException')), 'rate_limit');
+  assert.equal(errorTypeOf(aws('ValidationException', 400)), '400');
+  assert.equal(errorTypeOf(aws('ModelStreamErrorException')), 'ModelStreamErrorException');
+  assert.equal(errorTypeOf(aws('ServiceUnavailableException', 503)), '503');
+});
