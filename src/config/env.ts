@@ -74,7 +74,7 @@ export interface AimeterConfig {
   readonly otlpMetrics: OtlpSignalConfig;
   /** OTEL_BSP_*: the batch span processor of the OTLP trace export (the SDK's defaults). */
   readonly batchSpanProcessor: BatchSpanProcessorConfig;
-  /** OTEL_SPAN_* / OTEL_ATTRIBUTE_* limits; unset ones are left to the SDK (128 each, no length limit). */
+  /** OTEL_SPAN_* / OTEL_ATTRIBUTE_* limits (defaults the SDK's: 128 each, no value length limit). */
   readonly spanLimits: SpanLimitsConfig;
   /** OTEL_TRACES_SAMPLER (default parentbased_always_on) and its ratio OTEL_TRACES_SAMPLER_ARG (default 1). */
   readonly sampler: SamplerName;
@@ -151,12 +151,12 @@ export interface BatchSpanProcessorConfig {
 }
 
 export interface SpanLimitsConfig {
-  readonly attributeCountLimit?: number;
-  readonly attributeValueLengthLimit?: number;
-  readonly eventCountLimit?: number;
-  readonly linkCountLimit?: number;
-  readonly attributePerEventCountLimit?: number;
-  readonly attributePerLinkCountLimit?: number;
+  readonly attributeCountLimit: number;
+  readonly attributeValueLengthLimit: number;
+  readonly eventCountLimit: number;
+  readonly linkCountLimit: number;
+  readonly attributePerEventCountLimit: number;
+  readonly attributePerLinkCountLimit: number;
 }
 
 /**
@@ -175,19 +175,16 @@ function batchSpanProcessorFrom(p: EnvReader): BatchSpanProcessorConfig {
 }
 
 function spanLimitsFrom(p: EnvReader): SpanLimitsConfig {
-  // Unset: undefined (the SDK's default); invalid: the SDK's default, with the problem reported.
-  const optional = (name: string, sdkDefault: number, fallback?: number): number | undefined =>
-    p.raw(name) === undefined ? fallback : p.int(name, fallback ?? sdkDefault, 0, Number.MAX_SAFE_INTEGER);
-  const limits: Record<string, number | undefined> = {
+  const count = (name: string, fallback = 128): number => p.int(name, fallback, 0, Number.MAX_SAFE_INTEGER);
+  return {
     // The span-specific variable wins over the general OTEL_ATTRIBUTE_* one (the spec's order).
-    attributeCountLimit: optional('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 128, optional('OTEL_ATTRIBUTE_COUNT_LIMIT', 128)),
-    attributeValueLengthLimit: optional('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', Infinity, optional('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', Infinity)),
-    eventCountLimit: optional('OTEL_SPAN_EVENT_COUNT_LIMIT', 128),
-    linkCountLimit: optional('OTEL_SPAN_LINK_COUNT_LIMIT', 128),
-    attributePerEventCountLimit: optional('OTEL_SPAN_ATTRIBUTE_PER_EVENT_COUNT_LIMIT', 128),
-    attributePerLinkCountLimit: optional('OTEL_SPAN_ATTRIBUTE_PER_LINK_COUNT_LIMIT', 128),
+    attributeCountLimit: count('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', count('OTEL_ATTRIBUTE_COUNT_LIMIT')),
+    attributeValueLengthLimit: count('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', count('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', Infinity)),
+    eventCountLimit: count('OTEL_SPAN_EVENT_COUNT_LIMIT'),
+    linkCountLimit: count('OTEL_SPAN_LINK_COUNT_LIMIT'),
+    attributePerEventCountLimit: count('OTEL_SPAN_ATTRIBUTE_PER_EVENT_COUNT_LIMIT'),
+    attributePerLinkCountLimit: count('OTEL_SPAN_ATTRIBUTE_PER_LINK_COUNT_LIMIT'),
   };
-  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as SpanLimitsConfig;
 }
 
 export interface ParsedConfig {

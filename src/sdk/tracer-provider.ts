@@ -23,7 +23,7 @@ export interface TracingOptions {
   readonly resource: Resource;
   readonly sampler: Sampler;
   /** From OTEL_SPAN_* (config/env.ts): sdk-trace reads no environment variable itself. */
-  readonly spanLimits?: SpanLimitsConfig;
+  readonly spanLimits: SpanLimitsConfig;
   readonly spanProcessors: readonly SpanProcessor[];
   readonly instrumentations: readonly Instrumentation[];
 }

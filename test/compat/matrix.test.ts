@@ -105,7 +105,7 @@ async function runCell(cell: Cell, execPath: string): Promise<Run> {
   const spawned = performance.now();
   try {
     const appPort = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${cell.id}: no "listening" line in 60 s; stderr: ${stderr}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`${cell.id}: no "listening" line in 60 s; stderr: ${stderr}`)), 60_000);
       child.stdout.on('data', () => {
         const m = /^listening (\d+)$/m.exec(stdout);
         if (m) {
