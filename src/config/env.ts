@@ -72,6 +72,10 @@ export interface AimeterConfig {
   readonly metricExportTimeoutMs: number;
   readonly otlpTraces: OtlpSignalConfig;
   readonly otlpMetrics: OtlpSignalConfig;
+  /** OTEL_BSP_*: the batch span processor of the OTLP trace export (the SDK's defaults). */
+  readonly batchSpanProcessor: BatchSpanProcessorConfig;
+  /** OTEL_SPAN_* / OTEL_ATTRIBUTE_* limits (defaults the SDK's: 128 each, no value length limit). */
+  readonly spanLimits: SpanLimitsConfig;
   /** OTEL_TRACES_SAMPLER (default parentbased_always_on) and its ratio OTEL_TRACES_SAMPLER_ARG (default 1). */
   readonly sampler: SamplerName;
   readonly samplerRatio: number;
@@ -139,6 +143,50 @@ export interface EventsConfig {
   readonly dedupeWindowMs: number;
 }
 
+export interface BatchSpanProcessorConfig {
+  readonly scheduledDelayMillis: number;
+  readonly exportTimeoutMillis: number;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+}
+
+export interface SpanLimitsConfig {
+  readonly attributeCountLimit: number;
+  readonly attributeValueLengthLimit: number;
+  readonly eventCountLimit: number;
+  readonly linkCountLimit: number;
+  readonly attributePerEventCountLimit: number;
+  readonly attributePerLinkCountLimit: number;
+}
+
+/**
+ * Read here, not by the SDK: `@opentelemetry/sdk-trace` (the trace SDK of OTel JS 2.12+ and 3.x,
+ * src/sdk/tracer-provider.ts) takes them as options only; sdk-trace-base's shims used to read them.
+ */
+function batchSpanProcessorFrom(p: EnvReader): BatchSpanProcessorConfig {
+  const maxQueueSize = p.int('OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1, 1_000_000);
+  return {
+    scheduledDelayMillis: p.int('OTEL_BSP_SCHEDULE_DELAY', 5000, 0, MAX_TIMER_MS, ' of milliseconds'),
+    exportTimeoutMillis: p.int('OTEL_BSP_EXPORT_TIMEOUT', 30_000, 1, MAX_TIMER_MS, ' of milliseconds'),
+    maxQueueSize,
+    // The SDK requires a batch no larger than the queue.
+    maxExportBatchSize: Math.min(p.int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1, 1_000_000), maxQueueSize),
+  };
+}
+
+function spanLimitsFrom(p: EnvReader): SpanLimitsConfig {
+  const count = (name: string, fallback = 128): number => p.int(name, fallback, 0, Number.MAX_SAFE_INTEGER);
+  return {
+    // The span-specific variable wins over the general OTEL_ATTRIBUTE_* one (the spec's order).
+    attributeCountLimit: count('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', count('OTEL_ATTRIBUTE_COUNT_LIMIT')),
+    attributeValueLengthLimit: count('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', count('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', Infinity)),
+    eventCountLimit: count('OTEL_SPAN_EVENT_COUNT_LIMIT'),
+    linkCountLimit: count('OTEL_SPAN_LINK_COUNT_LIMIT'),
+    attributePerEventCountLimit: count('OTEL_SPAN_ATTRIBUTE_PER_EVENT_COUNT_LIMIT'),
+    attributePerLinkCountLimit: count('OTEL_SPAN_ATTRIBUTE_PER_LINK_COUNT_LIMIT'),
+  };
+}
+
 export interface ParsedConfig {
   readonly config: AimeterConfig;
   /** One message per invalid variable. */
@@ -163,6 +211,8 @@ export function configFromEnv(env: Env = process.env): ParsedConfig {
     metricExportTimeoutMs: Math.min(p.int('OTEL_METRIC_EXPORT_TIMEOUT', 30_000, 1, MAX_TIMER_MS, ' of milliseconds'), interval),
     otlpTraces: otlpSignal(p, 'TRACES', 'traces', generalProtocol, generalEndpoint),
     otlpMetrics: otlpSignal(p, 'METRICS', 'metrics', generalProtocol, generalEndpoint),
+    batchSpanProcessor: batchSpanProcessorFrom(p),
+    spanLimits: spanLimitsFrom(p),
     sampler,
     samplerRatio: sampler.endsWith('traceidratio') ? p.ratio('OTEL_TRACES_SAMPLER_ARG', 1) : 1,
     captureMessageContent: p.bool('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', false),

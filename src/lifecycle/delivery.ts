@@ -14,7 +14,7 @@
  */
 import type { ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { TraceFlags } from '@opentelemetry/api';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { recordInternalError } from '../internal/errors';
 
 /**

@@ -22,15 +22,16 @@ import {
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
+// From resources, not sdk-node: sdk-node is only a devDependency, absent from an install of aimeter.
+import { emptyResource } from '@opentelemetry/resources';
 import type { Registry } from 'prom-client';
-import { resources } from '@opentelemetry/sdk-node';
 import { recordInternalError } from '../internal/errors';
 
 type Family = Awaited<ReturnType<Registry['getMetricsAsJSON']>>[number];
 type Value = Family['values'][number] & { metricName?: string };
 
 const SCOPE = { name: 'aimeter.prom-client' };
-const EMPTY_RESOURCE = resources.emptyResource();
+const EMPTY_RESOURCE = emptyResource();
 
 export class PromClientMetricProducer implements MetricProducer {
   /** Cumulative values count from the process start (prom-client's CPU counters do; its collectors start with it). */

@@ -10,6 +10,7 @@
  * The explanation is free text: it goes on the event only, and only with content capture on.
  */
 import { context as otelContext, ROOT_CONTEXT, trace, type Attributes, type Span, type SpanContext } from '@opentelemetry/api';
+import * as otelApi from '@opentelemetry/api';
 import { runtimeSettings } from '../config/runtime';
 import { recordInternalError } from '../internal/errors';
 import { warnOnce } from '../internal/log';
@@ -125,14 +126,23 @@ function emitEvent(input: EvaluationInput, link: CallLink | undefined): void {
   });
 }
 
-let logsApiModule: typeof import('@opentelemetry/api-logs') | null | undefined;
-/** The OTel Logs API, when installed (the app's LoggerProvider decides where events go). */
-function loadLogsApi(): typeof import('@opentelemetry/api-logs') | undefined {
+type LogsApi = Pick<typeof import('@opentelemetry/api-logs'), 'logs' | 'SeverityNumber'>;
+let logsApiModule: LogsApi | null | undefined;
+/**
+ * The OTel Logs API, when installed (the app's LoggerProvider decides where events go). OTel JS
+ * 3.x moved it into `@opentelemetry/api` (1.10+), where 3.x's LoggerProvider registers; 2.x has
+ * the separate `@opentelemetry/api-logs`.
+ */
+function loadLogsApi(): LogsApi | undefined {
   if (logsApiModule === undefined) {
-    try {
-      logsApiModule = require('@opentelemetry/api-logs') as typeof import('@opentelemetry/api-logs');
-    } catch {
-      logsApiModule = null;
+    const api = otelApi as unknown as Partial<LogsApi>;
+    if (api.logs && api.SeverityNumber) logsApiModule = { logs: api.logs, SeverityNumber: api.SeverityNumber };
+    else {
+      try {
+        logsApiModule = require('@opentelemetry/api-logs') as typeof import('@opentelemetry/api-logs');
+      } catch {
+        logsApiModule = null;
+      }
     }
   }
   return logsApiModule ?? undefined;

@@ -9,27 +9,32 @@
  * package to install; the app runs on.
  */
 import type { MetricProducer, MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
-// From sdk-trace-node, which re-exports them: the one copy of the trace SDK the provider uses.
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
-import type { AimeterConfig, OtlpSignalConfig, TracesExporter } from '../config/env';
+// From sdk-trace, the one copy of the trace SDK the provider (tracer-provider.ts) and the OTLP
+// exporters' transformer use.
+import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { AimeterConfig, BatchSpanProcessorConfig, OtlpSignalConfig, TracesExporter } from '../config/env';
 import { DetachedExporter, type DeliveryLedger } from '../lifecycle/delivery';
 import { detachRetryTimers, detachedAgentFactory } from '../lifecycle/detached-export';
 import { warn } from '../internal/log';
 import { MissingPeerDependencyError, requireOptionalPeer } from './optional-peer';
 
-export function traceProcessorsFor(exporters: ReadonlySet<TracesExporter>, otlp: OtlpSignalConfig, ledger: DeliveryLedger): SpanProcessor[] {
+export function traceProcessorsFor(
+  exporters: ReadonlySet<TracesExporter>,
+  otlp: OtlpSignalConfig,
+  ledger: DeliveryLedger,
+  batch: BatchSpanProcessorConfig,
+): SpanProcessor[] {
   const processors: SpanProcessor[] = [];
-  if (exporters.has('console')) processors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+  if (exporters.has('console')) processors.push(new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }));
   const inner = exporters.has('otlp') ? unlessPeerMissing(() => otlpSpanExporter(otlp)) : undefined;
   if (inner) {
-    const exporter = new DetachedExporter(inner, (spans) => spans.length, MAX_QUEUED_SPANS, 'span-export');
-    processors.push(ledger.trackSpans(new BatchSpanProcessor(exporter), exporter as DetachedExporter<unknown>));
+    // The detached queue holds one more batch processor queue's worth at most.
+    const exporter = new DetachedExporter(inner, (spans) => spans.length, batch.maxQueueSize, 'span-export');
+    processors.push(ledger.trackSpans(new BatchSpanProcessor({ exporter, ...batch }), exporter as DetachedExporter<unknown>));
   }
   return processors;
 }
 
-/** The batch processor's default queue (OTEL_BSP_MAX_QUEUE_SIZE) again: one more queue's worth at most. */
-const MAX_QUEUED_SPANS = 2048;
 /** Metric collections waiting for a collector that is down (cumulative: the newest carries the totals). */
 const MAX_QUEUED_COLLECTIONS = 5;
 

@@ -13,7 +13,7 @@ import {
   SamplingDecision,
   type SamplingResult,
   TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-node';
+} from '@opentelemetry/sdk-trace';
 import type { AimeterConfig } from '../config/env';
 import { looksLikeGenAi } from '../processor/read-span';
 

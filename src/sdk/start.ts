@@ -10,7 +10,7 @@
  * 10, start-up).
  */
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Registry } from 'prom-client';
 import { configFromEnv, type AimeterConfig } from '../config/env';
 import { recordInternalError } from '../internal/errors';
@@ -165,10 +165,11 @@ function startOnce(options: StartOptions): Aimeter | undefined {
   const tracing = startTracing({
     resource,
     sampler: new GenAiRecordingSampler(samplerFrom(config)),
+    spanLimits: config.spanLimits,
     spanProcessors: [
       processor,
       ...(config.metricsExporters.has('otlp') ? [spanEndMarker(ledger)] : []),
-      ...traceProcessorsFor(config.tracesExporters, config.otlpTraces, ledger),
+      ...traceProcessorsFor(config.tracesExporters, config.otlpTraces, ledger, config.batchSpanProcessor),
       ...(options.spanProcessors ?? []),
     ],
     instrumentations,

@@ -1,17 +1,29 @@
 /**
- * The tracing half of the SDK, lean: a NodeTracerProvider (AsyncLocalStorage context manager,
- * W3C trace-context and baggage propagators) with aimeter's sampler and span processors, and the
- * instrumentations bound to it. NodeSDK would also load every exporter, detector and the logs
- * SDK; aimeter needs none of that unless configured (docs/performance.md, start-up).
+ * The tracing half of the SDK, lean: a TracerProvider with aimeter's sampler and span processors,
+ * registered with the AsyncLocalStorage context manager and the W3C trace-context and baggage
+ * propagators, and the instrumentations bound to it. NodeSDK would also load every exporter,
+ * detector and the logs SDK; aimeter needs none of that unless configured (docs/performance.md,
+ * start-up).
+ *
+ * Why `@opentelemetry/sdk-trace` and not `sdk-trace-node`: OTel JS 3.x has no sdk-trace-node (nor
+ * sdk-trace-base); sdk-trace, with the same exports, exists in 2.12+ and 3.x, so this file runs on
+ * either line (the compatibility matrix, test/compat/). What NodeTracerProvider.register() did
+ * is the three calls below.
  */
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { Resource } from '@opentelemetry/resources';
-import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { SpanLimitsConfig } from '../config/env';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 
 export interface TracingOptions {
   readonly resource: Resource;
   readonly sampler: Sampler;
+  /** From OTEL_SPAN_* (config/env.ts): sdk-trace reads no environment variable itself. */
+  readonly spanLimits: SpanLimitsConfig;
   readonly spanProcessors: readonly SpanProcessor[];
   readonly instrumentations: readonly Instrumentation[];
 }
@@ -21,12 +33,15 @@ export interface Tracing {
 }
 
 export function startTracing(options: TracingOptions): Tracing {
-  const provider = new NodeTracerProvider({
+  const provider = new TracerProvider({
     resource: options.resource,
     sampler: options.sampler,
+    spanLimits: { ...options.spanLimits },
     spanProcessors: [...options.spanProcessors],
   });
-  provider.register();
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   const unregister = registerInstrumentations({ instrumentations: [...options.instrumentations], tracerProvider: provider });
   return {
     shutdown: async () => {

@@ -140,6 +140,48 @@ const CASES: Record<string, Case> = {
     read: (c) => c.openaiStreamUsage,
     valid: [['True', true]],
   },
+  OTEL_BSP_SCHEDULE_DELAY: {
+    invalid: ['0x10', '1e3', '-1', '5s', '2147483648'],
+    accepted: /use a whole number of milliseconds from 0 to 2147483647/,
+    read: (c) => c.batchSpanProcessor.scheduledDelayMillis,
+    valid: [['50', 50], ['0', 0]],
+  },
+  OTEL_BSP_EXPORT_TIMEOUT: {
+    invalid: ['0', '30s'],
+    accepted: /use a whole number of milliseconds from 1 to 2147483647/,
+    read: (c) => c.batchSpanProcessor.exportTimeoutMillis,
+    valid: [['1000', 1000]],
+  },
+  OTEL_BSP_MAX_QUEUE_SIZE: {
+    invalid: ['0', '1e3', '1000001'],
+    accepted: /use a whole number from 1 to 1000000/,
+    read: (c) => c.batchSpanProcessor.maxQueueSize,
+    valid: [['4096', 4096]],
+  },
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: {
+    invalid: ['0', 'big'],
+    accepted: /use a whole number from 1 to 1000000/,
+    read: (c) => c.batchSpanProcessor.maxExportBatchSize,
+    valid: [['100', 100]],
+  },
+  OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: {
+    invalid: ['-1', '1e2', 'many'],
+    accepted: /use a whole number from 0 to 9007199254740991/,
+    read: (c) => c.spanLimits.attributeCountLimit,
+    valid: [['16', 16], ['0', 0]],
+  },
+  OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: {
+    invalid: ['-1', '1kb'],
+    accepted: /use a whole number from 0 to 9007199254740991/,
+    read: (c) => c.spanLimits.attributeValueLengthLimit,
+    valid: [['100', 100]],
+  },
+  OTEL_SPAN_EVENT_COUNT_LIMIT: {
+    invalid: ['-1', 'x'],
+    accepted: /use a whole number from 0 to 9007199254740991/,
+    read: (c) => c.spanLimits.eventCountLimit,
+    valid: [['5', 5]],
+  },
 };
 
 const defaults = configFromEnv({}).config;
@@ -168,6 +210,23 @@ for (const [variable, c] of Object.entries(CASES)) {
     }
   });
 }
+
+test('OTEL_BSP_* and span limits: the SDK defaults, span-specific limits over general ones, a batch no larger than the queue', () => {
+  assert.deepEqual(defaults.batchSpanProcessor, { scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000, maxQueueSize: 2048, maxExportBatchSize: 512 });
+  assert.deepEqual(defaults.spanLimits, {
+    attributeCountLimit: 128,
+    attributeValueLengthLimit: Infinity,
+    eventCountLimit: 128,
+    linkCountLimit: 128,
+    attributePerEventCountLimit: 128,
+    attributePerLinkCountLimit: 128,
+  });
+  const general = configFromEnv({ OTEL_ATTRIBUTE_COUNT_LIMIT: '10', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '64' }).config.spanLimits;
+  assert.deepEqual([general.attributeCountLimit, general.attributeValueLengthLimit], [10, 64]);
+  const both = configFromEnv({ OTEL_ATTRIBUTE_COUNT_LIMIT: '10', OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '3' }).config.spanLimits;
+  assert.equal(both.attributeCountLimit, 3);
+  assert.equal(configFromEnv({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512' }).config.batchSpanProcessor.maxExportBatchSize, 100);
+});
 
 test('OTEL_TRACES_SAMPLER_ARG: a decimal from 0 to 1 for the ratio samplers, else one warning and 1', () => {
   for (const value of ['2', '-0.5', '1e-1', '0x1', 'half', '50%']) {
