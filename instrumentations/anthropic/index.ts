@@ -12,8 +12,11 @@
  */
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
-import { tracedCreate } from './messages';
-import { clientPrototype, withholdingTraceContext } from './trace-context';
+
+// The call code (messages.ts, trace-context.ts) is loaded when the SDK is, in patchExports:
+// start-up loads the hook alone (issue 10).
+const messages = () => require('./messages') as typeof import('./messages');
+const traceContext = () => require('./trace-context') as typeof import('./trace-context');
 
 export const ANTHROPIC = defineInstrumentation({ name: 'anthropic' });
 export const ANTHROPIC_INSTRUMENTATION_NAME = ANTHROPIC.name;
@@ -49,6 +52,8 @@ export class AnthropicInstrumentation extends KitInstrumentation {
   }
 
   protected override patchExports(exports: unknown): void {
+    const { tracedCreate } = messages();
+    const { clientPrototype, withholdingTraceContext } = traceContext();
     const tracer = () => this.tracer;
     for (const proto of messagesPrototypes(exports)) {
       this.patcher.wrap(proto, 'create', (original) => tracedCreate(original, tracer, this.component));
@@ -58,6 +63,6 @@ export class AnthropicInstrumentation extends KitInstrumentation {
 
   protected override unpatchExports(exports: unknown): void {
     for (const proto of messagesPrototypes(exports)) this.patcher.unwrap(proto, 'create');
-    this.patcher.unwrap(clientPrototype(exports), 'fetchWithTimeout');
+    this.patcher.unwrap(traceContext().clientPrototype(exports), 'fetchWithTimeout');
   }
 }

@@ -12,17 +12,10 @@
  * `metadata.duration` (-> aimeter_speech_to_text_audio_duration_seconds_total, real-time factor,
  * cost per minute). See docs/instrumentations/speech.md.
  */
-import type { Tracer } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import { runtimeSettings } from '../../src/config/runtime';
 import { swallow } from '../../src/internal/errors';
-import * as A from '../../src/semconv/attributes';
-import { Operation } from '../../src/semconv/operations';
-import { Provider } from '../../src/semconv/providers';
 import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
-import { GenAiSpan } from '../../src/tracing/genai-span';
-import { fernServer, tracedRequestResponse, type FernClient, type SdkClass } from '../../src/tracing/request-response';
-import { str } from '../../src/tracing/values';
+import type { FernClient, SdkClass } from '../../src/tracing/request-response';
 
 export const DEEPGRAM = defineInstrumentation({ name: 'deepgram' });
 export const DEEPGRAM_INSTRUMENTATION_NAME = DEEPGRAM.name;
@@ -33,7 +26,6 @@ const MEDIA_CLIENT_FILES = [
   'dist/cjs/api/resources/listen/resources/v1/resources/media/client/Client.js',
   'dist/esm/api/resources/listen/resources/v1/resources/media/client/Client.mjs',
 ];
-const DEFAULT_BASE_URL = 'https://api.deepgram.com';
 const COMPONENT = DEEPGRAM.component;
 
 type MediaClientLike = FernClient;
@@ -72,6 +64,9 @@ export class DeepgramInstrumentation extends KitInstrumentation {
   }
 
   private patchMediaClient(cls: MediaClientClass | undefined): void {
+    // The span code is loaded with the SDK, not at start-up (issue 10).
+    const { tracedRequestResponse } = require('../../src/tracing/request-response') as typeof import('../../src/tracing/request-response');
+    const { recordResponse, startSpan } = require('./spans') as typeof import('./spans');
     const tracer = () => this.tracer;
     for (const [name, requestAt] of METHODS) {
       this.patcher.wrap(cls?.prototype, name, (original) =>
@@ -104,67 +99,4 @@ function mediaClientFromEntry(exports: DeepgramEntry): MediaClientClass | undefi
   const media = probe?.listen?.v1?.media;
   const proto = media ? (Object.getPrototypeOf(media) as { constructor?: unknown } | null) : null;
   return proto && typeof proto.constructor === 'function' ? (proto.constructor as unknown as MediaClientClass) : undefined;
-}
-
-function startSpan(tracer: Tracer, client: MediaClientLike, request: Record<string, unknown> | undefined): GenAiSpan {
-  const server = fernServer(client?._options, DEFAULT_BASE_URL);
-  return GenAiSpan.start(tracer, {
-    operation: Operation.SpeechToText,
-    provider: Provider.Deepgram,
-    requestModel: str(request?.model),
-    serverAddress: server.address,
-    serverPort: server.port,
-  });
-}
-
-interface DeepgramModelInfo {
-  name?: unknown;
-  arch?: unknown;
-}
-
-/** The `{data, rawResponse}` the private method resolves to; data is Deepgram's JSON. */
-function recordResponse(handle: GenAiSpan, result: unknown): void {
-  const data = (result as { data?: unknown } | undefined)?.data as
-    | {
-        request_id?: unknown;
-        metadata?: { request_id?: unknown; duration?: unknown; models?: unknown; model_info?: Record<string, DeepgramModelInfo> };
-        results?: { channels?: Array<{ alternatives?: Array<{ transcript?: unknown }> }> };
-      }
-    | undefined;
-  if (!data || typeof data !== 'object') return;
-  const metadata = data.metadata;
-  const requestId = typeof metadata?.request_id === 'string' ? metadata.request_id : typeof data.request_id === 'string' ? data.request_id : undefined;
-  handle.setResponse({ id: requestId, model: responseModelOf(metadata) });
-  if (typeof metadata?.duration === 'number') handle.setAudioDuration(metadata.duration);
-  if (runtimeSettings().captureMessageContent) {
-    const transcripts = (data.results?.channels ?? [])
-      .map((channel) => channel?.alternatives?.[0]?.transcript)
-      .filter((t): t is string => typeof t === 'string');
-    if (transcripts.length > 0) {
-      handle.setAttributes({
-        [A.ATTR_GEN_AI_OUTPUT_MESSAGES]: JSON.stringify([
-          { role: 'assistant', parts: transcripts.map((content) => ({ type: 'text', content })) },
-        ]),
-      });
-    }
-  }
-}
-
-/**
- * Deepgram reports the models used in `metadata.models` (ids) and `metadata.model_info[id]`
- * ({name: 'general-nova-3', arch: 'nova-3', version}). `arch` is the name callers use in the
- * request (`model: 'nova-3'`) and the one prices are listed under; it is used as the response
- * model when exactly one model served the request.
- */
-function responseModelOf(metadata: { models?: unknown; model_info?: Record<string, DeepgramModelInfo> } | undefined): string | undefined {
-  const info = metadata?.model_info;
-  if (!info || typeof info !== 'object') return undefined;
-  const ids = Array.isArray(metadata?.models) ? (metadata.models as unknown[]).filter((id): id is string => typeof id === 'string') : Object.keys(info);
-  const names = new Set<string>();
-  for (const id of ids) {
-    const entry = info[id];
-    const name = typeof entry?.arch === 'string' ? entry.arch : typeof entry?.name === 'string' ? entry.name : undefined;
-    if (name) names.add(name);
-  }
-  return names.size === 1 ? [...names][0] : undefined;
 }

@@ -9,15 +9,31 @@
  * See docs/instrumentations/openai.md.
  */
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import { runtimeSettings } from '../../src/config/runtime';
-import { unhookApiPromises } from '../../src/tracing/api-promise';
-import { isInstrumentationWrapper } from '../../src/tracing/call-scope';
 import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
-import { OpenAICall, type CallKind } from './call';
-import { endpointOf } from './provider';
-import { retryWithoutStreamUsage, withStreamUsage } from './stream-usage';
+import type { CallKind, OpenAICall } from './call';
 
-export { endpointOf, providerFromHost } from './provider';
+/**
+ * What a traced call runs, loaded when `openai` is (the first patchExports): start-up loads the
+ * hook alone (issue 10: about ten modules fewer for an app that never loads the SDK).
+ */
+interface CallCode {
+  readonly runtimeSettings: typeof import('../../src/config/runtime').runtimeSettings;
+  readonly isInstrumentationWrapper: typeof import('../../src/tracing/call-scope').isInstrumentationWrapper;
+  readonly OpenAICall: typeof import('./call').OpenAICall;
+  readonly endpointOf: typeof import('./provider').endpointOf;
+  readonly retryWithoutStreamUsage: typeof import('./stream-usage').retryWithoutStreamUsage;
+  readonly withStreamUsage: typeof import('./stream-usage').withStreamUsage;
+}
+let callCode: CallCode | undefined;
+function loadCallCode(): CallCode {
+  if (callCode) return callCode;
+  const { runtimeSettings } = require('../../src/config/runtime') as typeof import('../../src/config/runtime');
+  const { isInstrumentationWrapper } = require('../../src/tracing/call-scope') as typeof import('../../src/tracing/call-scope');
+  const { OpenAICall } = require('./call') as typeof import('./call');
+  const { endpointOf } = require('./provider') as typeof import('./provider');
+  const { retryWithoutStreamUsage, withStreamUsage } = require('./stream-usage') as typeof import('./stream-usage');
+  return (callCode = { runtimeSettings, isInstrumentationWrapper, OpenAICall, endpointOf, retryWithoutStreamUsage, withStreamUsage });
+}
 
 export interface OpenAIInstrumentationConfig extends InstrumentationConfig {
   /**
@@ -67,6 +83,7 @@ export class OpenAIInstrumentation extends KitInstrumentation<OpenAIInstrumentat
   /** `create` of each target, wrapped by the kit's patcher (coexists with contrib: src/tracing/patcher.ts). */
   protected override patchExports(moduleExports: unknown): void {
     const root = openAIClass(moduleExports);
+    loadCallCode();
     for (const { kind, path } of TARGETS) {
       this.patcher.wrap(prototypeAt(root, path), 'create', (original) => this.patchedCreate(kind, original as AnyFunction));
     }
@@ -75,11 +92,12 @@ export class OpenAIInstrumentation extends KitInstrumentation<OpenAIInstrumentat
   protected override unpatchExports(moduleExports: unknown): void {
     const root = openAIClass(moduleExports);
     for (const { path } of TARGETS) this.patcher.unwrap(prototypeAt(root, path), 'create');
-    unhookApiPromises();
+    (require('../../src/tracing/api-promise') as typeof import('../../src/tracing/api-promise')).unhookApiPromises();
   }
 
   private patchedCreate(kind: CallKind, original: AnyFunction): (this: unknown, ...args: unknown[]) => unknown {
     const instrumentation = this;
+    const { isInstrumentationWrapper, retryWithoutStreamUsage } = loadCallCode();
     // Another instrumentation's wrapper inside ours: enter our span's context so its span nests.
     const enter = isInstrumentationWrapper(original);
     // try/catch rather than swallow(): no closures per call on this path.
@@ -121,6 +139,7 @@ export class OpenAIInstrumentation extends KitInstrumentation<OpenAIInstrumentat
   private begin(kind: CallKind, resource: unknown, args: unknown[]): { call: OpenAICall; callArgs: unknown[]; injectedUsage: boolean } | undefined {
     const body = args[0];
     if (body === null || typeof body !== 'object') return undefined;
+    const { runtimeSettings, endpointOf, withStreamUsage, OpenAICall } = loadCallCode();
     const settings = runtimeSettings();
     const client = (resource as { _client?: unknown } | null)?._client;
     const endpoint = endpointOf(client, this.getConfig().providerForBaseURL);

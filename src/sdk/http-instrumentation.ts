@@ -17,7 +17,7 @@ import { serverSpanHooks } from '../http/server-span-hooks';
 import { setRuntimeSettings } from '../config/runtime';
 import { recordInternalError } from '../internal/errors';
 import { REDACTED, redactQueryValues, redactUrlQuery } from '../privacy/query-string';
-import { propagationFields, withholdTraceContext } from '../privacy/trace-context';
+import type * as TraceContextRules from '../privacy/trace-context';
 import { ATTR_URL_FULL, ATTR_URL_QUERY } from '../semconv/attributes';
 
 const COMPONENT = 'http-instrumentation';
@@ -81,9 +81,13 @@ function isClientRequest(request: unknown): request is ClientRequest {
   return typeof (request as ClientRequest | null)?.removeHeader === 'function' && typeof (request as ClientRequest).getHeader === 'function';
 }
 
+/** The host rules (trace-context.ts, genai-hosts.ts), loaded at the first outgoing request, not at start-up (issue 10). */
+let traceContextRules: typeof TraceContextRules | undefined;
+
 function withholdFromGenAiHost(request: ClientRequest): void {
   try {
     if (request.headersSent) return;
+    const { propagationFields, withholdTraceContext } = (traceContextRules ??= require('../privacy/trace-context') as typeof TraceContextRules);
     const { host, port } = destination(request);
     if (!withholdTraceContext(host, port)) return;
     for (const field of propagationFields()) request.removeHeader(field);

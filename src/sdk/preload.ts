@@ -3,14 +3,12 @@
  * loader hook for import-in-the-middle (so `import OpenAI from 'openai'` is instrumented too),
  * then start(). Never throws: a preload that crashed the app would defeat its purpose.
  *
- * Cheap when it has nothing to do: the thread and OTEL_SDK_DISABLED are checked before anything
- * else is loaded (start.ts loads the pipeline itself, instrumentations first).
+ * Cheap when it has nothing to do: OTEL_SDK_DISABLED, then the thread, are checked before anything
+ * else is loaded (start.ts loads the pipeline itself, instrumentations first). Disabled loads
+ * the configuration modules and nothing else (every module counts: past about 20 require()s,
+ * V8 optimises the loader's own functions, about 4 MB of RSS).
  */
 import { configFromEnv } from '../config/env';
-import { recordInternalError } from '../internal/errors';
-import { currentRole } from '../processes/role';
-import { entryIsEsm } from './entry-format';
-import { start } from './start';
 
 export interface PreloadResult {
   /** Resolves when the ESM hook has acknowledged the modules to instrument. */
@@ -38,16 +36,23 @@ export function preload(options: PreloadOptions): PreloadResult {
   // A package manager's CLI (npm start, npx, yarn, pnpm under NODE_OPTIONS) is skipped too: the app
   // it starts is measured (src/processes/). A user's worker thread is measured, and sends its
   // records to the main thread; it uses the CommonJS hooks only (no second loader thread).
+  const { currentRole } = require('../processes/role') as typeof import('../processes/role');
   const role = currentRole(parsed.config.processHints);
   if (role.kind === 'internal-thread' || role.kind === 'wrapper') return NOTHING_TO_WAIT_FOR;
   let ready: Promise<void> = Promise.resolve();
   try {
     if (role.kind !== 'thread' && (options.esmHook === 'always' || entryIsEsm())) ready = registerEsmHook();
   } catch (error) {
+    const { recordInternalError } = require('../internal/errors') as typeof import('../internal/errors');
     recordInternalError('esm-hook', error);
   }
+  const { start } = require('./start') as typeof import('./start');
   start();
   return { ready };
+}
+
+function entryIsEsm(): boolean {
+  return (require('./entry-format') as typeof import('./entry-format')).entryIsEsm();
 }
 
 function registerEsmHook(): Promise<void> {

@@ -6,9 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import type { ProbeReport } from '../apps/load-probe';
 import { freePort, REPO_ROOT, scrape, startChildApp } from '../helpers/child-app';
 
@@ -76,4 +78,24 @@ test('OTEL_SDK_DISABLED=true: no SDK, no loader hook', async () => {
   assert.equal(main.firstLoads['prom-client'], undefined);
   assert.equal(loader, undefined, 'no loader-hooks thread');
   assert.deepEqual(main.packages, ['@opentelemetry/api'], 'no package but the one the app loads');
+});
+
+test('start-up loads the provider instrumentations\' hooks, not their call code: that comes with the SDK', async () => {
+  // Which of aimeter's instrumentation files are loaded before and after the app loads the SDKs.
+  const script = `
+    const loaded = () => Object.keys(require.cache).filter((f) => f.includes('/dist/instrumentations/')).map((f) => f.split('/dist/instrumentations/')[1]).sort();
+    const atStart = loaded();
+    require('openai'); require('@anthropic-ai/sdk'); require('@google/genai');
+    console.log(JSON.stringify({ atStart, afterSdks: loaded() }));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--require', 'aimeter/register', '-e', script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' },
+    timeout: 60_000,
+  });
+  const { atStart, afterSdks } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { atStart: string[]; afterSdks: string[] };
+  assert.deepEqual(atStart, ['anthropic/index.js', 'deepgram/index.js', 'elevenlabs/index.js', 'google-genai/index.js', 'index.js', 'openai/index.js']);
+  for (const file of ['openai/call.js', 'openai/stream-usage.js', 'anthropic/messages.js', 'google-genai/spans.js']) {
+    assert.ok(afterSdks.includes(file), `${file} is loaded once its SDK is (${afterSdks.join(', ')})`);
+  }
+  assert.ok(!afterSdks.includes('deepgram/spans.js') && !afterSdks.includes('elevenlabs/spans.js'), 'an SDK the app never loads costs no call code');
 });
