@@ -81,9 +81,49 @@ function allRules(rules: Rules): { ref: RuleRef; rule: Rule }[] {
   return out;
 }
 
-/** The rules a set of alert names and expressions depends on, transitively. */
-export function dependencies(rules: Rules, alerts: readonly string[], exprs: readonly string[]): Set<RuleRef> {
+/**
+ * Function calls that yield samples out of nothing (no series read): a rule that contains one is
+ * never taken for empty.
+ */
+const GENERATORS = /\b(?:vector|absent|absent_over_time|time|scalar|days_in_month|day_of_month|day_of_week|day_of_year|hour|minute|month|year)\s*\(/;
+
+/** The metric names of a case's input series (`name{...}` or `{__name__="name", ...}`). */
+export function inputNames(test: TestCase): Set<string> {
+  const names = new Set<string>();
+  for (const s of test.input_series as { series?: string }[]) {
+    const series = s.series ?? '';
+    const name = /^\s*([a-zA-Z_:][\w:]*)/.exec(series)?.[1] ?? /__name__\s*=\s*"([^"]+)"/.exec(series)?.[1];
+    if (name) names.add(name);
+  }
+  return names;
+}
+
+/**
+ * The rules a set of alert names and expressions depends on, transitively; with `inputs` (the
+ * metric names of a case's input series), less the recording rules that are empty in that case:
+ * every name they read is a metric the case has no series of, or recorded only by rules that are
+ * empty too, and they call no function that makes samples out of nothing (vector(), time(),
+ * absent(), ...). Such a rule yields no sample with that input, whatever its thresholds or
+ * windows, so leaving it out changes nothing the case can see, and saves promtool evaluating it
+ * at every step (the duration and time-to-first-chunk SLIs of an availability case halve its
+ * cost).
+ */
+export function dependencies(rules: Rules, alerts: readonly string[], exprs: readonly string[], inputs?: ReadonlySet<string>): Set<RuleRef> {
   const all = allRules(rules);
+  const recorded = new Set(all.flatMap(({ rule }) => (rule.record ? [rule.record] : [])));
+  const empty = new Set<RuleRef>();
+  if (inputs) {
+    // Rule files are in dependency order (promtool.test.ts checks it), so one pass suffices.
+    const nonEmptyNames = new Set<string>();
+    for (const { ref, rule } of all) {
+      if (!rule.record) continue;
+      const names = metricNames(rule.expr);
+      const isEmpty =
+        names.length > 0 && !GENERATORS.test(rule.expr) && names.every((n) => (recorded.has(n) ? !nonEmptyNames.has(n) : !inputs.has(n)));
+      if (isEmpty) empty.add(ref);
+      else nonEmptyNames.add(rule.record);
+    }
+  }
   const needed = new Set<RuleRef>();
   const names = new Set<string>(exprs.flatMap(metricNames));
   for (const { ref, rule } of all) {
@@ -95,7 +135,7 @@ export function dependencies(rules: Rules, alerts: readonly string[], exprs: rea
   for (let grown = true; grown; ) {
     grown = false;
     for (const { ref, rule } of all) {
-      if (rule.record && names.has(rule.record) && !needed.has(ref)) {
+      if (rule.record && names.has(rule.record) && !needed.has(ref) && !empty.has(ref)) {
         needed.add(ref);
         for (const n of metricNames(rule.expr)) names.add(n);
         grown = true;
@@ -116,9 +156,21 @@ export function loadCases(rules: Rules, testFiles: readonly string[]): Case[] {
         rules,
         (test.alert_rule_test ?? []).map((a) => a.alertname),
         (test.promql_expr_test ?? []).map((p) => p.expr),
+        inputNames(test),
       ),
     }));
   });
+}
+
+/**
+ * What a case needs under a mutant: its own rules, plus those the mutated rule reads that the
+ * original did not (a window swapped for one the case never evaluated), so that a mutant is never
+ * killed by a rule missing from the pruned copy.
+ */
+function needsUnder(rules: Rules, c: Case, mutant: Mutant | undefined): ReadonlySet<RuleRef> {
+  if (!mutant?.mutated || !c.needs.has(mutant.ref)) return c.needs;
+  const extra = dependencies(rules, [], [mutant.mutated.expr], inputNames(c.test));
+  return extra.size === 0 ? c.needs : new Set([...c.needs, ...extra]);
 }
 
 /** One rule file holding only the rules in `keep` (groups in their order), `mutant` applied. */
@@ -140,23 +192,26 @@ function prunedRules(rules: Rules, keep: ReadonlySet<RuleRef>, mutant?: Mutant):
   return { doc: { groups }, order: groups.map((g) => g.name) };
 }
 
+/** Writes one promtool test file for a case, with its own pruned rule file; returns its path. */
+function writeCase(dir: string, name: string, rules: Rules, c: Case, mutant?: Mutant): string {
+  mkdirSync(dir, { recursive: true });
+  const { doc, order } = prunedRules(rules, needsUnder(rules, c, mutant), mutant);
+  const rulesPath = join(dir, `${name}.rules.yml`);
+  writeFileSync(rulesPath, stringify(doc, { lineWidth: 0 }));
+  const testPath = join(dir, `${name}-${basename(c.file)}`);
+  const test: TestFile = {
+    rule_files: [rulesPath],
+    evaluation_interval: c.evaluationInterval,
+    group_eval_order: order,
+    tests: [c.test],
+  };
+  writeFileSync(testPath, stringify(test, { lineWidth: 0 }));
+  return testPath;
+}
+
 /** Writes a promtool test file per case (each with its own pruned rule file); returns their paths. */
 export function writeCases(dir: string, rules: Rules, cases: readonly Case[], mutant?: Mutant): string[] {
-  mkdirSync(dir, { recursive: true });
-  return cases.map((c, i) => {
-    const { doc, order } = prunedRules(rules, c.needs, mutant);
-    const rulesPath = join(dir, `rules-${i}.yml`);
-    writeFileSync(rulesPath, stringify(doc, { lineWidth: 0 }));
-    const testPath = join(dir, `case-${i}-${basename(c.file)}`);
-    const test: TestFile = {
-      rule_files: [rulesPath],
-      evaluation_interval: c.evaluationInterval,
-      group_eval_order: order,
-      tests: [c.test],
-    };
-    writeFileSync(testPath, stringify(test, { lineWidth: 0 }));
-    return testPath;
-  });
+  return cases.map((c, i) => writeCase(dir, `case-${i}`, rules, c, mutant));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,7 +329,7 @@ export function mutants(rules: Rules, testInterval = '1m'): Mutant[] {
           for (const factor of [2, 0.5]) {
             out.push({
               ref,
-              description: `${where}: ${w.kind} ${w.text} -> ${duration(s * factor)}`,
+              description: `${where}: ${w.kind} ${w.text} -> ${duration(s * factor)} (at ${w.start})`,
               mutated: { ...rule, expr: splice(rule.expr, w.start, w.end, duration(s * factor)) },
             });
           }
@@ -344,13 +399,52 @@ export interface MutantResult {
   /** killed: a case failed (its name); survived: every affected case passed; untested: no case reads the rule. */
   readonly outcome: 'killed' | 'survived' | 'untested';
   readonly killer?: string;
+  readonly killerCase?: Case;
+  /** The cases run against this mutant (promtool test files, however batched). */
   readonly runs: number;
 }
 
 /**
- * Runs every mutant against the cases that depend on its rule, `parallel` promtool processes at
- * a time: the cases that check the mutated rule itself first, then the cheapest; the first case
- * that fails kills the mutant and the rest are not run.
+ * Runs promtool on several test files at once (it tests them one after the other and prints a
+ * "Unit Testing:  <file>" section for each, with SUCCESS when it passed): per file, true when it
+ * passed, false when it failed (a failed test or an invalid file: its section has no SUCCESS),
+ * undefined when the output does not name it where expected (then it is run alone).
+ */
+export async function promtoolEach(promtool: string, files: readonly string[]): Promise<(boolean | undefined)[]> {
+  if (files.length === 1) return [(await promtoolPasses(promtool, files)).passed];
+  const { stdout, passed } = await new Promise<{ stdout: string; passed: boolean }>((resolve, reject) => {
+    const child = spawn(promtool, ['test', 'rules', ...files], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout: out, passed: code === 0 }));
+  });
+  if (passed) return files.map(() => true);
+  const sections = stdout.split(/^Unit Testing: +/m).slice(1);
+  return files.map((file, i) => {
+    const section = sections[i];
+    if (section === undefined || !section.startsWith(`${file}\n`)) return undefined;
+    return /^ {2}SUCCESS$/m.test(section);
+  });
+}
+
+/** promtoolEach over many files: `parallel` processes at a time, each given a share of the files. */
+export async function promtoolAll(promtool: string, files: readonly string[], parallel: number): Promise<(boolean | undefined)[]> {
+  const per = Math.max(1, Math.ceil(files.length / (parallel * 2)));
+  const chunks = Array.from({ length: Math.ceil(files.length / per) }, (_, i) => files.slice(i * per, (i + 1) * per));
+  return (await pool(chunks, parallel, (chunk) => promtoolEach(promtool, chunk))).flat();
+}
+
+/** Promtool test files per invocation, and the most evaluation work (cost()) one may bundle. */
+const BATCH_FILES = 8;
+const BATCH_COST = 3000;
+
+/**
+ * Runs every mutant against the cases that depend on its rule until one fails (kills it), in
+ * rounds: each round runs, for every mutant still alive, the next case in its order, several
+ * cases per promtool invocation and `parallel` invocations at a time. A mutant's order: first
+ * the cases that killed another mutant of the same rule in an earlier round (most kills first),
+ * then the cases that check the mutated rule itself, then the cheapest.
  */
 export async function runMutants(
   promtool: string,
@@ -361,24 +455,64 @@ export async function runMutants(
   parallel: number,
   onResult?: (r: MutantResult) => void,
 ): Promise<MutantResult[]> {
-  return pool(all, parallel, async (m, i) => {
-    const affected = cases
-      .filter((c) => c.needs.has(m.ref))
-      .map((c) => ({ c, first: direct(c, m, rules) ? 0 : 1, cost: cost(c) }))
+  interface State {
+    readonly mutant: Mutant;
+    readonly order: Case[];
+    readonly tried: Set<Case>;
+    result?: MutantResult;
+  }
+  const states: State[] = all.map((mutant) => ({
+    mutant,
+    order: cases
+      .filter((c) => c.needs.has(mutant.ref))
+      .map((c) => ({ c, first: direct(c, mutant, rules) ? 0 : 1, cost: cost(c) }))
       .sort((a, b) => a.first - b.first || a.cost - b.cost)
-      .map((x) => x.c);
-    let result: MutantResult = { mutant: m, outcome: affected.length === 0 ? 'untested' : 'survived', runs: 0 };
-    const files = affected.length === 0 ? [] : writeCases(`${dir}/m${i}`, rules, affected, m);
-    for (const [k, file] of files.entries()) {
-      if (!(await promtoolPasses(promtool, [file])).passed) {
-        result = { mutant: m, outcome: 'killed', killer: `${affected[k]?.file}: ${affected[k]?.test.name}`, runs: k + 1 };
-        break;
-      }
-      result = { ...result, runs: k + 1 };
-    }
+      .map((x) => x.c),
+    tried: new Set<Case>(),
+  }));
+  /** Per rule, the cases that killed its mutants, with their kill counts. */
+  const killers = new Map<RuleRef, Map<Case, number>>();
+  const finish = (st: State, result: MutantResult): void => {
+    st.result = result;
     onResult?.(result);
-    return result;
-  });
+  };
+  for (const st of states) if (st.order.length === 0) finish(st, { mutant: st.mutant, outcome: 'untested', runs: 0 });
+
+  for (let round = 0; ; round++) {
+    const jobs: { st: State; c: Case; file: string; cost: number }[] = [];
+    for (const [i, st] of states.entries()) {
+      if (st.result) continue;
+      const hinted = [...(killers.get(st.mutant.ref) ?? new Map<Case, number>())].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+      const next = [...hinted, ...st.order].find((c) => !st.tried.has(c));
+      if (!next) {
+        finish(st, { mutant: st.mutant, outcome: 'survived', runs: st.tried.size });
+        continue;
+      }
+      st.tried.add(next);
+      jobs.push({ st, c: next, file: writeCase(join(dir, `r${round}`), `m${i}`, rules, next, st.mutant), cost: cost(next) });
+    }
+    if (jobs.length === 0) break;
+    // Dearest first, so that the last batches to finish are short ones.
+    jobs.sort((a, b) => b.cost - a.cost);
+    const batches: (typeof jobs)[] = [];
+    for (const job of jobs) {
+      const last = batches[batches.length - 1];
+      if (last && last.length < BATCH_FILES && last.reduce((n, j) => n + j.cost, 0) + job.cost <= BATCH_COST) last.push(job);
+      else batches.push([job]);
+    }
+    await pool(batches, parallel, async (batch) => {
+      const passed = await promtoolEach(promtool, batch.map((j) => j.file));
+      for (const [k, job] of batch.entries()) {
+        const ok = passed[k] ?? (await promtoolPasses(promtool, [job.file])).passed;
+        if (ok) continue;
+        const perRule = killers.get(job.st.mutant.ref) ?? new Map<Case, number>();
+        perRule.set(job.c, (perRule.get(job.c) ?? 0) + 1);
+        killers.set(job.st.mutant.ref, perRule);
+        finish(job.st, { mutant: job.st.mutant, outcome: 'killed', killer: `${job.c.file}: ${job.c.test.name}`, killerCase: job.c, runs: job.st.tried.size });
+      }
+    });
+  }
+  return states.map((st) => st.result as MutantResult);
 }
 
 /** Maps over items with at most `limit` promises in flight. */
