@@ -16,11 +16,14 @@
  * seconds.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { type Case, EQUIVALENT, loadCases, loadRules, mutants, promtoolAll, runMutants, tempDir, writeCases } from './mutation';
-import { listFiles, readYaml, requireTool } from './support';
+import { inRepo, listFiles, readYaml, requireTool } from './support';
+
+/** Which case killed each mutant last time: tried first (mutation.ts, runMutants). */
+const HINTS = inRepo('test/observability/mutation-killers.json');
 
 /** The rule files in prometheus.yml's order, which is the order of their dependencies. */
 export function orderedRuleFiles(): string[] {
@@ -45,7 +48,16 @@ test('every mutant of the rules fails a promtool test', async (t) => {
     assert.deepEqual(unknown, [], 'EQUIVALENT names mutants that no longer exist');
     const all = every.filter((m) => !EQUIVALENT.has(m.description));
     const parallel = Math.max(1, availableParallelism());
-    const results = await runMutants(tool.path, rules, cases, all, dir, parallel);
+    const hints = new Map(Object.entries(existsSync(HINTS) ? (JSON.parse(readFileSync(HINTS, 'utf8')) as Record<string, string>) : {}));
+    const results = await runMutants(tool.path, rules, cases, all, dir, parallel, undefined, hints);
+    // The kill hints are a cache of the order: when a hint missed or is missing, the file is
+    // rewritten (commit it; a stale file only makes the check slower, never wrong).
+    const fresh = Object.fromEntries(results.flatMap((r) => (r.killer ? [[r.mutant.description, r.killer]] : [])).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const missed = results.filter((r) => r.killer && hints.get(r.mutant.description) !== r.killer).length;
+    if (missed > 0 || Object.keys(fresh).length !== hints.size) {
+      writeFileSync(HINTS, `${JSON.stringify(fresh, null, 1)}\n`);
+      t.diagnostic(`${missed} kill hints missed or missing: ${HINTS} rewritten, commit it`);
+    }
 
     // A kill counts only if the pruned case passes without the mutant: each case that killed a
     // mutant, unmutated and pruned as it was run, passes (the pruning left out only rules it does

@@ -457,12 +457,16 @@ export async function promtoolAll(promtool: string, files: readonly string[], pa
 const BATCH_FILES = 8;
 const BATCH_COST = 3000;
 
+/** A case as the kill hints name it: test file and case name. */
+export const caseName = (c: Case): string => `${c.file}: ${c.test.name}`;
+
 /**
  * Runs every mutant against the cases that depend on its rule until one fails (kills it). A
  * queue of (mutant, next case) jobs feeds `parallel` promtool processes, each taking the dearest
  * job or several cheap ones at a time; a mutant whose case passed queues its next case at once.
- * A mutant's order: first the cases that have killed another mutant of the same rule (most kills
- * first), then the cases that show the mutated alert firing, then the others that check the
+ * A mutant's order: first the case that killed it last time (`hints`: mutant description -> case,
+ * test/observability/mutation-killers.json; only an order, every verdict is promtool's), then the
+ * cases that have killed another mutant of the same rule (most kills first), then the cases that show the mutated alert firing, then the others that check the
  * mutated rule, then the rest; cheapest first within each.
  */
 export async function runMutants(
@@ -473,6 +477,7 @@ export async function runMutants(
   dir: string,
   parallel: number,
   onResult?: (r: MutantResult) => void,
+  hints: ReadonlyMap<string, string> = new Map(),
 ): Promise<MutantResult[]> {
   interface State {
     readonly index: number;
@@ -496,7 +501,9 @@ export async function runMutants(
     onResult?.(result);
   };
   const enqueue = (st: State): void => {
-    const hinted = [...(killers.get(st.mutant.ref) ?? new Map<Case, number>())].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+    const hint = st.order.find((c) => caseName(c) === hints.get(st.mutant.description));
+    const siblings = [...(killers.get(st.mutant.ref) ?? new Map<Case, number>())].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+    const hinted = hint ? [hint, ...siblings] : siblings;
     const next = [...hinted, ...st.order].find((c) => !st.tried.has(c));
     if (!next) return finish(st, { mutant: st.mutant, outcome: 'survived', runs: st.tried.size });
     st.tried.add(next);
@@ -551,7 +558,7 @@ export async function runMutants(
           const perRule = killers.get(job.st.mutant.ref) ?? new Map<Case, number>();
           perRule.set(job.c, (perRule.get(job.c) ?? 0) + 1);
           killers.set(job.st.mutant.ref, perRule);
-          finish(job.st, { mutant: job.st.mutant, outcome: 'killed', killer: `${job.c.file}: ${job.c.test.name}`, killerCase: job.c, runs: job.st.tried.size });
+          finish(job.st, { mutant: job.st.mutant, outcome: 'killed', killer: caseName(job.c), killerCase: job.c, runs: job.st.tried.size });
         } else enqueue(job.st);
       }
       inFlight--;
