@@ -11,9 +11,10 @@
  * Cost (mutation.ts): each case runs against only the rules it depends on and that can yield a
  * sample with its input, each mutant against only the cases that depend on the rule it changes,
  * until the first that fails (the cases that killed its sibling mutants first, then those that
- * check the mutated rule, then the cheapest), several cases per promtool process and
- * availableParallelism() processes at a time. About 330 mutants, 400 promtool cases, 150 CPU
- * seconds.
+ * check the mutated rule, then the cheapest; mutation-killers.json remembers which case killed
+ * each mutant last time and tries it first), several cases per promtool process and
+ * availableParallelism() processes at a time. Measured: 323 mutants, 354 promtool cases (13 of
+ * them without a hint), 416 CPU-seconds; some 3.5 minutes on 2 idle cores.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
