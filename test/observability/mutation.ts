@@ -36,7 +36,7 @@ export interface TestCase {
   name: string;
   interval?: string;
   input_series: unknown[];
-  alert_rule_test?: { alertname: string; eval_time: string }[];
+  alert_rule_test?: { alertname: string; eval_time: string; exp_alerts?: unknown[] }[];
   promql_expr_test?: { expr: string; eval_time: string }[];
   external_labels?: Record<string, string>;
 }
@@ -81,9 +81,49 @@ function allRules(rules: Rules): { ref: RuleRef; rule: Rule }[] {
   return out;
 }
 
-/** The rules a set of alert names and expressions depends on, transitively. */
-export function dependencies(rules: Rules, alerts: readonly string[], exprs: readonly string[]): Set<RuleRef> {
+/**
+ * Function calls that yield samples out of nothing (no series read): a rule that contains one is
+ * never taken for empty.
+ */
+const GENERATORS = /\b(?:vector|absent|absent_over_time|time|scalar|days_in_month|day_of_month|day_of_week|day_of_year|hour|minute|month|year)\s*\(/;
+
+/** The metric names of a case's input series (`name{...}` or `{__name__="name", ...}`). */
+export function inputNames(test: TestCase): Set<string> {
+  const names = new Set<string>();
+  for (const s of test.input_series as { series?: string }[]) {
+    const series = s.series ?? '';
+    const name = /^\s*([a-zA-Z_:][\w:]*)/.exec(series)?.[1] ?? /__name__\s*=\s*"([^"]+)"/.exec(series)?.[1];
+    if (name) names.add(name);
+  }
+  return names;
+}
+
+/**
+ * The rules a set of alert names and expressions depends on, transitively; with `inputs` (the
+ * metric names of a case's input series), less the recording rules that are empty in that case:
+ * every name they read is a metric the case has no series of, or recorded only by rules that are
+ * empty too, and they call no function that makes samples out of nothing (vector(), time(),
+ * absent(), ...). Such a rule yields no sample with that input, whatever its thresholds or
+ * windows, so leaving it out changes nothing the case can see, and saves promtool evaluating it
+ * at every step (the duration and time-to-first-chunk SLIs of an availability case halve its
+ * cost).
+ */
+export function dependencies(rules: Rules, alerts: readonly string[], exprs: readonly string[], inputs?: ReadonlySet<string>): Set<RuleRef> {
   const all = allRules(rules);
+  const recorded = new Set(all.flatMap(({ rule }) => (rule.record ? [rule.record] : [])));
+  const empty = new Set<RuleRef>();
+  if (inputs) {
+    // Rule files are in dependency order (promtool.test.ts checks it), so one pass suffices.
+    const nonEmptyNames = new Set<string>();
+    for (const { ref, rule } of all) {
+      if (!rule.record) continue;
+      const names = metricNames(rule.expr);
+      const isEmpty =
+        names.length > 0 && !GENERATORS.test(rule.expr) && names.every((n) => (recorded.has(n) ? !nonEmptyNames.has(n) : !inputs.has(n)));
+      if (isEmpty) empty.add(ref);
+      else nonEmptyNames.add(rule.record);
+    }
+  }
   const needed = new Set<RuleRef>();
   const names = new Set<string>(exprs.flatMap(metricNames));
   for (const { ref, rule } of all) {
@@ -95,7 +135,7 @@ export function dependencies(rules: Rules, alerts: readonly string[], exprs: rea
   for (let grown = true; grown; ) {
     grown = false;
     for (const { ref, rule } of all) {
-      if (rule.record && names.has(rule.record) && !needed.has(ref)) {
+      if (rule.record && names.has(rule.record) && !needed.has(ref) && !empty.has(ref)) {
         needed.add(ref);
         for (const n of metricNames(rule.expr)) names.add(n);
         grown = true;
@@ -116,9 +156,21 @@ export function loadCases(rules: Rules, testFiles: readonly string[]): Case[] {
         rules,
         (test.alert_rule_test ?? []).map((a) => a.alertname),
         (test.promql_expr_test ?? []).map((p) => p.expr),
+        inputNames(test),
       ),
     }));
   });
+}
+
+/**
+ * What a case needs under a mutant: its own rules, plus those the mutated rule reads that the
+ * original did not (a window swapped for one the case never evaluated), so that a mutant is never
+ * killed by a rule missing from the pruned copy.
+ */
+function needsUnder(rules: Rules, c: Case, mutant: Mutant | undefined): ReadonlySet<RuleRef> {
+  if (!mutant?.mutated || !c.needs.has(mutant.ref)) return c.needs;
+  const extra = dependencies(rules, [], [mutant.mutated.expr], inputNames(c.test));
+  return extra.size === 0 ? c.needs : new Set([...c.needs, ...extra]);
 }
 
 /** One rule file holding only the rules in `keep` (groups in their order), `mutant` applied. */
@@ -140,23 +192,26 @@ function prunedRules(rules: Rules, keep: ReadonlySet<RuleRef>, mutant?: Mutant):
   return { doc: { groups }, order: groups.map((g) => g.name) };
 }
 
+/** Writes one promtool test file for a case, with its own pruned rule file; returns its path. */
+function writeCase(dir: string, name: string, rules: Rules, c: Case, mutant?: Mutant): string {
+  mkdirSync(dir, { recursive: true });
+  const { doc, order } = prunedRules(rules, needsUnder(rules, c, mutant), mutant);
+  const rulesPath = join(dir, `${name}.rules.yml`);
+  writeFileSync(rulesPath, stringify(doc, { lineWidth: 0 }));
+  const testPath = join(dir, `${name}-${basename(c.file)}`);
+  const test: TestFile = {
+    rule_files: [rulesPath],
+    evaluation_interval: c.evaluationInterval,
+    group_eval_order: order,
+    tests: [c.test],
+  };
+  writeFileSync(testPath, stringify(test, { lineWidth: 0 }));
+  return testPath;
+}
+
 /** Writes a promtool test file per case (each with its own pruned rule file); returns their paths. */
 export function writeCases(dir: string, rules: Rules, cases: readonly Case[], mutant?: Mutant): string[] {
-  mkdirSync(dir, { recursive: true });
-  return cases.map((c, i) => {
-    const { doc, order } = prunedRules(rules, c.needs, mutant);
-    const rulesPath = join(dir, `rules-${i}.yml`);
-    writeFileSync(rulesPath, stringify(doc, { lineWidth: 0 }));
-    const testPath = join(dir, `case-${i}-${basename(c.file)}`);
-    const test: TestFile = {
-      rule_files: [rulesPath],
-      evaluation_interval: c.evaluationInterval,
-      group_eval_order: order,
-      tests: [c.test],
-    };
-    writeFileSync(testPath, stringify(test, { lineWidth: 0 }));
-    return testPath;
-  });
+  return cases.map((c, i) => writeCase(dir, `case-${i}`, rules, c, mutant));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,7 +329,7 @@ export function mutants(rules: Rules, testInterval = '1m'): Mutant[] {
           for (const factor of [2, 0.5]) {
             out.push({
               ref,
-              description: `${where}: ${w.kind} ${w.text} -> ${duration(s * factor)}`,
+              description: `${where}: ${w.kind} ${w.text} -> ${duration(s * factor)} (at ${w.start})`,
               mutated: { ...rule, expr: splice(rule.expr, w.start, w.end, duration(s * factor)) },
             });
           }
@@ -307,6 +362,18 @@ export function mutants(rules: Rules, testInterval = '1m'): Mutant[] {
   return out;
 }
 
+/**
+ * Mutants that no input can tell from the rule, by description, each with the reason. They are
+ * not run; the test fails when one no longer matches a mutant (the rule changed: re-examine it).
+ */
+export const EQUIVALENT: ReadonlyMap<string, string> = new Map([
+  [
+    'AimeterResolutionRateLow: range 1h -> 2h (at 146)',
+    'the zero that stands in for "no resolved series" (`or ... [1h] * 0`) is divided by the ended count over 1h: ' +
+      'every job with an increase over 1h has one over 2h, and a job with one over 2h only is dropped by the division',
+  ],
+]);
+
 /** Runs promtool test rules on the files; resolves true when every test passed. */
 export function promtoolPasses(promtool: string, files: readonly string[], cwd?: string): Promise<{ passed: boolean; output: string }> {
   return new Promise((resolve, reject) => {
@@ -327,11 +394,17 @@ export function cost(c: Case): number {
   return (Math.max(0, ...times) / Math.max(1, toSeconds(c.evaluationInterval)) + 1) * c.needs.size;
 }
 
-/** Whether a case reads the mutated rule itself: it checks that alert, or queries that record. */
-function direct(c: Case, m: Mutant, rules: Rules): boolean {
+/**
+ * How directly a case checks the mutated rule: 0, it shows that alert firing; 1, it checks that
+ * alert or queries that recorded series; 2, it only depends on the rule.
+ */
+function directness(c: Case, m: Mutant, rules: Rules): number {
   const rule = ruleAt(rules, m.ref);
-  if (rule?.alert) return (c.test.alert_rule_test ?? []).some((a) => a.alertname === rule.alert);
-  return rule?.record !== undefined && (c.test.promql_expr_test ?? []).some((p) => metricNames(p.expr).includes(rule.record as string));
+  if (rule?.alert) {
+    const checks = (c.test.alert_rule_test ?? []).filter((a) => a.alertname === rule.alert);
+    return checks.some((a) => (a.exp_alerts ?? []).length > 0) ? 0 : checks.length > 0 ? 1 : 2;
+  }
+  return rule?.record !== undefined && (c.test.promql_expr_test ?? []).some((p) => metricNames(p.expr).includes(rule.record as string)) ? 1 : 2;
 }
 
 function ruleAt(rules: Rules, ref: RuleRef): Rule | undefined {
@@ -344,13 +417,57 @@ export interface MutantResult {
   /** killed: a case failed (its name); survived: every affected case passed; untested: no case reads the rule. */
   readonly outcome: 'killed' | 'survived' | 'untested';
   readonly killer?: string;
+  readonly killerCase?: Case;
+  /** The cases run against this mutant (promtool test files, however batched). */
   readonly runs: number;
 }
 
 /**
- * Runs every mutant against the cases that depend on its rule, `parallel` promtool processes at
- * a time: the cases that check the mutated rule itself first, then the cheapest; the first case
- * that fails kills the mutant and the rest are not run.
+ * Runs promtool on several test files at once (it tests them one after the other and prints a
+ * "Unit Testing:  <file>" section for each, with SUCCESS when it passed): per file, true when it
+ * passed, false when it failed (a failed test or an invalid file: its section has no SUCCESS),
+ * undefined when the output does not name it where expected (then it is run alone).
+ */
+export async function promtoolEach(promtool: string, files: readonly string[]): Promise<(boolean | undefined)[]> {
+  if (files.length === 1) return [(await promtoolPasses(promtool, files)).passed];
+  const { stdout, passed } = await new Promise<{ stdout: string; passed: boolean }>((resolve, reject) => {
+    const child = spawn(promtool, ['test', 'rules', ...files], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout: out, passed: code === 0 }));
+  });
+  if (passed) return files.map(() => true);
+  const sections = stdout.split(/^Unit Testing: +/m).slice(1);
+  return files.map((file, i) => {
+    const section = sections[i];
+    if (section === undefined || !section.startsWith(`${file}\n`)) return undefined;
+    return /^ {2}SUCCESS$/m.test(section);
+  });
+}
+
+/** promtoolEach over many files: `parallel` processes at a time, each given a share of the files. */
+export async function promtoolAll(promtool: string, files: readonly string[], parallel: number): Promise<(boolean | undefined)[]> {
+  const per = Math.max(1, Math.ceil(files.length / (parallel * 2)));
+  const chunks = Array.from({ length: Math.ceil(files.length / per) }, (_, i) => files.slice(i * per, (i + 1) * per));
+  return (await pool(chunks, parallel, (chunk) => promtoolEach(promtool, chunk))).flat();
+}
+
+/** Promtool test files per invocation, and the most evaluation work (cost()) one may bundle. */
+const BATCH_FILES = 8;
+const BATCH_COST = 3000;
+
+/** A case as the kill hints name it: test file and case name. */
+export const caseName = (c: Case): string => `${c.file}: ${c.test.name}`;
+
+/**
+ * Runs every mutant against the cases that depend on its rule until one fails (kills it). A
+ * queue of (mutant, next case) jobs feeds `parallel` promtool processes, each taking the dearest
+ * job or several cheap ones at a time; a mutant whose case passed queues its next case at once.
+ * A mutant's order: first the case that killed it last time (`hints`: mutant description -> case,
+ * test/observability/mutation-killers.json; only an order, every verdict is promtool's), then the
+ * cases that have killed another mutant of the same rule (most kills first), then the cases that show the mutated alert firing, then the others that check the
+ * mutated rule, then the rest; cheapest first within each.
  */
 export async function runMutants(
   promtool: string,
@@ -360,25 +477,96 @@ export async function runMutants(
   dir: string,
   parallel: number,
   onResult?: (r: MutantResult) => void,
+  hints: ReadonlyMap<string, string> = new Map(),
 ): Promise<MutantResult[]> {
-  return pool(all, parallel, async (m, i) => {
-    const affected = cases
-      .filter((c) => c.needs.has(m.ref))
-      .map((c) => ({ c, first: direct(c, m, rules) ? 0 : 1, cost: cost(c) }))
-      .sort((a, b) => a.first - b.first || a.cost - b.cost)
-      .map((x) => x.c);
-    let result: MutantResult = { mutant: m, outcome: affected.length === 0 ? 'untested' : 'survived', runs: 0 };
-    const files = affected.length === 0 ? [] : writeCases(`${dir}/m${i}`, rules, affected, m);
-    for (const [k, file] of files.entries()) {
-      if (!(await promtoolPasses(promtool, [file])).passed) {
-        result = { mutant: m, outcome: 'killed', killer: `${affected[k]?.file}: ${affected[k]?.test.name}`, runs: k + 1 };
-        break;
-      }
-      result = { ...result, runs: k + 1 };
-    }
+  interface State {
+    readonly index: number;
+    readonly mutant: Mutant;
+    readonly order: Case[];
+    readonly tried: Set<Case>;
+    result?: MutantResult;
+  }
+  interface Job {
+    readonly st: State;
+    readonly c: Case;
+    readonly file: string;
+    readonly cost: number;
+  }
+  const results: MutantResult[] = new Array(all.length);
+  const killers = new Map<RuleRef, Map<Case, number>>();
+  const queue: Job[] = [];
+  const finish = (st: State, result: MutantResult): void => {
+    st.result = result;
+    results[st.index] = result;
     onResult?.(result);
-    return result;
+  };
+  const enqueue = (st: State): void => {
+    const hint = st.order.find((c) => caseName(c) === hints.get(st.mutant.description));
+    const siblings = [...(killers.get(st.mutant.ref) ?? new Map<Case, number>())].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+    const hinted = hint ? [hint, ...siblings] : siblings;
+    const next = [...hinted, ...st.order].find((c) => !st.tried.has(c));
+    if (!next) return finish(st, { mutant: st.mutant, outcome: 'survived', runs: st.tried.size });
+    st.tried.add(next);
+    queue.push({ st, c: next, file: writeCase(dir, `m${st.index}-${st.tried.size}`, rules, next, st.mutant), cost: cost(next) });
+  };
+  all.forEach((mutant, index) => {
+    const order = cases
+      .filter((c) => c.needs.has(mutant.ref))
+      .map((c) => ({ c, rank: directness(c, mutant, rules), cost: cost(c) }))
+      .sort((a, b) => a.rank - b.rank || a.cost - b.cost)
+      .map((x) => x.c);
+    const st: State = { index, mutant, order, tried: new Set<Case>() };
+    if (order.length === 0) finish(st, { mutant, outcome: 'untested', runs: 0 });
+    else enqueue(st);
   });
+
+  /** The dearest job, or as many of the cheapest as fit in one batch. */
+  const take = (): Job[] => {
+    queue.sort((a, b) => a.cost - b.cost);
+    const dearest = queue[queue.length - 1] as Job;
+    if (dearest.cost >= BATCH_COST) return [queue.pop() as Job];
+    const batch: Job[] = [];
+    let sum = 0;
+    while (queue.length > 0 && batch.length < BATCH_FILES && sum + (queue[0] as Job).cost <= BATCH_COST) {
+      const job = queue.shift() as Job;
+      sum += job.cost;
+      batch.push(job);
+    }
+    return batch.length > 0 ? batch : [queue.shift() as Job];
+  };
+  // Workers with nothing to take wait until a batch in flight ends (it may queue next cases).
+  let inFlight = 0;
+  let waiting: (() => void)[] = [];
+  const wakeAll = (): void => {
+    const w = waiting;
+    waiting = [];
+    for (const resolve of w) resolve();
+  };
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (queue.length === 0) {
+        if (inFlight === 0) return wakeAll();
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
+      const batch = take();
+      inFlight++;
+      const passed = await promtoolEach(promtool, batch.map((j) => j.file));
+      for (const [k, job] of batch.entries()) {
+        const ok = passed[k] ?? (await promtoolPasses(promtool, [job.file])).passed;
+        if (!ok) {
+          const perRule = killers.get(job.st.mutant.ref) ?? new Map<Case, number>();
+          perRule.set(job.c, (perRule.get(job.c) ?? 0) + 1);
+          killers.set(job.st.mutant.ref, perRule);
+          finish(job.st, { mutant: job.st.mutant, outcome: 'killed', killer: caseName(job.c), killerCase: job.c, runs: job.st.tried.size });
+        } else enqueue(job.st);
+      }
+      inFlight--;
+      wakeAll();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
+  return results;
 }
 
 /** Maps over items with at most `limit` promises in flight. */
