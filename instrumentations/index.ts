@@ -7,7 +7,9 @@ import { AnthropicInstrumentation, ANTHROPIC_INSTRUMENTATION_NAME } from './anth
 import { DeepgramInstrumentation, DEEPGRAM_INSTRUMENTATION_NAME } from './deepgram';
 import { ElevenLabsInstrumentation, ELEVENLABS_INSTRUMENTATION_NAME } from './elevenlabs';
 import { GoogleGenAiInstrumentation, GOOGLE_GENAI_INSTRUMENTATION_NAME } from './google-genai';
+import { LangChainInstrumentation, LANGCHAIN_INSTRUMENTATION_NAME } from './langchain';
 import { OpenAIInstrumentation, name as OPENAI_INSTRUMENTATION_NAME } from './openai';
+import { OpenAIAgentsInstrumentation, OPENAI_AGENTS_INSTRUMENTATION_NAME } from './openai-agents';
 
 export interface InstrumentationEntry {
   /** Short name, as used in OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
@@ -21,6 +23,8 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: DEEPGRAM_INSTRUMENTATION_NAME, create: () => new DeepgramInstrumentation() },
   { name: ELEVENLABS_INSTRUMENTATION_NAME, create: () => new ElevenLabsInstrumentation() },
   { name: GOOGLE_GENAI_INSTRUMENTATION_NAME, create: () => new GoogleGenAiInstrumentation() },
+  { name: LANGCHAIN_INSTRUMENTATION_NAME, create: () => new LangChainInstrumentation() },
+  { name: OPENAI_AGENTS_INSTRUMENTATION_NAME, create: () => new OpenAIAgentsInstrumentation() },
 ];
 
 export function createInstrumentations(disabled: ReadonlySet<string> = new Set()): Instrumentation[] {
