@@ -34,6 +34,7 @@ const MODULE = '@langchain/core';
 const SUPPORTED = ['>=1.0.0 <2'];
 /** `@langchain/core/tools`: its CommonJS and ES module builds. */
 const TOOL_FILES = ['dist/tools/index.cjs', 'dist/tools/index.js'];
+const TOOLS_ENTRY = '@langchain/core/tools';
 const COMPONENT = LANGCHAIN.component;
 
 type ToolCallFn = (this: unknown, ...args: unknown[]) => unknown;
@@ -53,7 +54,18 @@ export class LangChainInstrumentation extends KitInstrumentation {
     const files = this.classInFiles<StructuredToolClass>(MODULE, SUPPORTED, TOOL_FILES, 'StructuredTool', (cls, patch) =>
       patch ? this.patchTool(cls) : this.patcher.unwrap(cls?.prototype, 'call'),
     );
-    return [this.entryModule(MODULE, SUPPORTED, files)];
+    // ESM: import-in-the-middle wraps only the specifiers it is told (the add-hook channel of the
+    // preload), so `@langchain/core/tools` is named as a module of its own; its file hook above
+    // then fires too (the patcher installs one wrapper).
+    return [this.entryModule(MODULE, SUPPORTED, files), this.entryModule(TOOLS_ENTRY, SUPPORTED)];
+  }
+
+  protected override patchExports(exports: unknown): void {
+    this.patchTool((exports as { StructuredTool?: StructuredToolClass } | undefined)?.StructuredTool);
+  }
+
+  protected override unpatchExports(exports: unknown): void {
+    this.patcher.unwrap((exports as { StructuredTool?: StructuredToolClass } | undefined)?.StructuredTool?.prototype, 'call');
   }
 
   private patchTool(cls: StructuredToolClass | undefined): void {

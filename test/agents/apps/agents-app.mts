@@ -3,7 +3,8 @@
  * instrumentations set up the way the preload does (require hooks, and import-in-the-middle's
  * loader told which entry points to wrap), then the same agent run through the SDK's CommonJS
  * build (`require`) and its ES module build (`import`), each under its own agent name. Prints one
- * JSON line: the finished spans, the exposition text, the fake's request paths.
+ * JSON line: the finished spans, the exposition text, the fake's request paths. A third run, with
+ * content capture on, has a tool that calls the model itself.
  */
 import { createRequire, register } from 'node:module';
 
@@ -16,6 +17,7 @@ const { OpenAIInstrumentation } = require('../../../instrumentations/openai/inde
 const { OpenAIAgentsInstrumentation } = require('../../../instrumentations/openai-agents/index.js') as typeof import('../../../instrumentations/openai-agents/index.js');
 const { startFakeOpenAI } = require('../../../examples/fake-provider/openai.js') as typeof import('../../../examples/fake-provider/openai.js');
 const { runAgentsScenario } = require('./agents-scenario.js') as typeof import('./agents-scenario.js');
+const { setRuntimeSettings } = require('../../../src/config/runtime.js') as typeof import('../../../src/config/runtime.js');
 
 const telemetry = setupTelemetry({ instrumentations: [new OpenAIInstrumentation(), new OpenAIAgentsInstrumentation()] });
 await waitForAllMessagesAcknowledged();
@@ -23,6 +25,12 @@ const fake = await startFakeOpenAI();
 try {
   const cjs = await runAgentsScenario(require('@openai/agents'), require('zod'), fake, 'cjs-agent');
   const esm = await runAgentsScenario(await import('@openai/agents'), (await import('zod')).z, fake, 'esm-agent');
+  // Content capture on, and a tool that calls the model itself (with the openai 7 client the SDK uses).
+  setRuntimeSettings({ captureMessageContent: true });
+  const { OpenAI } = require(require.resolve('openai', { paths: [require.resolve('@openai/agents-openai')] }));
+  const client = new OpenAI({ apiKey: 'sk-test', baseURL: fake.url, maxRetries: 0 });
+  const summarise = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise it' }] });
+  const captured = await runAgentsScenario(require('@openai/agents'), require('zod'), fake, 'capture-agent', summarise);
   const spans = telemetry.exporter.getFinishedSpans().map((s) => ({
     name: s.name,
     id: s.spanContext().spanId,
@@ -31,7 +39,7 @@ try {
     attributes: s.attributes,
   }));
   process.stdout.write(
-    JSON.stringify({ node: process.version, outputs: [cjs, esm], requests: fake.requests.map((r) => r.path), spans, metrics: telemetry.processor.metrics.render() }) + '\n',
+    JSON.stringify({ node: process.version, outputs: [cjs, esm, captured], requests: fake.requests.map((r) => r.path), spans, metrics: telemetry.processor.metrics.render() }) + '\n',
   );
 } finally {
   await fake.close();

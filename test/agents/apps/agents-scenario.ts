@@ -7,7 +7,17 @@
  */
 import type { FakeOpenAI } from '../../../examples/fake-provider/openai';
 
-export async function runAgentsScenario(agents: any, z: any, fake: FakeOpenAI, agentName: string): Promise<unknown> {
+/**
+ * `toolModel`, when given, is called by the tool itself (a model call made from inside a tool,
+ * through the openai client the SDK uses).
+ */
+export async function runAgentsScenario(
+  agents: any,
+  z: any,
+  fake: FakeOpenAI,
+  agentName: string,
+  toolModel?: () => Promise<unknown>,
+): Promise<unknown> {
   agents.setTraceProcessors([]);
   agents.setDefaultOpenAIKey('sk-test');
   process.env.OPENAI_BASE_URL = fake.url;
@@ -15,7 +25,10 @@ export async function runAgentsScenario(agents: any, z: any, fake: FakeOpenAI, a
     name: 'get_weather',
     description: 'Weather of a city',
     parameters: z.object({ city: z.string() }),
-    execute: ({ city }: { city: string }) => `sunny in ${city}`,
+    execute: async ({ city }: { city: string }) => {
+      if (toolModel) await toolModel();
+      return `sunny in ${city}`;
+    },
   });
   const agent = new agents.Agent({ name: agentName, instructions: 'Help', model: 'gpt-4o-mini', tools: [weather] });
   const result = await agents.run(agent, 'What is the weather in Paris?');
