@@ -118,3 +118,27 @@ test('LangChain through its ES module builds (import): the same spans and metric
   assert.match(out.toolFile, /dist\/tools\/index\.js(\?|$)/, 'the ES module build of @langchain/core/tools');
   assertLangChainRun(out.spans, parseExposition(out.metrics), 'lc-esm-agent', false);
 });
+
+test('LangChain tool that throws, or gets input its schema rejects: the same error to the caller, error.type on the span', async () => {
+  telemetry.exporter.reset();
+  class WeatherDown extends Error {}
+  const failing = modules.tool(
+    () => {
+      throw new WeatherDown('no weather today');
+    },
+    { name: 'get_weather', description: 'Weather of a city', schema: modules.z.object({ city: modules.z.string() }) },
+  );
+  const thrown = new WeatherDown('unused');
+  await assert.rejects(failing.invoke({ type: 'tool_call', id: 'call_1', name: 'get_weather', args: { city: 'Paris' } }), (e: unknown) => e instanceof WeatherDown && e !== thrown);
+  await assert.rejects(failing.invoke({ city: 42 }), (e: unknown) => (e as Error).constructor.name === 'ToolInputParsingException');
+  const spans = telemetry.exporter.getFinishedSpans().filter((s) => s.name === 'execute_tool get_weather');
+  assert.deepEqual(
+    spans.map((s) => [s.attributes['error.type'], s.attributes['gen_ai.tool.call.id']]),
+    [
+      ['WeatherDown', 'call_1'],
+      ['ToolInputParsingException', undefined],
+    ],
+  );
+  const m = telemetry.scrape();
+  assert.equal(sum(m, 'gen_ai_client_operation_duration_seconds_count', { gen_ai_operation_name: 'execute_tool', error_type: 'WeatherDown' }), 1);
+});
