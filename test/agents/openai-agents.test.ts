@@ -32,6 +32,12 @@ function node22(): string | undefined {
 }
 
 const NODE22 = node22();
+/**
+ * Input and output tokens of the streamed Chat Completions run (the fake: 3 per message + its
+ * words, 8 per tool): turn 1 system + user + tool = 4 + 9 + 8 in, a tool call 10 out; turn 2 with
+ * the tool call and its result 4 + 9 + 4 + 6 + 8 in, "Fake reply to: sunny in fake" 6 out.
+ */
+const CHAT_USAGE = [21 + 31, 10 + 6];
 const APP = path.join(__dirname, 'apps', 'agents-app.mjs');
 
 test('OpenAI Agents SDK (CJS and ESM builds, Node 22): agent runs, tools and model calls in one trace, counted once', { skip: NODE22 ? false : 'npx -y node@22 could not fetch Node 22' }, async () => {
@@ -44,11 +50,14 @@ test('OpenAI Agents SDK (CJS and ESM builds, Node 22): agent runs, tools and mod
   const out = JSON.parse(stdout.trim().split('\n').pop()!) as { node: string; outputs: unknown[]; requests: string[]; spans: ChildSpan[]; metrics: string };
   assert.match(out.node, /^v22\./);
   // Every run: the model asks for the tool, then answers with its result.
-  assert.deepEqual(out.outputs, ['Fake reply to: sunny in fake', 'Fake reply to: sunny in fake', 'Fake reply to: sunny in fake']);
-  // 2 Responses API calls per run, and the capture run's tool makes one chat completion.
-  assert.deepEqual(out.requests, ['/v1/responses', '/v1/responses', '/v1/responses', '/v1/responses', '/v1/responses', '/v1/chat/completions', '/v1/responses']);
+  assert.deepEqual(out.outputs, Array(4).fill('Fake reply to: sunny in fake'));
+  // 2 Responses API calls per run, the capture run's tool makes one chat completion, the streamed
+  // run uses the Chat Completions model.
+  const responses = '/v1/responses';
+  const completions = '/v1/chat/completions';
+  assert.deepEqual(out.requests, [responses, responses, responses, responses, responses, completions, responses, completions, completions]);
 
-  for (const agentName of ['cjs-agent', 'esm-agent', 'capture-agent']) {
+  for (const agentName of ['cjs-agent', 'esm-agent', 'capture-agent', 'stream-agent']) {
     const agents = out.spans.filter((s) => s.name === `invoke_agent ${agentName}`);
     assert.equal(agents.length, 1, agentName);
     const agent = agents[0]!;
@@ -62,7 +71,10 @@ test('OpenAI Agents SDK (CJS and ESM builds, Node 22): agent runs, tools and mod
     const calls = inTrace.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat');
     const fromAgent = calls.filter((s) => s.parentId === agent.id);
     assert.equal(fromAgent.length, 2, 'agent -> model call, for both turns');
-    for (const call of fromAgent) assert.equal(call.attributes['gen_ai.provider.name'], 'openai');
+    for (const call of fromAgent) {
+      assert.equal(call.attributes['gen_ai.provider.name'], 'openai');
+      assert.equal(call.attributes['gen_ai.request.stream'], agentName === 'stream-agent');
+    }
     // Nothing else: no span of the SDK's task/turn/response spans of its own.
     const fromTool = calls.filter((s) => s.parentId === tools[0]!.id);
     assert.equal(inTrace.length, 1 + 1 + 2 + fromTool.length, JSON.stringify(inTrace.map((s) => s.name)));
@@ -80,19 +92,22 @@ test('OpenAI Agents SDK (CJS and ESM builds, Node 22): agent runs, tools and mod
 
   const m = parseExposition(out.metrics);
   const duration = 'gen_ai_client_operation_duration_seconds_count';
-  for (const agentName of ['cjs-agent', 'esm-agent']) {
+  for (const agentName of ['cjs-agent', 'esm-agent', 'stream-agent']) {
     const agent = { gen_ai_agent_name: agentName };
     assert.equal(sum(m, duration, { ...agent, gen_ai_operation_name: 'invoke_agent' }), 1);
     assert.equal(sum(m, duration, { ...agent, gen_ai_operation_name: 'chat' }), 2, 'each model call counted once');
     assert.equal(sum(m, duration, { ...agent, gen_ai_operation_name: 'execute_tool', gen_ai_tool_name: 'get_weather' }), 1);
-    // The fake's usage: 18 + 28 input, 10 + 6 output (the SDK's own roll-ups are not added).
-    assert.equal(sum(m, 'aimeter_tokens_total', { ...agent, gen_ai_token_type: 'input' }), 46);
-    assert.equal(sum(m, 'aimeter_tokens_total', { ...agent, gen_ai_token_type: 'output' }), 16);
+    // The fake's usage (the SDK's own roll-ups are not added): Responses API 18 + 28 input,
+    // 10 + 6 output; Chat Completions (instructions as a system message): CHAT_USAGE.
+    const [input, output] = agentName === 'stream-agent' ? CHAT_USAGE : [18 + 28, 10 + 6];
+    assert.equal(sum(m, 'aimeter_tokens_total', { ...agent, gen_ai_token_type: 'input' }), input);
+    assert.equal(sum(m, 'aimeter_tokens_total', { ...agent, gen_ai_token_type: 'output' }), output);
     assert.equal(sum(m, 'aimeter_agent_model_calls_sum', agent), 2);
     assert.equal(sum(m, 'aimeter_agent_tool_calls_sum', agent), 1);
   }
   // The tool's own model call carries the agent and the tool.
   assert.equal(sum(m, duration, { gen_ai_agent_name: 'capture-agent', gen_ai_operation_name: 'chat', gen_ai_tool_name: 'get_weather' }), 1);
   assert.equal(sum(m, duration, { gen_ai_agent_name: 'capture-agent', gen_ai_operation_name: 'chat' }), 3);
-  assert.equal(sum(m, duration, { gen_ai_operation_name: 'chat' }), 7, 'one series sample per HTTP call to the fake');
+  assert.equal(sum(m, duration, { gen_ai_operation_name: 'chat' }), 9, 'one sample per HTTP call to the fake');
+  assert.equal(sum(m, 'gen_ai_client_operation_time_to_first_chunk_seconds_count', { gen_ai_agent_name: 'stream-agent' }), 2);
 });

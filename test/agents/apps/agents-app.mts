@@ -4,7 +4,8 @@
  * loader told which entry points to wrap), then the same agent run through the SDK's CommonJS
  * build (`require`) and its ES module build (`import`), each under its own agent name. Prints one
  * JSON line: the finished spans, the exposition text, the fake's request paths. A third run, with
- * content capture on, has a tool that calls the model itself.
+ * content capture on, has a tool that calls the model itself; a fourth streams through the Chat
+ * Completions model.
  */
 import { createRequire, register } from 'node:module';
 
@@ -31,6 +32,11 @@ try {
   const client = new OpenAI({ apiKey: 'sk-test', baseURL: fake.url, maxRetries: 0 });
   const summarise = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Summarise it' }] });
   const captured = await runAgentsScenario(require('@openai/agents'), require('zod'), fake, 'capture-agent', summarise);
+  setRuntimeSettings({ captureMessageContent: false });
+  // The Chat Completions model (the SDK's generation spans), streamed.
+  const esmAgents = await import('@openai/agents');
+  esmAgents.setOpenAIAPI('chat_completions');
+  const streamed = await runAgentsScenario(esmAgents, (await import('zod')).z, fake, 'stream-agent', undefined, true);
   const spans = telemetry.exporter.getFinishedSpans().map((s) => ({
     name: s.name,
     id: s.spanContext().spanId,
@@ -39,7 +45,7 @@ try {
     attributes: s.attributes,
   }));
   process.stdout.write(
-    JSON.stringify({ node: process.version, outputs: [cjs, esm, captured], requests: fake.requests.map((r) => r.path), spans, metrics: telemetry.processor.metrics.render() }) + '\n',
+    JSON.stringify({ node: process.version, outputs: [cjs, esm, captured, streamed], requests: fake.requests.map((r) => r.path), spans, metrics: telemetry.processor.metrics.render() }) + '\n',
   );
 } finally {
   await fake.close();

@@ -9,7 +9,7 @@ import type { FakeOpenAI } from '../../../examples/fake-provider/openai';
 
 /**
  * `toolModel`, when given, is called by the tool itself (a model call made from inside a tool,
- * through the openai client the SDK uses).
+ * through the openai client the SDK uses); `stream`: a streamed run, read to its end.
  */
 export async function runAgentsScenario(
   agents: any,
@@ -17,6 +17,7 @@ export async function runAgentsScenario(
   fake: FakeOpenAI,
   agentName: string,
   toolModel?: () => Promise<unknown>,
+  stream = false,
 ): Promise<unknown> {
   agents.setTraceProcessors([]);
   agents.setDefaultOpenAIKey('sk-test');
@@ -31,6 +32,10 @@ export async function runAgentsScenario(
     },
   });
   const agent = new agents.Agent({ name: agentName, instructions: 'Help', model: 'gpt-4o-mini', tools: [weather] });
-  const result = await agents.run(agent, 'What is the weather in Paris?');
+  const result = await agents.run(agent, 'What is the weather in Paris?', { stream });
+  if (stream) {
+    for await (const event of result) void event;
+    await result.completed;
+  }
   return result.finalOutput;
 }
