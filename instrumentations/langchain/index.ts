@@ -76,6 +76,7 @@ export class LangChainInstrumentation extends KitInstrumentation {
         if (span === undefined) return original.apply(this, args);
         let result: unknown;
         try {
+          // Always inside the span's context (as traceTool does): what a tool calls is why it is traced.
           result = span.run(() => original.apply(this, args));
         } catch (error) {
           swallow(COMPONENT, undefined, () => span.fail(error));
@@ -96,10 +97,14 @@ export class LangChainInstrumentation extends KitInstrumentation {
   }
 }
 
-/** A LangChain ToolCall (`{ type: 'tool_call', id, name, args }`), as `invoke` passes it on or a caller does. */
+/**
+ * A LangChain ToolCall (`{ type: 'tool_call', id, name, args }`), as `invoke` passes it on or a
+ * caller does; recognised as LangChain does (by its type), so a tool whose own input has `name`
+ * and `args` fields is not mistaken for one.
+ */
 function toolCallOf(value: unknown): { id?: string; args?: unknown } | undefined {
   const call = obj(value);
-  if (!call || !('args' in call) || (call.type !== undefined && call.type !== 'tool_call') || typeof call.name !== 'string') return undefined;
+  if (!call || call.type !== 'tool_call') return undefined;
   return { id: str(call.id), args: call.args };
 }
 
