@@ -5,7 +5,8 @@
  * the loopback fake OpenAI. Asserted from the exported spans and the exposition: the parent chain
  * (agent -> model call, agent -> tool, tool -> model call), agent and tool labels, each model
  * call counted once (the SDK's own response spans are not counted beside the openai spans), no
- * content unless capture is on. Skipped with a message when npx cannot fetch Node 22.
+ * content unless capture is on, a failed tool call. Skipped with a message when npx cannot fetch
+ * Node 22.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,14 +51,14 @@ test('OpenAI Agents SDK (CJS and ESM builds, Node 22): agent runs, tools and mod
   const out = JSON.parse(stdout.trim().split('\n').pop()!) as { node: string; outputs: unknown[]; requests: string[]; spans: ChildSpan[]; metrics: string };
   assert.match(out.node, /^v22\./);
   // Every run: the model asks for the tool, then answers with its result.
-  assert.deepEqual(out.outputs, Array(4).fill('Fake reply to: sunny in fake'));
+  assert.deepEqual(out.outputs, [...Array(4).fill('Fake reply to: sunny in fake'), 'Fake reply to: An error occurred while running the tool. Please try again.']);
   // 2 Responses API calls per run, the capture run's tool makes one chat completion, the streamed
   // run uses the Chat Completions model.
   const responses = '/v1/responses';
   const completions = '/v1/chat/completions';
-  assert.deepEqual(out.requests, [responses, responses, responses, responses, responses, completions, responses, completions, completions]);
+  assert.deepEqual(out.requests, [responses, responses, responses, responses, responses, completions, responses, completions, completions, responses, responses]);
 
-  for (const agentName of ['cjs-agent', 'esm-agent', 'capture-agent', 'stream-agent']) {
+  for (const agentName of ['cjs-agent', 'esm-agent', 'capture-agent', 'stream-agent', 'failing-agent']) {
     const agents = out.spans.filter((s) => s.name === `invoke_agent ${agentName}`);
     assert.equal(agents.length, 1, agentName);
     const agent = agents[0]!;
@@ -68,6 +69,8 @@ test('OpenAI Agents SDK (CJS and ESM builds, Node 22): agent runs, tools and mod
     assert.equal(tools.length, 1);
     assert.equal(tools[0]!.parentId, agent.id, 'agent -> tool');
     assert.equal(tools[0]!.attributes['gen_ai.tool.type'], 'function');
+    // The SDK's span error (the tool threw) fails the tool's span; its message stays out.
+    assert.equal(tools[0]!.attributes['error.type'], agentName === 'failing-agent' ? '_OTHER' : undefined);
     const calls = inTrace.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat');
     const fromAgent = calls.filter((s) => s.parentId === agent.id);
     assert.equal(fromAgent.length, 2, 'agent -> model call, for both turns');
@@ -108,6 +111,8 @@ test('OpenAI Agents SDK (CJS and ESM builds, Node 22): agent runs, tools and mod
   // The tool's own model call carries the agent and the tool.
   assert.equal(sum(m, duration, { gen_ai_agent_name: 'capture-agent', gen_ai_operation_name: 'chat', gen_ai_tool_name: 'get_weather' }), 1);
   assert.equal(sum(m, duration, { gen_ai_agent_name: 'capture-agent', gen_ai_operation_name: 'chat' }), 3);
-  assert.equal(sum(m, duration, { gen_ai_operation_name: 'chat' }), 9, 'one sample per HTTP call to the fake');
+  assert.equal(sum(m, duration, { gen_ai_operation_name: 'chat' }), 11, 'one sample per HTTP call to the fake');
+  assert.equal(sum(m, duration, { gen_ai_operation_name: 'execute_tool', error_type: '_OTHER' }), 1);
+  assert.equal(sum(m, duration, { gen_ai_agent_name: 'failing-agent', gen_ai_operation_name: 'invoke_agent', error_type: '_OTHER' }), 0, 'the run itself succeeded');
   assert.equal(sum(m, 'gen_ai_client_operation_time_to_first_chunk_seconds_count', { gen_ai_agent_name: 'stream-agent' }), 2);
 });

@@ -5,7 +5,7 @@
  * build (`require`) and its ES module build (`import`), each under its own agent name. Prints one
  * JSON line: the finished spans, the exposition text, the fake's request paths. A third run, with
  * content capture on, has a tool that calls the model itself; a fourth streams through the Chat
- * Completions model.
+ * Completions model; a fifth has a tool that throws.
  */
 import { createRequire, register } from 'node:module';
 
@@ -37,6 +37,7 @@ try {
   const esmAgents = await import('@openai/agents');
   esmAgents.setOpenAIAPI('chat_completions');
   const streamed = await runAgentsScenario(esmAgents, (await import('zod')).z, fake, 'stream-agent', undefined, true);
+  const failed = await runAgentsScenario(require('@openai/agents'), require('zod'), fake, 'failing-agent', undefined, false, true);
   const spans = telemetry.exporter.getFinishedSpans().map((s) => ({
     name: s.name,
     id: s.spanContext().spanId,
@@ -45,7 +46,7 @@ try {
     attributes: s.attributes,
   }));
   process.stdout.write(
-    JSON.stringify({ node: process.version, outputs: [cjs, esm, captured, streamed], requests: fake.requests.map((r) => r.path), spans, metrics: telemetry.processor.metrics.render() }) + '\n',
+    JSON.stringify({ node: process.version, outputs: [cjs, esm, captured, streamed, failed], requests: fake.requests.map((r) => r.path), spans, metrics: telemetry.processor.metrics.render() }) + '\n',
   );
 } finally {
   await fake.close();

@@ -9,7 +9,8 @@ import type { FakeOpenAI } from '../../../examples/fake-provider/openai';
 
 /**
  * `toolModel`, when given, is called by the tool itself (a model call made from inside a tool,
- * through the openai client the SDK uses); `stream`: a streamed run, read to its end.
+ * through the openai client the SDK uses); `stream`: a streamed run, read to its end; `failTool`:
+ * the tool throws (the SDK tells the model so, and the run goes on).
  */
 export async function runAgentsScenario(
   agents: any,
@@ -18,6 +19,7 @@ export async function runAgentsScenario(
   agentName: string,
   toolModel?: () => Promise<unknown>,
   stream = false,
+  failTool = false,
 ): Promise<unknown> {
   agents.setTraceProcessors([]);
   agents.setDefaultOpenAIKey('sk-test');
@@ -30,6 +32,7 @@ export async function runAgentsScenario(
       if (toolModel) await toolModel();
       return `sunny in ${city}`;
     },
+    ...(failTool ? { execute: () => Promise.reject(new Error('weather service down')) } : {}),
   });
   const agent = new agents.Agent({ name: agentName, instructions: 'Help', model: 'gpt-4o-mini', tools: [weather] });
   const result = await agents.run(agent, 'What is the weather in Paris?', { stream });
