@@ -55,7 +55,7 @@ function view(s: ReadableSpan): SpanView {
 }
 
 /** The checks both module systems share: the spans of one run of the scenario and the exposition. */
-export function assertLangChainRun(spans: readonly SpanView[], m: Exposition, agentName: string, capture: boolean): void {
+function assertLangChainRun(spans: readonly SpanView[], m: Exposition, agentName: string, capture: boolean): void {
   const agent = spans.find((s) => s.name === `invoke_agent ${agentName}`);
   assert.ok(agent, JSON.stringify(spans.map((s) => s.name)));
   const tools = spans.filter((s) => s.name === 'execute_tool get_weather');
