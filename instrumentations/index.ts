@@ -8,8 +8,10 @@ import { BedrockInstrumentation, BEDROCK_INSTRUMENTATION_NAME } from './bedrock'
 import { DeepgramInstrumentation, DEEPGRAM_INSTRUMENTATION_NAME } from './deepgram';
 import { ElevenLabsInstrumentation, ELEVENLABS_INSTRUMENTATION_NAME } from './elevenlabs';
 import { GoogleGenAiInstrumentation, GOOGLE_GENAI_INSTRUMENTATION_NAME } from './google-genai';
+import { LangChainInstrumentation, LANGCHAIN_INSTRUMENTATION_NAME } from './langchain';
 import { OpenAIInstrumentation, name as OPENAI_INSTRUMENTATION_NAME } from './openai';
 import { VercelAiInstrumentation, VERCEL_AI_INSTRUMENTATION_NAME } from './vercel-ai';
+import { OpenAIAgentsInstrumentation, OPENAI_AGENTS_INSTRUMENTATION_NAME } from './openai-agents';
 
 export interface InstrumentationEntry {
   /** Short name, as used in OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
@@ -25,6 +27,8 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: GOOGLE_GENAI_INSTRUMENTATION_NAME, create: () => new GoogleGenAiInstrumentation() },
   { name: BEDROCK_INSTRUMENTATION_NAME, create: () => new BedrockInstrumentation() },
   { name: VERCEL_AI_INSTRUMENTATION_NAME, create: () => new VercelAiInstrumentation() },
+  { name: LANGCHAIN_INSTRUMENTATION_NAME, create: () => new LangChainInstrumentation() },
+  { name: OPENAI_AGENTS_INSTRUMENTATION_NAME, create: () => new OpenAIAgentsInstrumentation() },
 ];
 
 export function createInstrumentations(disabled: ReadonlySet<string> = new Set()): Instrumentation[] {

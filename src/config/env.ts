@@ -22,7 +22,7 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 
 /** Short names accepted by OTEL_NODE_DISABLED_INSTRUMENTATIONS (instrumentations/index.ts registers them). */
-export const INSTRUMENTATION_NAMES = ['openai', 'anthropic', 'deepgram', 'elevenlabs', 'google-genai', 'bedrock', 'vercel-ai'] as const;
+export const INSTRUMENTATION_NAMES = ['openai', 'anthropic', 'deepgram', 'elevenlabs', 'google-genai', 'bedrock', 'vercel-ai', 'langchain', 'openai-agents'] as const;
 /**
  * OpenTelemetry's short name for @opentelemetry/instrumentation-http (its package name without
  * the `@opentelemetry/instrumentation-` prefix, as NodeSDK's OTEL_NODE_DISABLED_INSTRUMENTATIONS

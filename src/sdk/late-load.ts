@@ -5,7 +5,7 @@
  */
 import { warn } from '../internal/log';
 
-const SDK_PACKAGES = ['openai', '@anthropic-ai/sdk', '@deepgram/sdk', '@elevenlabs/elevenlabs-js', '@google/genai'];
+const SDK_PACKAGES = ['openai', '@anthropic-ai/sdk', '@deepgram/sdk', '@elevenlabs/elevenlabs-js', '@google/genai', '@langchain/core', '@openai/agents-core'];
 
 /** SDK packages already in the CommonJS module cache. */
 export function sdksLoadedEarly(cacheKeys: Iterable<string> = Object.keys(require.cache)): string[] {

@@ -19,6 +19,7 @@ import { emitsLatest, emitsV141 } from '../semconv/conventions';
 import { runtimeSettings } from '../config/runtime';
 import { rememberGenAiServer } from '../privacy/genai-hosts';
 import { callInSpan } from './call-scope';
+import { resolveParent } from './framework-parent';
 import { errorTypeLabel, errorTypeOf } from './error-type';
 import { checkedQuantity, checkedTokenCounts } from '../provider-data/usage';
 
@@ -35,7 +36,7 @@ export interface GenAiSpanStart {
   readonly stream?: boolean;
   /** Further attributes known at start (request parameters, ids). */
   readonly attributes?: Attributes;
-  /** Parent context; defaults to the active one. */
+  /** Parent context; defaults to the active one (or what an agent framework's bridge says: framework-parent.ts). */
   readonly parent?: Context;
 }
 
@@ -75,7 +76,7 @@ export class GenAiSpan {
   }
 
   static start(tracer: Tracer, start: GenAiSpanStart): GenAiSpan {
-    const parent = start.parent ?? otelContext.active();
+    const parent = start.parent ?? resolveParent(otelContext.active());
     const attributes: Attributes = { [A.ATTR_GEN_AI_OPERATION_NAME]: start.operation };
     if (start.provider) attributes[A.ATTR_GEN_AI_PROVIDER_NAME] = start.provider;
     if (start.requestModel) attributes[A.ATTR_GEN_AI_REQUEST_MODEL] = start.requestModel;

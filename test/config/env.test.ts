@@ -117,10 +117,10 @@ const CASES: Record<string, Case> = {
     valid: [['ALWAYS_OFF', 'always_off'], ['TraceIdRatio', 'traceidratio']],
   },
   OTEL_NODE_DISABLED_INSTRUMENTATIONS: {
-    invalid: ['opneai', 'open-ai', 'langchain'],
-    accepted: /use a comma list of http, openai, anthropic, deepgram, elevenlabs, google-genai, bedrock, vercel-ai/,
+    invalid: ['opneai', 'open-ai', 'llamaindex'],
+    accepted: /use a comma list of http, openai, anthropic, deepgram, elevenlabs, google-genai, bedrock, vercel-ai, langchain, openai-agents/,
     read: (c) => list(c.disabledInstrumentations),
-    valid: [['OpenAI', 'openai'], ['openai, deepgram', 'deepgram,openai'], ['http', 'http'], ['HTTP,openai', 'http,openai']],
+    valid: [['OpenAI', 'openai'], ['openai, deepgram', 'deepgram,openai'], ['http', 'http'], ['HTTP,openai', 'http,openai'], ['openai-agents,LangChain', 'langchain,openai-agents']],
   },
   OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: {
     invalid: ['maybe', 'yes', '1'],

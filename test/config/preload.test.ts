@@ -38,7 +38,7 @@ test('OTEL_METRICS_EXPORTER=promethus: one warning, /metrics still served (the d
   const stderr = await servedWith({ OTEL_METRICS_EXPORTER: 'promethus', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'opneai' });
   assert.deepEqual(stderr.trim().split('\n'), [
     'aimeter: OTEL_METRICS_EXPORTER="promethus" is not valid: "promethus" unknown; use a comma list of prometheus, otlp, console, or none (using prometheus).',
-    'aimeter: OTEL_NODE_DISABLED_INSTRUMENTATIONS="opneai" is not valid: "opneai" unknown; use a comma list of http, openai, anthropic, deepgram, elevenlabs, google-genai, bedrock, vercel-ai (using none).',
+    'aimeter: OTEL_NODE_DISABLED_INSTRUMENTATIONS="opneai" is not valid: "opneai" unknown; use a comma list of http, openai, anthropic, deepgram, elevenlabs, google-genai, bedrock, vercel-ai, langchain, openai-agents (using none).',
   ]);
 });
 

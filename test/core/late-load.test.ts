@@ -8,6 +8,10 @@ test('SDK packages already in the module cache are recognised', () => {
   assert.deepEqual(sdksLoadedEarly(['/app/node_modules/openai/index.js', '/app/node_modules/express/index.js']), ['openai']);
   assert.deepEqual(sdksLoadedEarly(['C:\\app\\node_modules\\@anthropic-ai\\sdk\\index.js']), ['@anthropic-ai/sdk']);
   assert.deepEqual(sdksLoadedEarly(['/app/node_modules/openai-compat/index.js']), []);
+  assert.deepEqual(sdksLoadedEarly(['/app/node_modules/@openai/agents-core/dist/index.js', '/app/node_modules/@langchain/core/dist/tools/index.cjs']), [
+    '@openai/agents-core',
+    '@langchain/core',
+  ]);
 });
 
 test('start() after the app loaded openai warns that those calls are not instrumented', async () => {

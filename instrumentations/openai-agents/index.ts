@@ -1,0 +1,72 @@
+/**
+ * OpenAI Agents SDK (`@openai/agents`, `@openai/agents-core` 0.x): agent runs and function tool
+ * calls as `invoke_agent` / `execute_tool` spans, with the model calls of the run (traced by the
+ * openai instrumentation underneath) as their children. See docs/instrumentations/openai-agents.md.
+ *
+ * Target: the SDK's own tracing. Every span it makes goes to `MultiTracingProcessor`'s
+ * `onSpanStart` / `onSpanEnd` (the fan-out to the registered TracingProcessors), so aimeter wraps
+ * those two prototype methods instead of registering a processor: `setTraceProcessors([...])`
+ * (which `@openai/agents` itself calls at load, to install OpenAI's exporter, and apps call to
+ * replace it) would drop a registered processor, and the wrapped fan-out sees the spans whatever
+ * processors are set, none included, without adding an export of its own. The SDK's spans are
+ * read, never changed (spans.ts maps them). With the SDK's tracing disabled
+ * (OPENAI_AGENTS_DISABLE_TRACING, NODE_ENV=test, RunConfig.tracingDisabled) it makes no spans and
+ * aimeter sees no agents or tools; the model calls are still counted, without agent labels.
+ *
+ * The parent chain: the SDK never enters an OpenTelemetry context, so the bridge registers a
+ * parent resolver (src/tracing/framework-parent.ts) that tells the kit's spans started inside an
+ * SDK span which mirrored span they belong to.
+ */
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { swallow } from '../../src/internal/errors';
+import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
+import { registerParentResolver } from '../../src/tracing/framework-parent';
+import { AgentsSpanBridge, type AgentsSpan } from './spans';
+
+export const OPENAI_AGENTS = defineInstrumentation({ name: 'openai-agents' });
+export const OPENAI_AGENTS_INSTRUMENTATION_NAME = OPENAI_AGENTS.name;
+
+const MODULE = '@openai/agents-core';
+const SUPPORTED = ['>=0.1.0 <1'];
+const COMPONENT = OPENAI_AGENTS.component;
+
+type FanOut = (this: unknown, ...args: unknown[]) => unknown;
+interface AgentsCoreExports {
+  MultiTracingProcessor?: { prototype?: { onSpanStart?: FanOut; onSpanEnd?: FanOut } };
+}
+
+export class OpenAIAgentsInstrumentation extends KitInstrumentation {
+  private readonly bridge = new AgentsSpanBridge(() => this.tracer);
+
+  constructor(config: InstrumentationConfig = {}) {
+    super(OPENAI_AGENTS, config);
+  }
+
+  protected init() {
+    return [this.entryModule(MODULE, SUPPORTED)];
+  }
+
+  protected override patchExports(exports: unknown): void {
+    const proto = (exports as AgentsCoreExports | undefined)?.MultiTracingProcessor?.prototype;
+    const bridge = this.bridge;
+    this.patcher.wrap(proto, 'onSpanStart', (original: FanOut) =>
+      function onSpanStart(this: unknown, ...args: unknown[]) {
+        swallow(COMPONENT, undefined, () => bridge.started(args[0] as AgentsSpan));
+        return original.apply(this, args);
+      },
+    );
+    this.patcher.wrap(proto, 'onSpanEnd', (original: FanOut) =>
+      function onSpanEnd(this: unknown, ...args: unknown[]) {
+        swallow(COMPONENT, undefined, () => bridge.ended(args[0] as AgentsSpan));
+        return original.apply(this, args);
+      },
+    );
+    registerParentResolver(COMPONENT, (active) => bridge.parentFor(active));
+  }
+
+  protected override unpatchExports(exports: unknown): void {
+    const proto = (exports as AgentsCoreExports | undefined)?.MultiTracingProcessor?.prototype;
+    this.patcher.unwrap(proto, 'onSpanStart');
+    this.patcher.unwrap(proto, 'onSpanEnd');
+  }
+}
