@@ -17,15 +17,11 @@
  * which aimeter's instrumentation of that SDK traces; this layer makes no chat span, so each
  * call is counted once.
  */
-import type { Tracer } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import { runtimeSettings } from '../../src/config/runtime';
 import { swallow } from '../../src/internal/errors';
-import * as A from '../../src/semconv/attributes';
-import { Operation } from '../../src/semconv/operations';
 import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
-import { GenAiSpan } from '../../src/tracing/genai-span';
-import { isThenable, obj, str } from '../../src/tracing/values';
+import { isThenable } from '../../src/tracing/values';
+import type { ToolLike } from './tool-span';
 
 export const LANGCHAIN = defineInstrumentation({ name: 'langchain' });
 export const LANGCHAIN_INSTRUMENTATION_NAME = LANGCHAIN.name;
@@ -38,9 +34,6 @@ const TOOLS_ENTRY = '@langchain/core/tools';
 const COMPONENT = LANGCHAIN.component;
 
 type ToolCallFn = (this: unknown, ...args: unknown[]) => unknown;
-interface ToolLike {
-  readonly name?: unknown;
-}
 interface StructuredToolClass {
   prototype?: { call?: ToolCallFn };
 }
@@ -70,6 +63,8 @@ export class LangChainInstrumentation extends KitInstrumentation {
 
   private patchTool(cls: StructuredToolClass | undefined): void {
     const tracer = () => this.tracer;
+    // The span code is loaded with the SDK (the first patch): start-up loads the hook alone.
+    const { startToolSpan, settle } = require('./tool-span') as typeof import('./tool-span');
     this.patcher.wrap(cls?.prototype, 'call', (original: ToolCallFn) =>
       function call(this: unknown, ...args: unknown[]) {
         const span = swallow(COMPONENT, undefined, () => startToolSpan(tracer(), this as ToolLike, args[0], args[1]));
@@ -95,40 +90,4 @@ export class LangChainInstrumentation extends KitInstrumentation {
       },
     );
   }
-}
-
-/**
- * A LangChain ToolCall (`{ type: 'tool_call', id, name, args }`), as `invoke` passes it on or a
- * caller does; recognised as LangChain does (by its type), so a tool whose own input has `name`
- * and `args` fields is not mistaken for one.
- */
-function toolCallOf(value: unknown): { id?: string; args?: unknown } | undefined {
-  const call = obj(value);
-  if (!call || call.type !== 'tool_call') return undefined;
-  return { id: str(call.id), args: call.args };
-}
-
-function startToolSpan(tracer: Tracer, tool: ToolLike, arg: unknown, config: unknown): GenAiSpan {
-  const direct = toolCallOf(arg);
-  const fromConfig = toolCallOf(obj(config)?.toolCall);
-  const attributes: Record<string, string> = { [A.ATTR_GEN_AI_TOOL_TYPE]: 'function' };
-  const callId = direct?.id ?? fromConfig?.id;
-  if (callId) attributes[A.ATTR_GEN_AI_TOOL_CALL_ID] = callId;
-  if (runtimeSettings().captureMessageContent) {
-    const args = direct ? direct.args : arg;
-    const text = typeof args === 'string' ? args : JSON.stringify(args);
-    if (typeof text === 'string') attributes[A.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = text;
-  }
-  return GenAiSpan.start(tracer, { operation: Operation.ExecuteTool, toolName: str(tool?.name) ?? 'tool', attributes });
-}
-
-function settle(span: GenAiSpan, result: unknown): void {
-  if (runtimeSettings().captureMessageContent) {
-    // A ToolMessage (invoked with a tool call) or the tool's own output.
-    const message = obj(result);
-    const content = message !== undefined && 'content' in message ? message.content : result;
-    const text = typeof content === 'string' ? content : JSON.stringify(content);
-    if (typeof text === 'string') span.span.setAttribute(A.ATTR_GEN_AI_TOOL_CALL_RESULT, text);
-  }
-  span.end();
 }

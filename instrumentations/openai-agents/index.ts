@@ -21,7 +21,7 @@ import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { swallow } from '../../src/internal/errors';
 import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
 import { registerParentResolver } from '../../src/tracing/framework-parent';
-import { AgentsSpanBridge, type AgentsSpan } from './spans';
+import type { AgentsSpan, AgentsSpanBridge } from './spans';
 
 export const OPENAI_AGENTS = defineInstrumentation({ name: 'openai-agents' });
 export const OPENAI_AGENTS_INSTRUMENTATION_NAME = OPENAI_AGENTS.name;
@@ -36,7 +36,8 @@ interface AgentsCoreExports {
 }
 
 export class OpenAIAgentsInstrumentation extends KitInstrumentation {
-  private readonly bridge = new AgentsSpanBridge(() => this.tracer);
+  /** Loaded with the SDK (the first patchExports): start-up loads the hook alone. */
+  private bridge: AgentsSpanBridge | undefined;
 
   constructor(config: InstrumentationConfig = {}) {
     super(OPENAI_AGENTS, config);
@@ -48,7 +49,8 @@ export class OpenAIAgentsInstrumentation extends KitInstrumentation {
 
   protected override patchExports(exports: unknown): void {
     const proto = (exports as AgentsCoreExports | undefined)?.MultiTracingProcessor?.prototype;
-    const bridge = this.bridge;
+    const { AgentsSpanBridge: Bridge } = require('./spans') as typeof import('./spans');
+    const bridge = (this.bridge ??= new Bridge(() => this.tracer));
     this.patcher.wrap(proto, 'onSpanStart', (original: FanOut) =>
       function onSpanStart(this: unknown, ...args: unknown[]) {
         swallow(COMPONENT, undefined, () => bridge.started(args[0] as AgentsSpan));

@@ -21,7 +21,6 @@ import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
 import { patchableExports } from '../../src/tracing/exports';
 import { isThenable, obj } from '../../src/tracing/values';
-import { withTelemetryDefaults } from './telemetry-settings';
 
 export const VERCEL_AI = defineInstrumentation({ name: 'vercel-ai' });
 export const VERCEL_AI_INSTRUMENTATION_NAME = VERCEL_AI.name;
@@ -95,6 +94,11 @@ export class VercelAiInstrumentation extends KitInstrumentation {
       return isThenable(result) ? Promise.resolve(result).then(withDefaults) : result;
     };
   }
+}
+
+/** Loaded with the SDK (the first call): start-up loads the hook alone. */
+function withTelemetryDefaults(options: unknown): unknown {
+  return (require('./telemetry-settings') as typeof import('./telemetry-settings')).withTelemetryDefaults(options);
 }
 
 function agentPrototype(exports: object): object | undefined {
