@@ -75,6 +75,8 @@ export function messageText(data: unknown, isBinary?: unknown): string | undefin
   if (typeof data === 'string') return data;
   if (isBinary === true) return undefined;
   if (Buffer.isBuffer(data)) return data.toString('utf8');
+  // `ws` with binaryType 'arraybuffer' hands a text frame over as an ArrayBuffer, isBinary false.
+  if (data instanceof ArrayBuffer) return isBinary === false ? Buffer.from(data).toString('utf8') : undefined;
   if (Array.isArray(data) && data.every((part) => Buffer.isBuffer(part))) return Buffer.concat(data as Buffer[]).toString('utf8');
   return undefined;
 }
