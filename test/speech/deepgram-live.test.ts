@@ -35,12 +35,16 @@ function client(fake: FakeDeepgramLive, apiKey = API_KEY) {
 }
 
 /** Everything the caller's handlers receive, in order. */
-function record(socket: Socket): { events: unknown[]; closed: Promise<unknown> } {
+function record(socket: Socket, marks: { transcriptAt?: number } = {}): { events: unknown[]; closed: Promise<unknown> } {
   const events: unknown[] = [];
   let closed!: (value: unknown) => void;
   const promise = new Promise((resolve) => (closed = resolve));
   socket.on('open', () => events.push(['open']));
-  socket.on('message', (message) => events.push(['message', message]));
+  socket.on('message', (message) => {
+    const m = message as { type?: string; channel?: { alternatives?: Array<{ transcript?: string }> } };
+    if (m.type === 'Results' && m.channel?.alternatives?.[0]?.transcript) marks.transcriptAt ??= performance.now();
+    events.push(['message', message]);
+  });
   socket.on('error', (error) => events.push(['error', error?.constructor?.name, error?.message]));
   socket.on('close', (event) => {
     const e = event as { code?: unknown; reason?: unknown; wasClean?: unknown };
@@ -51,11 +55,12 @@ function record(socket: Socket): { events: unknown[]; closed: Promise<unknown> }
 }
 
 /** A full session: open, 3 x 0.5 s of audio (the first silent), CloseStream, wait for the close. */
-async function session(socket: Socket, beforeAudioMs = 0): Promise<unknown[]> {
-  const { events, closed } = record(socket);
+async function session(socket: Socket, beforeAudioMs = 0, marks: { audioAt?: number; transcriptAt?: number } = {}): Promise<unknown[]> {
+  const { events, closed } = record(socket, marks);
   socket.connect();
   await socket.waitForOpen();
   if (beforeAudioMs > 0) await sleep(beforeAudioMs);
+  marks.audioAt = performance.now();
   for (let i = 0; i < 3; i++) socket.sendMedia(HALF_SECOND);
   socket.sendCloseStream({ type: 'CloseStream' });
   await closed;
@@ -90,7 +95,8 @@ describe('deepgram live: one span per WebSocket session', () => {
   test('a whole session: attributes, Deepgram-reported seconds, time to first transcript from the first audio, cost', async () => {
     const socket = await client(fake).listen.v1.connect({ ...LINEAR16 });
     // Audio starts 60 ms after the open: time to first transcript must not include them.
-    const events = await session(socket, 60);
+    const marks: { audioAt?: number; transcriptAt?: number } = {};
+    const events = await session(socket, 60, marks);
     const sessionSeen = fake.sessions.at(-1)!;
     assert.equal(sessionSeen.query.model, 'nova-3');
     assert.equal(sessionSeen.headers.authorization, `Token ${API_KEY}`);
@@ -121,7 +127,9 @@ describe('deepgram live: one span per WebSocket session', () => {
     // 60 ms before the audio are not counted.
     const seconds = durationSeconds(span);
     assert.ok(ttft >= 0.018, `ttft ${ttft}`);
-    assert.ok(ttft + 0.055 <= seconds, `ttft ${ttft} must exclude the 60 ms before the first audio (session ${seconds})`);
+    // From the first audio sent (after the test's mark) to the first transcript (before the caller's handler).
+    const window = (marks.transcriptAt! - marks.audioAt!) / 1000;
+    assert.ok(ttft <= window && ttft <= seconds - 0.055, `ttft ${ttft} must be within ${window} s and exclude the 60 ms before the first audio (session ${seconds})`);
 
     const m = telemetry.scrape();
     const labels = { ...STT, gen_ai_request_model: 'nova-3', gen_ai_response_model: 'nova-3' };
