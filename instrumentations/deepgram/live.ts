@@ -74,7 +74,8 @@ export class LiveSessions {
 
   /** Patches `connect` of a listen v1 client prototype. */
   patchClient(proto: object | undefined): void {
-    const sessions = this;
+    const component = this.component;
+    const track = (socket: unknown, args: unknown, parent: Context) => this.track(socket, args, parent);
     this.patcher.wrap(proto, 'connect', (original) => {
       return function (this: unknown, ...args: unknown[]): unknown {
         const pending = original.apply(this, args);
@@ -83,7 +84,7 @@ export class LiveSessions {
           // A branch of its own (the caller gets the SDK's very promise); registered before the
           // caller's await, so the socket is tracked before the caller can use it.
           pending.then(
-            (socket) => swallow(sessions.component, undefined, () => sessions.track(socket, args[0], parent)),
+            (socket) => swallow(component, undefined, () => track(socket, args[0], parent)),
             () => undefined, // the caller's own promise carries the rejection
           );
         }
@@ -115,21 +116,21 @@ export class LiveSessions {
   }
 
   private patchSocketClasses(socket: object, transport: object): void {
-    const sessions = this;
+    const { component, bySocket, byTransport } = this;
     const socketProto = ownerOf(socket, 'sendMedia');
     this.patchOnce(socketProto, 'sendMedia', (original) =>
       function (this: unknown, ...args: unknown[]): unknown {
         const result = original.apply(this, args);
-        const session = sessions.bySocket.get(this as object);
+        const session = bySocket.get(this as object);
         // Counted once the SDK accepted it (it throws when the socket is not open).
-        if (session) swallow(sessions.component, undefined, () => session.audioSent(args[0]));
+        if (session) swallow(component, undefined, () => session.audioSent(args[0]));
         return result;
       },
     );
     this.patchOnce(socketProto, 'connect', (original) =>
       function (this: unknown, ...args: unknown[]): unknown {
-        const session = sessions.bySocket.get(this as object);
-        if (session) swallow(sessions.component, undefined, () => session.begin(otelContext.active()));
+        const session = bySocket.get(this as object);
+        if (session) swallow(component, undefined, () => session.begin(otelContext.active()));
         return original.apply(this, args);
       },
     );
@@ -139,16 +140,16 @@ export class LiveSessions {
           return original.apply(this, args);
         } finally {
           // The SDK stops listening to the transport here: nothing more will be seen.
-          const session = sessions.bySocket.get(this as object);
-          if (session) swallow(sessions.component, undefined, () => session.closedByCaller());
+          const session = bySocket.get(this as object);
+          if (session) swallow(component, undefined, () => session.closedByCaller());
         }
       },
     );
     this.patchOnce(ownerOf(transport, '_callEventListener'), '_callEventListener', (original) =>
       function (this: unknown, ...args: unknown[]): unknown {
-        const session = sessions.byTransport.get(this as object);
+        const session = byTransport.get(this as object);
         // Read before the listener runs (a throwing listener must not hide the event).
-        if (session) swallow(sessions.component, undefined, () => session.event(args[0] as SocketEvent));
+        if (session) swallow(component, undefined, () => session.event(args[0] as SocketEvent));
         return original.apply(this, args);
       },
     );

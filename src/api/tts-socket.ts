@@ -46,11 +46,15 @@ const MAX_CAPTURED_TEXT = 64 * 1024;
 export interface TextToSpeechSocketLike {
   /** The URL the socket was opened with (model, voice and output format are read from it). */
   readonly url?: string;
+  /** 3 (CLOSED): the socket is not traced. */
   readonly readyState?: number;
+  /** Wrapped on the instance: the text of each JSON message sent is counted. */
   send(data: any, ...rest: any[]): unknown;
+  /** Wrapped on the instance: `message`, `error` and `close` are read before the listeners run. */
   emit(event: string | symbol, ...args: any[]): boolean;
 }
 
+/** What traceTextToSpeechSocket records beyond what it reads from the socket's URL. */
 export interface TextToSpeechSocketOptions {
   /** gen_ai.provider.name; default `elevenlabs`. */
   readonly provider?: string;
