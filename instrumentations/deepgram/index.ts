@@ -1,6 +1,7 @@
 /**
  * Deepgram (`@deepgram/sdk` 5.x) pre-recorded speech-to-text:
- * `client.listen.v1.media.transcribeFile(audio, {model})` and `transcribeUrl({url, model})`.
+ * `client.listen.v1.media.transcribeFile(audio, {model})` and `transcribeUrl({url, model})`;
+ * live transcription over a WebSocket, `client.listen.v1.connect({model, ...})`, in live.ts.
  *
  * The SDK (Fern-generated) implements both on `MediaClient` (not exported from the package
  * root), in `.../listen/resources/v1/resources/media/client/Client.{js,mjs}`; the public methods
@@ -16,6 +17,7 @@ import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { swallow } from '../../src/internal/errors';
 import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
 import type { FernClient, SdkClass } from '../../src/tracing/request-response';
+import type { LiveSessions } from './live';
 
 export const DEEPGRAM = defineInstrumentation({ name: 'deepgram' });
 export const DEEPGRAM_INSTRUMENTATION_NAME = DEEPGRAM.name;
@@ -39,8 +41,16 @@ const METHODS: ReadonlyArray<readonly [string, number]> = [
 ];
 
 export class DeepgramInstrumentation extends KitInstrumentation {
+  /** The live-session code, loaded with the SDK (the first patch), not at start-up. */
+  private liveSessions: LiveSessions | undefined;
+
   constructor(config: InstrumentationConfig = {}) {
     super(DEEPGRAM, config);
+  }
+
+  private get live(): LiveSessions {
+    const { LiveSessions: Sessions } = require('./live') as typeof import('./live');
+    return (this.liveSessions ??= new Sessions(COMPONENT, this.patcher, () => this.tracer));
   }
 
   protected init() {
@@ -52,15 +62,19 @@ export class DeepgramInstrumentation extends KitInstrumentation {
 
   // ESM under aimeter's preload: import-in-the-middle only wraps package entry points (its
   // add-hook message channel does not support internal files), so the class is reached from the
-  // entry instead.
+  // entry instead. The live clients are reached this way under CommonJS too: the default
+  // client's (WrappedListenV1Client, in CustomClient.js) is exported by no file.
   protected override patchExports(exports: unknown): void {
-    const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports as DeepgramEntry));
-    if (cls) this.patchMediaClient(cls);
+    const classes = swallow(COMPONENT, undefined, () => classesFromEntry(exports as DeepgramEntry));
+    if (classes?.media) this.patchMediaClient(classes.media);
+    for (const proto of classes?.live ?? []) this.live.patchClient(proto);
   }
 
   protected override unpatchExports(exports: unknown): void {
-    const cls = swallow(COMPONENT, undefined, () => mediaClientFromEntry(exports as DeepgramEntry));
-    if (cls) this.unpatchMediaClient(cls);
+    const classes = swallow(COMPONENT, undefined, () => classesFromEntry(exports as DeepgramEntry));
+    if (classes?.media) this.unpatchMediaClient(classes.media);
+    for (const proto of classes?.live ?? []) this.live.unpatchClient(proto);
+    this.liveSessions?.unpatchAll();
   }
 
   private patchMediaClient(cls: MediaClientClass | undefined): void {
@@ -88,15 +102,25 @@ export class DeepgramInstrumentation extends KitInstrumentation {
 
 type DeepgramEntry = { DeepgramClient?: unknown; DefaultDeepgramClient?: unknown } | undefined;
 
+type ClientConstructor = new (options: unknown) => { listen?: { v1?: { media?: object } } };
+
 /**
- * `MediaClient` is not exported: build a client (no I/O, no timers: the constructor only
- * normalises options) and take the class of its `listen.v1.media`, the object callers use.
+ * `MediaClient` and the listen v1 clients are not exported: build a client of each exported
+ * class (no I/O, no timers: the constructors only normalise options) and take the classes of its
+ * `listen.v1.media` and `listen.v1`, the objects callers use. `DeepgramClient`'s `listen.v1` is
+ * a subclass that overrides `connect`; `DefaultDeepgramClient`'s is the generated one.
  */
-function mediaClientFromEntry(exports: DeepgramEntry): MediaClientClass | undefined {
-  const Client = (exports?.DeepgramClient ?? exports?.DefaultDeepgramClient) as (new (options: unknown) => unknown) | undefined;
-  if (typeof Client !== 'function') return undefined;
-  const probe = new Client({ apiKey: 'aimeter-probe' }) as { listen?: { v1?: { media?: object } } };
-  const media = probe?.listen?.v1?.media;
-  const proto = media ? (Object.getPrototypeOf(media) as { constructor?: unknown } | null) : null;
-  return proto && typeof proto.constructor === 'function' ? (proto.constructor as unknown as MediaClientClass) : undefined;
+function classesFromEntry(exports: DeepgramEntry): { media?: MediaClientClass; live: object[] } {
+  let media: MediaClientClass | undefined;
+  const live: object[] = [];
+  for (const Client of [exports?.DeepgramClient, exports?.DefaultDeepgramClient]) {
+    if (typeof Client !== 'function') continue;
+    const probe = new (Client as ClientConstructor)({ apiKey: 'aimeter-probe' });
+    const v1 = probe?.listen?.v1;
+    const v1Proto = v1 ? (Object.getPrototypeOf(v1) as object | null) : null;
+    if (v1Proto && !live.includes(v1Proto)) live.push(v1Proto);
+    const mediaProto = v1?.media ? (Object.getPrototypeOf(v1.media) as { constructor?: unknown } | null) : null;
+    if (!media && mediaProto && typeof mediaProto.constructor === 'function') media = mediaProto.constructor as unknown as MediaClientClass;
+  }
+  return { media, live };
 }

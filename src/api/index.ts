@@ -13,5 +13,6 @@ export type {
   ToolOptions,
   ToolCall,
 } from './trace';
+export { traceTextToSpeechSocket, type TextToSpeechSocketLike, type TextToSpeechSocketOptions } from './tts-socket';
 export { activeCall, type TracedCall } from './call';
 export { llm, agent, tool, speechToText, textToSpeech, type AimeterMethodDecorator, type DecoratorOptions } from './decorators';

@@ -456,6 +456,15 @@ export const METRICS = {
     labels: CALL_LABELS,
     buckets: REAL_TIME_FACTOR_BUCKETS,
   },
+  speechToTextTimeToFirstTranscript: {
+    name: 'aimeter.speech_to_text.time_to_first_transcript',
+    unit: 's',
+    kind: 'histogram',
+    description: 'Time from the first audio sent in a live (streaming) speech-to-text session to the first non-empty transcript received.',
+    labels: CALL_LABELS,
+    // A voice bot's reply waits on the first transcript as it waits on the first audio byte.
+    buckets: FIRST_AUDIO_BUCKETS,
+  },
   textToSpeechCharacters: {
     name: 'aimeter.text_to_speech.characters',
     unit: '{character}',

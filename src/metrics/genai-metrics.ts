@@ -73,6 +73,7 @@ const EXEMPLAR_METRICS: ReadonlySet<HistogramKey> = new Set<HistogramKey>([
   'executeToolDuration',
   'inferenceTimeToFirstChunk',
   'textToSpeechTimeToFirstAudio',
+  'speechToTextTimeToFirstTranscript',
 ]);
 
 export const DEFAULT_MAX_SERIES_PER_METRIC = 2000;

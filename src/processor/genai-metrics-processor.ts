@@ -295,6 +295,8 @@ export class GenAiMetricsProcessor {
     // Text-to-speech's first audio byte is aimeter's own metric; v1.41's time_to_first_chunk keeps
     // it too until the release after next (docs/conventions.md).
     if (call.operation === Operation.TextToSpeech) labels.observe('textToSpeechTimeToFirstAudio', ttfc, exemplar);
+    // A streaming speech-to-text session's first transcript (Deepgram live), in both conventions.
+    else if (call.operation === Operation.SpeechToText) labels.observe('speechToTextTimeToFirstTranscript', ttfc, exemplar);
     const chunks = call.chunks;
     // Time to first chunk may come from another clock with millisecond granularity (the
     // Anthropic SDK's own spans), so it can exceed the span duration by a fraction: clamp.

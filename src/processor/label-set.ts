@@ -31,6 +31,7 @@ const HISTOGRAMS = {
   timePerOutputChunk: { metric: 'timePerOutputChunk' },
   speechToTextRealTimeFactor: { metric: 'speechToTextRealTimeFactor' },
   textToSpeechTimeToFirstAudio: { metric: 'textToSpeechTimeToFirstAudio' },
+  speechToTextTimeToFirstTranscript: { metric: 'speechToTextTimeToFirstTranscript' },
   // Newest conventions (src/semconv/conventions.ts).
   inferenceDuration: { metric: 'inferenceDuration', extra: '' },
   embeddingsDuration: { metric: 'embeddingsDuration', extra: '' },

@@ -61,6 +61,8 @@ export class GenAiSpan {
   readonly parent: Context;
   private spanContext: Context | undefined;
   private readonly startedAt = performance.now();
+  /** What time to first chunk is measured from: the span's start, or requestSent(). */
+  private requestAt: number | undefined;
   private firstChunkAt: number | undefined;
   private chunkCount = 0;
   private ended = false;
@@ -102,6 +104,15 @@ export class GenAiSpan {
    */
   call<A extends unknown[], R>(fn: (...args: A) => R, thisArg: unknown, args: A, enter = false): R {
     return callInSpan(this.span, this.parent, fn, thisArg, args, enter);
+  }
+
+  /**
+   * Marks when the request was sent, for a span that starts before it (a live WebSocket session
+   * opens first, then streams audio or text): time to first chunk is measured from the first
+   * call instead of the span's start. Later calls are ignored.
+   */
+  requestSent(): void {
+    if (this.requestAt === undefined) this.requestAt = performance.now();
   }
 
   /** Marks the arrival of a streamed chunk (the first one sets time to first chunk). */
@@ -182,7 +193,8 @@ export class GenAiSpan {
 
   private writeTimings(): void {
     if (this.firstChunkAt !== undefined) {
-      this.span.setAttribute(A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (this.firstChunkAt - this.startedAt) / 1000);
+      const from = this.requestAt !== undefined && this.requestAt <= this.firstChunkAt ? this.requestAt : this.startedAt;
+      this.span.setAttribute(A.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (this.firstChunkAt - from) / 1000);
       this.span.setAttribute(A.ATTR_AIMETER_RESPONSE_CHUNKS, this.chunkCount);
     }
   }

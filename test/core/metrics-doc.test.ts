@@ -45,6 +45,7 @@ function recordEverything(tracer: Tracer): void {
   span('chat my-own-model', llm({ 'gen_ai.request.model': 'my-own-model', 'gen_ai.usage.input_tokens': 5 }));
   span('chat gpt-4o', llm({ 'error.type': 'rate_limit' }), undefined, true);
   span('speech_to_text whisper-1', { 'gen_ai.operation.name': 'speech_to_text', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'whisper-1', 'aimeter.speech.audio.duration': 30 });
+  span('speech_to_text nova-3', { 'gen_ai.operation.name': 'speech_to_text', 'gen_ai.provider.name': 'deepgram', 'gen_ai.request.model': 'nova-3', 'gen_ai.request.stream': true, 'aimeter.speech.audio.duration': 12, 'gen_ai.response.time_to_first_chunk': 0.3, 'aimeter.response.chunks': 1 });
   span('text_to_speech tts-1', { 'gen_ai.operation.name': 'text_to_speech', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'tts-1', 'aimeter.speech.characters': 100, 'aimeter.speech.audio.size': 4096, 'gen_ai.response.time_to_first_chunk': 0.2 });
   span('embeddings text-embedding-3-small', llm({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'text-embedding-3-small', 'gen_ai.usage.input_tokens': 8 }));
   for (let i = 0; i < 60; i++) span('chat', llm({ 'gen_ai.request.model': `flood-${i}` }));

@@ -1,0 +1,156 @@
+/**
+ * A loopback fake of ElevenLabs' WebSocket text-to-speech (`/v1/text-to-speech/{voice_id}/
+ * stream-input?model_id=...&output_format=...`), speaking its wire format: JSON text messages in
+ * (`{"text":" ", "voice_settings":..., "xi_api_key":...}` opens, `{"text":"Hello. "}` adds text,
+ * `{"text":""}` ends the input); JSON out: `{"audio":"<base64>", "isFinal":null,
+ * "normalizedAlignment":..., "alignment":...}` for each text message (`bytesPerCharacter` bytes
+ * per character, in base64 chunks of `chunkSize` bytes), then `{"isFinal":true}` and a normal
+ * close (1000) once the input has ended.
+ *
+ *   const fake = await startFakeElevenLabsSocket({ bytesPerCharacter: 100 });
+ *   const socket = new WebSocket(`${fake.url}/v1/text-to-speech/voice/stream-input?model_id=eleven_flash_v2_5`);
+ *   fake.rejectNext(401);            // the next handshake is refused with that HTTP status
+ *   fake.closeAfterText(1008, 'x');  // the next session is closed with that code after its first text
+ *   fake.dropAfterText();            // the next session's TCP connection is cut after its first text
+ *
+ * With `apiKey`, a session whose `xi-api-key` header and first message's `xi_api_key` are both
+ * wrong is closed with 1008 (policy violation). Listens on 127.0.0.1 only.
+ */
+import * as http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+
+export interface FakeElevenLabsSocketOptions {
+  /** Bytes of audio per character of text (default 50). */
+  readonly bytesPerCharacter?: number;
+  /** Bytes of audio per message (default 1024). */
+  readonly chunkSize?: number;
+  /** Milliseconds before the audio of a text message is sent (default 5). */
+  readonly delayMs?: number;
+  readonly apiKey?: string;
+}
+
+export interface FakeElevenLabsSocketSession {
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** Every message received, parsed. */
+  readonly received: unknown[];
+  /** Bytes of audio sent (before base64). */
+  audioBytes: number;
+}
+
+export interface FakeElevenLabsSocket {
+  /** ws://127.0.0.1:port (append the API path). */
+  readonly url: string;
+  readonly sessions: FakeElevenLabsSocketSession[];
+  rejectNext(status: number): void;
+  closeAfterText(code: number, reason?: string): void;
+  dropAfterText(): void;
+  close(): Promise<void>;
+}
+
+type Plan = { reject: number } | { closeCode: number; reason: string } | { drop: true };
+
+/** The audio bytes the fake sends: a deterministic pattern. */
+export function fakeAudio(bytes: number, offset = 0): Buffer {
+  const out = Buffer.alloc(bytes);
+  for (let i = 0; i < bytes; i++) out[i] = (offset + i) % 251;
+  return out;
+}
+
+export async function startFakeElevenLabsSocket(options: FakeElevenLabsSocketOptions = {}): Promise<FakeElevenLabsSocket> {
+  const sessions: FakeElevenLabsSocketSession[] = [];
+  const plans: Plan[] = [];
+  const perCharacter = options.bytesPerCharacter ?? 50;
+  const chunkSize = options.chunkSize ?? 1024;
+  const delay = options.delayMs ?? 5;
+  const sockets = new Set<Socket>();
+  const server = http.createServer((_req, res) => void res.writeHead(426).end());
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const wss = new WebSocketServer({ noServer: true });
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const plan = plans.shift();
+    const refuse = (status: number) => {
+      const text = JSON.stringify({ detail: { status: 'rejected', message: `rejected with ${status}` } });
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+    };
+    if (plan && 'reject' in plan) return refuse(plan.reject);
+    if (!/^\/v1\/text-to-speech\/[^/]+\/(multi-)?stream-input$/.test(url.pathname)) return refuse(404);
+    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, url, plan));
+  });
+
+  function serve(ws: WebSocket, req: http.IncomingMessage, url: URL, plan: Plan | undefined): void {
+    const session: FakeElevenLabsSocketSession = { path: url.pathname, query: Object.fromEntries(url.searchParams.entries()), received: [], audioBytes: 0 };
+    sessions.push(session);
+    let authorised = options.apiKey === undefined || req.headers['xi-api-key'] === options.apiKey;
+    let texts = 0;
+    let pending = Promise.resolve();
+    const later = (fn: () => void) => {
+      pending = pending.then(() => new Promise<void>((resolve) => setTimeout(() => (ws.readyState === ws.OPEN && fn(), resolve()), delay)));
+    };
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return void ws.close(1003, 'binary messages are not accepted');
+      let message: { text?: unknown; xi_api_key?: unknown; flush?: unknown };
+      try {
+        message = JSON.parse(data.toString()) as typeof message;
+      } catch {
+        return void ws.close(1007, 'invalid JSON');
+      }
+      session.received.push(message);
+      if (session.received.length === 1 && typeof message.xi_api_key === 'string') authorised ||= message.xi_api_key === options.apiKey;
+      if (!authorised) return void ws.close(1008, 'invalid_api_key');
+      if (typeof message.text !== 'string') return;
+      if (message.text === '') {
+        later(() => {
+          ws.send(JSON.stringify({ isFinal: true }));
+          ws.close(1000);
+        });
+        return;
+      }
+      if (message.text === ' ' && session.received.length === 1) return;
+      texts++;
+      if (plan && texts === 1 && 'closeCode' in plan) return void ws.close(plan.closeCode, plan.reason);
+      if (plan && texts === 1 && 'drop' in plan) return void ws.terminate();
+      const characters = [...message.text].length;
+      later(() => {
+        let left = characters * perCharacter;
+        while (left > 0) {
+          const size = Math.min(chunkSize, left);
+          const audio = fakeAudio(size, session.audioBytes);
+          session.audioBytes += size;
+          left -= size;
+          ws.send(
+            JSON.stringify({
+              audio: audio.toString('base64'),
+              isFinal: null,
+              normalizedAlignment: { charStartTimesMs: [0], charsDurationsMs: [50], chars: [' '] },
+              alignment: { charStartTimesMs: [0], charsDurationsMs: [50], chars: [' '] },
+            }),
+          );
+        }
+      });
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    sessions,
+    rejectNext: (status) => void plans.push({ reject: status }),
+    closeAfterText: (code, reason = '') => void plans.push({ closeCode: code, reason }),
+    dropAfterText: () => void plans.push({ drop: true }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        for (const socket of sockets) socket.destroy();
+        wss.close();
+        server.close(() => resolve());
+      }),
+  };
+}
