@@ -191,7 +191,7 @@ const tokens: PanelSpec[] = [
   {
     kind: 'timeseries',
     title: `Share of calls over ${LARGE_PROMPT_TOKENS / 1024}k input tokens by model`,
-    description: `Model calls whose input exceeded ${LARGE_PROMPT_TOKENS} tokens (a bucket boundary of the per-call input-token histogram, v1.41\'s or the newest conventions\', so the share is exact): prompts near a 128k context window, at risk of truncation and expensive.`,
+    description: `Model calls whose input exceeded ${LARGE_PROMPT_TOKENS} tokens (a bucket boundary of the per-call input-token histogram, v1.41's or the newest conventions', so the share is exact): prompts near a 128k context window, at risk of truncation and expensive.`,
     unit: 'percentunit',
     min: 0,
     queries: [{ expr: shareAbove(H.inputTokens, formatNumber(LARGE_PROMPT_TOKENS), PM, CALLS), legend: PM_LEGEND }],
