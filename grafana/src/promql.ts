@@ -45,17 +45,21 @@ type Part = '_bucket' | '_sum' | '_count';
 
 /**
  * `rate()` (or `increase()`) of one kind of a histogram's series, to be aggregated. In either
- * naming, per series from the first family that has it: under gen_ai_latest_experimental/dup both
- * families exist with the same labels, and `or` keeps one, so no call is counted twice; buckets
- * are picked per histogram (`ignoring (le)`), never mixed from two families.
+ * naming, per series from one family: under gen_ai_latest_experimental/dup both families exist
+ * with the same labels, and `or` keeps one, so no call is counted twice; buckets are picked per
+ * histogram (`ignoring (le)`), never mixed from two families.
  */
 export function histogramRate(h: Histogram, part: Part, matchers: readonly Matcher[], window = RATE_INTERVAL, fn: 'rate' | 'increase' = 'rate'): string {
   if (typeof h === 'string') return `${fn}(${sel(`${h}${part}`, matchers)}[${window}])`;
   const ignoring = [...(part === '_bucket' ? [L.le] : []), ...(h.ignoring ?? [])];
   const or = ignoring.length > 0 ? ` or ignoring (${ignoring.join(', ')}) ` : ' or ';
-  return familiesFor(h, matchers)
-    .map((f) => `${fn}(${sel(`${f.name}${part}`, [...matchers, ...(f.matchers ?? [])])}[${window}])`)
-    .join(or);
+  const series = (f: EitherHistogram['families'][number]) => sel(`${f.name}${part}`, [...matchers, ...(f.matchers ?? [])]);
+  const of = (f: EitherHistogram['families'][number]) => `${fn}(${series(f)}[${window}])`;
+  const [first, ...rest] = familiesFor(h, matchers) as [EitherHistogram['families'][number], ...EitherHistogram['families']];
+  if (rest.length === 0) return of(first);
+  // The first family while its series is live (prometheus/src/slo.ts eitherRate says why), else
+  // the others, else the first's stale remainder.
+  return [`(${of(first)} and ${series(first)})`, ...rest.map(of), of(first)].join(or);
 }
 
 /** The families of `h` that can hold series the matchers ask for (by their operations). */

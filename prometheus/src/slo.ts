@@ -54,12 +54,20 @@ export const CALL_LEVEL_5M = 'job_operation_provider_model_agent_tool';
 const BY_5M = `${BY}, gen_ai_agent_name, gen_ai_tool_name`;
 
 /**
- * `rate()` of one kind of series of several families, per series from the first family that has
- * it; buckets are picked per histogram (`ignoring (le)`), so two bucket layouts never mix.
+ * `rate()` of one kind of series of several families, per series from one family; buckets are
+ * picked per histogram (`ignoring (le)`), so two bucket layouts never mix. The first family while
+ * its series is live (scraped now: `and` the instant selector), else the others, else the first's
+ * stale remainder. So /dup counts a call once; moving through /dup from one naming to the other is
+ * seamless (after /dup -> newest only, the v1.41 series goes stale and the newest one, which /dup
+ * already recorded, takes over at once, not after a window); and the calls of an instance that
+ * died are still counted while they are in the window.
  */
 export function eitherRate(familyNames: readonly string[], suffix: '_count' | '_bucket', selector: string, w: string): string {
   const or = suffix === '_bucket' ? 'or ignoring (le)' : 'or';
-  return familyNames.map((f) => `rate(${f}${suffix}${selector}[${w}])`).join(`\n  ${or}\n    `);
+  const r = (f: string) => `rate(${f}${suffix}${selector}[${w}])`;
+  const [first, ...rest] = familyNames as [string, ...string[]];
+  const terms = rest.length === 0 ? [r(first)] : [`(${r(first)} and ${first}${suffix}${selector})`, ...rest.map(r), r(first)];
+  return terms.join(`\n  ${or}\n    `);
 }
 
 /** Calls per second in either naming, by `by` and error_type. */
