@@ -1,7 +1,7 @@
 /**
  * End to end against a real Prometheus: start the demo app (examples/assistant, with aimeter
- * preloaded) on a free loopback port and a Prometheus (temp dir, 1 s scrape and rule
- * evaluation, the repo's rule files) that scrapes it; once data arrives, evaluate every
+ * preloaded) on a free loopback port and a Prometheus (temp dir, 1 s rule evaluation, the app
+ * scraped every 2 s, the repo's rule files) that scrapes it; once data arrives, evaluate every
  * dashboard panel query, every template-variable query, every recording rule and every alert
  * expression through the HTTP API. None may fail, and every panel query must return data.
  * Template variables are resolved as Grafana resolves them ("All" is a variable's all-value, or
@@ -277,7 +277,7 @@ before(async () => {
     global: Record<string, string>;
     rule_files: string[];
     alerting?: unknown;
-    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    scrape_configs: { job_name: string; scrape_interval?: string; static_configs: { targets: string[] }[] }[];
   }>('prometheus/prometheus.yml');
   config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
   config.rule_files = config.rule_files.map((f) => inRepo('prometheus', f));
@@ -287,8 +287,11 @@ before(async () => {
   assert.equal(appJob.job_name, DEFAULT_JOB);
   for (const job of config.scrape_configs) if (job.job_name === 'prometheus') job.static_configs = [{ targets: [`127.0.0.1:${promPort}`] }];
   // The repo's app job scrapes the default mode's demo; each other mode is a copy of that job.
+  // Every 2 s (the timeout is the interval): three demos on a busy machine, /dup's the largest.
   config.scrape_configs = config.scrape_configs.flatMap((job) =>
-    job !== appJob ? [job] : MODES.map((mode, i) => ({ ...job, job_name: mode.job, static_configs: [{ targets: [`127.0.0.1:${appPorts[i]}`] }] })),
+    job !== appJob
+      ? [job]
+      : MODES.map((mode, i) => ({ ...job, job_name: mode.job, scrape_interval: '2s', static_configs: [{ targets: [`127.0.0.1:${appPorts[i]}`] }] })),
   );
   const configPath = join(workDir, 'prometheus.yml');
   writeFileSync(configPath, stringify(config));
