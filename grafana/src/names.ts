@@ -26,6 +26,7 @@ import {
   METRICS,
   type MetricKey,
 } from '../../src/metrics/catalog';
+import { EDITIONS, OPERATIONS_OF } from '../../src/metrics/editions';
 import { LABEL_GC_KIND, PROCESS_METRICS } from '../../src/metrics/process-metrics';
 import { prometheusLabelName, prometheusName } from '../../src/metrics/prometheus-names';
 import * as A from '../../src/semconv/attributes';
@@ -35,6 +36,18 @@ import { Operation } from '../../src/semconv/operations';
 export const M = Object.fromEntries(
   (Object.keys(METRICS) as MetricKey[]).map((key) => [key, prometheusName(METRICS[key])]),
 ) as { readonly [K in MetricKey]: string };
+
+/**
+ * A histogram read in either naming of the GenAI conventions (docs/conventions.md): its families
+ * in order of preference, each with the matchers that select the quantity in it, and the labels
+ * the families do not share (ignored when picking one per series). promql.ts `histogramRate`.
+ */
+export interface EitherHistogram {
+  /** `operations`: the only operations the family holds (a query about others leaves it out). */
+  readonly families: readonly { readonly name: string; readonly matchers?: readonly string[]; readonly operations?: readonly string[] }[];
+  readonly ignoring?: readonly string[];
+}
+const either = (keys: readonly MetricKey[]): EitherHistogram => ({ families: keys.map((k) => ({ name: M[k], operations: OPERATIONS_OF[k] })) });
 
 /** prom-client's process and runtime families. */
 export const P = PROCESS_METRICS;
@@ -73,6 +86,23 @@ export const L = {
   eventType: prometheusLabelName(LABEL_EVENT_TYPE),
   eventResult: prometheusLabelName(LABEL_EVENT_RESULT),
 } as const;
+
+/**
+ * The quantities the two editions of the conventions record under different names, read from
+ * both (src/metrics/editions.ts): v1.41's family first, then the newest conventions'.
+ */
+export const H = {
+  /** Every operation's duration; its _count counts calls. */
+  duration: either(EDITIONS.callDuration),
+  timeToFirstChunk: either(EDITIONS.timeToFirstChunk),
+  /** v1.41: one mean per streaming call; newest: one observation per chunk (the mean is per chunk). */
+  timePerOutputChunk: either(EDITIONS.timePerOutputChunk),
+  /** Input tokens per call: v1.41's token usage histogram of type input, or the newest per-call histogram. */
+  inputTokens: {
+    families: [{ name: M[EDITIONS.inputTokensPerCall[0]], matchers: [`${L.tokenType}="input"`] }, { name: M[EDITIONS.inputTokensPerCall[1]] }],
+    ignoring: [L.tokenType],
+  },
+} as const satisfies Record<string, EitherHistogram>;
 
 /** Operations, as regexes for `=~` matchers. */
 export const OPS = {

@@ -2,7 +2,7 @@
  * PromQL building blocks of the dashboards. Selectors take label matchers; every panel passes its
  * dashboard's filters (job and the template variables that apply to the series it reads).
  */
-import { L, M } from './names';
+import { type EitherHistogram, H, L } from './names';
 
 /** Grafana's interval for rate(): at least four scrapes, whatever the scrape interval. */
 export const RATE_INTERVAL = '$__rate_interval';
@@ -34,33 +34,76 @@ export function ratioOrZero(num: string, den: string): string {
   return `(${num} or ${den} * 0) / ${den}`;
 }
 
-/** Calls per second: every GenAI operation has a duration, so its _count counts calls. */
-export function callRate(by: readonly string[], matchers: readonly Matcher[], window = RATE_INTERVAL): string {
-  return sumBy(by, rate(histogramCount(M.operationDuration), matchers, window));
-}
-
 /** Histogram series names. */
 export const histogramBucket = (h: string): string => `${h}_bucket`;
 export const histogramSum = (h: string): string => `${h}_sum`;
 export const histogramCount = (h: string): string => `${h}_count`;
 
+/** One histogram family, or a quantity in either naming of the GenAI conventions (names.ts `H`). */
+export type Histogram = string | EitherHistogram;
+type Part = '_bucket' | '_sum' | '_count';
+
+/**
+ * `rate()` (or `increase()`) of one kind of a histogram's series, to be aggregated. In either
+ * naming, per series from one family: under gen_ai_latest_experimental/dup both families exist
+ * with the same labels, and `or` keeps one, so no call is counted twice; buckets are picked per
+ * histogram (`ignoring (le)`), never mixed from two families.
+ */
+export function histogramRate(h: Histogram, part: Part, matchers: readonly Matcher[], window = RATE_INTERVAL, fn: 'rate' | 'increase' = 'rate'): string {
+  if (typeof h === 'string') return `${fn}(${sel(`${h}${part}`, matchers)}[${window}])`;
+  const ignoring = [...(part === '_bucket' ? [L.le] : []), ...(h.ignoring ?? [])];
+  const or = ignoring.length > 0 ? ` or ignoring (${ignoring.join(', ')}) ` : ' or ';
+  const series = (f: EitherHistogram['families'][number]) => sel(`${f.name}${part}`, [...matchers, ...(f.matchers ?? [])]);
+  const of = (f: EitherHistogram['families'][number]) => `${fn}(${series(f)}[${window}])`;
+  const [first, ...rest] = familiesFor(h, matchers) as [EitherHistogram['families'][number], ...EitherHistogram['families']];
+  if (rest.length === 0) return of(first);
+  // The first family while its series is live (prometheus/src/slo.ts eitherRate says why), else
+  // the others, else the first's stale remainder.
+  return [`(${of(first)} and ${series(first)})`, ...rest.map(of), of(first)].join(or);
+}
+
+/** The families of `h` that can hold series the matchers ask for (by their operations). */
+export function familiesFor(h: EitherHistogram, matchers: readonly Matcher[]): EitherHistogram['families'] {
+  const asked = operationsOf(matchers);
+  return h.families.filter((f) => asked === undefined || f.operations === undefined || f.operations.some((o) => asked.includes(o)));
+}
+
+/** The operations a set of matchers asks for (`gen_ai_operation_name="x"` or `=~"x|y"`), or undefined. */
+function operationsOf(matchers: readonly Matcher[]): string[] | undefined {
+  for (const m of matchers) {
+    const found = new RegExp(`^${L.operation}=~?"([^"]*)"$`).exec(m);
+    if (found) return (found[1] as string).split('|');
+  }
+  return undefined;
+}
+
+/** Calls per second: every GenAI operation has a duration, so its _count counts calls (either naming). */
+export function callRate(by: readonly string[], matchers: readonly Matcher[], window = RATE_INTERVAL): string {
+  return sumBy(by, histogramRate(H.duration, '_count', matchers, window));
+}
+
+/** Calls in the time range (either naming). */
+export function callIncrease(by: readonly string[], matchers: readonly Matcher[], window = RANGE): string {
+  return sumBy(by, histogramRate(H.duration, '_count', matchers, window, 'increase'));
+}
+
 /**
  * A quantile interpolated inside the histogram's buckets: for durations and ratios, whose buckets
  * are fine enough. Never for small integer counts or for money (see `mean`).
  */
-export function quantile(q: number, histogram: string, by: readonly string[], matchers: readonly Matcher[], window = RATE_INTERVAL): string {
-  return `histogram_quantile(${q}, ${sumBy([L.le, ...by], rate(histogramBucket(histogram), matchers, window))})`;
+export function quantile(q: number, histogram: Histogram, by: readonly string[], matchers: readonly Matcher[], window = RATE_INTERVAL): string {
+  return `histogram_quantile(${q}, ${sumBy([L.le, ...by], histogramRate(histogram, '_bucket', matchers, window))})`;
 }
 
 /** The exact mean of a histogram's observations: sum / count. */
-export function mean(histogram: string, by: readonly string[], matchers: readonly Matcher[], window = RATE_INTERVAL): string {
-  return `${sumBy(by, rate(histogramSum(histogram), matchers, window))} / ${sumBy(by, rate(histogramCount(histogram), matchers, window))}`;
+export function mean(histogram: Histogram, by: readonly string[], matchers: readonly Matcher[], window = RATE_INTERVAL): string {
+  return `${sumBy(by, histogramRate(histogram, '_sum', matchers, window))} / ${sumBy(by, histogramRate(histogram, '_count', matchers, window))}`;
 }
 
 /** Share of observations above a bucket boundary: exact, since `bound` is a boundary. */
-export function shareAbove(histogram: string, bound: string, by: readonly string[], matchers: readonly Matcher[], window = RATE_INTERVAL): string {
-  const all = sumBy(by, rate(histogramCount(histogram), matchers, window));
-  const below = sumBy(by, rate(histogramBucket(histogram), [...matchers, eq(L.le, bound)], window));
+export function shareAbove(histogram: Histogram, bound: string, by: readonly string[], matchers: readonly Matcher[], window = RATE_INTERVAL): string {
+  const all = sumBy(by, histogramRate(histogram, '_count', matchers, window));
+  const below = sumBy(by, histogramRate(histogram, '_bucket', [...matchers, eq(L.le, bound)], window));
   return `(${all} - ${below}) / ${all}`;
 }
 

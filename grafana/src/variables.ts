@@ -9,9 +9,9 @@
  * empty (model calls made outside any agent).
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { L, M, OPS } from './names';
+import { H, L, M, OPS } from './names';
 import { DATASOURCE } from './panels';
-import { eq, histogramCount, type Matcher, re, sel, variable } from './promql';
+import { eq, familiesFor, type Histogram, type Matcher, re, sel, variable } from './promql';
 
 export interface VariableSpec {
   readonly name: string;
@@ -26,7 +26,15 @@ export interface VariableSpec {
 }
 
 const JOB = variable(L.job, 'job');
-const calls = (...matchers: Matcher[]) => sel(histogramCount(M.operationDuration), [JOB, ...matchers]);
+/**
+ * The series of a histogram in either naming, for label_values(): one selector, the families'
+ * _count series by a `__name__` regex (label values are a set, so /dup lists each value once).
+ */
+function seriesOf(h: Histogram, matchers: readonly Matcher[]): string {
+  const names = typeof h === 'string' ? [h] : familiesFor(h, matchers).map((f) => f.name);
+  return `{${[re('__name__', names.map((n) => `${n}_count`).join('|')), ...matchers].join(', ')}}`;
+}
+const calls = (...matchers: Matcher[]) => seriesOf(H.duration, [JOB, ...matchers]);
 
 export const JOB_VARIABLE: VariableSpec = {
   name: 'job',
@@ -91,7 +99,7 @@ export const LLM_MODEL_VARIABLE = stageModel(
   'llm_model',
   'LLM',
   'LLM',
-  sel(histogramCount(M.timeToFirstChunk), [JOB, re(L.operation, OPS.llm)]),
+  seriesOf(H.timeToFirstChunk, [JOB, re(L.operation, OPS.llm)]),
   'streamed text-generating calls (the LLM of a voice turn)',
 );
 export const TTS_MODEL_VARIABLE = stageModel('tts_model', 'Text-to-speech model', 'text-to-speech', calls(eq(L.operation, OPS.textToSpeech)), 'text_to_speech calls');

@@ -1,7 +1,7 @@
 /**
  * End to end against a real Prometheus: start the demo app (examples/assistant, with aimeter
- * preloaded) on a free loopback port and a Prometheus (temp dir, 1 s scrape and rule
- * evaluation, the repo's rule files) that scrapes it; once data arrives, evaluate every
+ * preloaded) on a free loopback port and a Prometheus (temp dir, 1 s rule evaluation, the app
+ * scraped every 2 s, the repo's rule files) that scrapes it; once data arrives, evaluate every
  * dashboard panel query, every template-variable query, every recording rule and every alert
  * expression through the HTTP API. None may fail, and every panel query must return data.
  * Template variables are resolved as Grafana resolves them ("All" is a variable's all-value, or
@@ -11,6 +11,13 @@
  *
  * The error-budget panels chart two recording rules published with the SLOs; while
  * prometheus/rules does not define them, those two (and only those) are skipped, and said so.
+ *
+ * Both namings of the GenAI conventions (docs/conventions.md), in the same run: three demo apps,
+ * one per OTEL_SEMCONV_STABILITY_OPT_IN mode (default v1.41, gen_ai_latest_experimental, and
+ * /dup), each its own scrape job of the one Prometheus, so the extra modes cost no extra wait.
+ * Every panel must have data with the job variable set to each mode's job alone, every recording
+ * rule that has data for the default job must have it for the others, and under /dup the
+ * either-naming reads equal what the v1.41 names alone give (no call counted twice).
  *
  * Needs the `prometheus` binary (Debian package "prometheus") and a build (npm run build).
  * Without the binary the test is skipped, unless CI is set: then it fails.
@@ -23,6 +30,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { stringify } from 'yaml';
 import { RULES } from '../../grafana/src/names';
+import { DURATION_FAMILIES } from '../../prometheus/src/slo';
 import {
   alertRules,
   allPanels,
@@ -49,6 +57,14 @@ const PRELOAD = 'dist/src/register.js';
 const DATA_DEADLINE_MS = 100_000;
 /** Wait at least this long, so that rates over 1m windows have several scrapes. */
 const MIN_DATA_MS = 20_000;
+
+/** One demo app per conventions mode, each scraped as its own job. */
+const MODES = [
+  { job: 'aimeter-demo', optIn: undefined },
+  { job: 'aimeter-demo-latest', optIn: 'gen_ai_latest_experimental' },
+  { job: 'aimeter-demo-dup', optIn: 'gen_ai_latest_experimental/dup' },
+] as const;
+const DEFAULT_JOB = MODES[0].job;
 
 interface Child {
   proc: ChildProcess;
@@ -92,7 +108,7 @@ interface Series {
 }
 
 let prometheusUrl = '';
-let app: Child | undefined;
+const apps: Child[] = [];
 let prometheus: Child | undefined;
 let workDir: string | undefined;
 let skipReason: string | undefined;
@@ -166,13 +182,16 @@ interface Variables {
   label: Record<string, string>;
 }
 
-/** The dashboard's variables at "All", resolved in order as Grafana does (later ones use earlier ones). */
-async function variablesOf(d: GrafanaDashboard): Promise<Variables> {
+/**
+ * The dashboard's variables at "All", resolved in order as Grafana does (later ones use earlier
+ * ones); with `job`, the job variable set to that job alone.
+ */
+async function variablesOf(d: GrafanaDashboard, job?: string): Promise<Variables> {
   const out: Variables = { all: {}, listed: {}, label: {} };
   for (const v of d.templating.list) {
     const q = labelValuesQuery(v);
     if (!q) continue;
-    const values = await labelValues(substitute(q.selector, out.all), q.label);
+    const values = v.name === 'job' && job !== undefined ? [job] : await labelValues(substitute(q.selector, out.all), q.label);
     out.listed[v.name] = values;
     out.label[v.name] = q.label;
     out.all[v.name] = allValueOf(v, values);
@@ -180,10 +199,10 @@ async function variablesOf(d: GrafanaDashboard): Promise<Variables> {
   return out;
 }
 
-async function panelQueries(): Promise<PanelQuery[]> {
+async function panelQueries(job?: string): Promise<PanelQuery[]> {
   const out: PanelQuery[] = [];
   for (const { file, dashboard } of dashboards()) {
-    const vars = await variablesOf(dashboard);
+    const vars = await variablesOf(dashboard, job);
     for (const p of allPanels(dashboard)) {
       for (const t of p.targets ?? []) {
         out.push({
@@ -231,18 +250,25 @@ before(async () => {
   }
 
   workDir = mkdtempSync(join(tmpdir(), 'aimeter-e2e-'));
-  const [appPort, promPort] = [await freePort(), await freePort()];
+  const appPorts: number[] = [];
+  for (const _ of MODES) appPorts.push(await freePort());
+  const promPort = await freePort();
   prometheusUrl = `http://127.0.0.1:${promPort}`;
 
-  // The demo, on loopback only, with fast traffic and no trace export.
+  // The demos, one per conventions mode, on loopback only, with fast traffic and no trace export.
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('OTEL_') || k === 'OPENAI_API_KEY' || k.startsWith('AIMETER_')) delete env[k];
-  app = start(process.execPath, ['--require', `./${PRELOAD}`, DEMO], {
-    ...env,
-    OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-    OTEL_EXPORTER_PROMETHEUS_PORT: String(appPort),
-    DEMO_PORT: '0',
-    DEMO_INTERVAL_MS: '150',
+  MODES.forEach((mode, i) => {
+    apps.push(
+      start(process.execPath, ['--require', `./${PRELOAD}`, DEMO], {
+        ...env,
+        ...(mode.optIn ? { OTEL_SEMCONV_STABILITY_OPT_IN: mode.optIn } : {}),
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(appPorts[i]),
+        DEMO_PORT: '0',
+        DEMO_INTERVAL_MS: '150',
+      }),
+    );
   });
 
   // prometheus/prometheus.yml with the targets moved to loopback, 1 s intervals and absolute rule
@@ -251,16 +277,22 @@ before(async () => {
     global: Record<string, string>;
     rule_files: string[];
     alerting?: unknown;
-    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    scrape_configs: { job_name: string; scrape_interval?: string; static_configs: { targets: string[] }[] }[];
   }>('prometheus/prometheus.yml');
   config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
   config.rule_files = config.rule_files.map((f) => inRepo('prometheus', f));
   delete config.alerting;
-  for (const job of config.scrape_configs) {
-    const self = job.job_name === 'prometheus';
-    job.static_configs = [{ targets: [`127.0.0.1:${self ? promPort : appPort}`] }];
-  }
-  assert.ok(config.scrape_configs.some((j) => j.job_name !== 'prometheus'), 'prometheus.yml has no app scrape job');
+  const appJob = config.scrape_configs.find((j) => j.job_name !== 'prometheus');
+  assert.ok(appJob, 'prometheus.yml has no app scrape job');
+  assert.equal(appJob.job_name, DEFAULT_JOB);
+  for (const job of config.scrape_configs) if (job.job_name === 'prometheus') job.static_configs = [{ targets: [`127.0.0.1:${promPort}`] }];
+  // The repo's app job scrapes the default mode's demo; each other mode is a copy of that job.
+  // Every 2 s (the timeout is the interval): three demos on a busy machine, /dup's the largest.
+  config.scrape_configs = config.scrape_configs.flatMap((job) =>
+    job !== appJob
+      ? [job]
+      : MODES.map((mode, i) => ({ ...job, job_name: mode.job, scrape_interval: '2s', static_configs: [{ targets: [`127.0.0.1:${appPorts[i]}`] }] })),
+  );
   const configPath = join(workDir, 'prometheus.yml');
   writeFileSync(configPath, stringify(config));
 
@@ -278,7 +310,7 @@ before(async () => {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (prometheus.proc.exitCode !== null) throw new Error(`prometheus exited:\n${prometheus.output()}`);
-    if (app.proc.exitCode !== null) throw new Error(`the demo exited:\n${app.output()}`);
+    demosRunning();
     try {
       if ((await fetch(`${prometheusUrl}/-/ready`)).ok) break;
     } catch {
@@ -288,22 +320,32 @@ before(async () => {
     await sleep(250);
   }
 
-  // Wait until the app is scraped and every panel has data (or the deadline passes: the tests
-  // below then report which panels are empty).
+  // Wait until the apps are scraped and every panel has data for each mode's job (or the deadline
+  // passes: the tests below then report which panels are empty).
   const dataDeadline = Date.now() + DATA_DEADLINE_MS;
   for (;;) {
     await sleep(3000);
-    if (app.proc.exitCode !== null) throw new Error(`the demo exited:\n${app.output()}`);
+    demosRunning();
     if (Date.now() - startedAt < MIN_DATA_MS) continue;
-    const queries = (await panelQueries()).filter((q) => !isPending(q.raw));
-    const results = await Promise.all(queries.map(evaluatePanel));
-    const empty = results.filter((r) => !r.data).length;
+    let empty = 0;
+    for (const mode of MODES) {
+      const queries = (await panelQueries(mode.job)).filter((q) => !isPending(q.raw));
+      empty += (await Promise.all(queries.map(evaluatePanel))).filter((r) => !r.data).length;
+      if (empty > 0) break;
+    }
     if (empty === 0 || Date.now() > dataDeadline) break;
   }
 });
 
+function demosRunning(): void {
+  MODES.forEach((mode, i) => {
+    const app = apps[i];
+    if (app && app.proc.exitCode !== null) throw new Error(`the demo (${mode.job}) exited:\n${app.output()}`);
+  });
+}
+
 after(async () => {
-  await stop(app);
+  await Promise.all(apps.map(stop));
   await stop(prometheus);
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
@@ -313,23 +355,30 @@ test('Prometheus scrapes the demo app', async (t) => {
   const res = await instant('up');
   assert.equal(res.status, 'success');
   const down = res.data.result.filter((s) => s.value?.[1] !== '1').map((s) => s.metric.job);
-  assert.deepEqual(down, [], `targets down:\n${app?.output().slice(-3000)}`);
-  const build = await instant('aimeter_build_info');
-  assert.ok(build.data.result.length > 0, 'no aimeter_build_info: the app does not serve aimeter metrics');
+  assert.deepEqual(down, [], `targets down:\n${apps.map((a) => a.output().slice(-1500)).join('\n')}`);
+  const build = await instantSeries('count by (job) (aimeter_build_info)');
+  assert.deepEqual(build.map((s) => s.metric.job).sort(), MODES.map((m) => m.job).sort(), 'each mode\'s app serves aimeter metrics');
+  // The modes emit what they say: the newest families only with the opt-in, the v1.41 ones without it alone.
+  const jobsWith = async (family: string) => (await instantSeries(`count by (job) (${family})`)).map((s) => s.metric.job).sort();
+  assert.deepEqual(await jobsWith(`${DURATION_FAMILIES[1]}_count`), ['aimeter-demo-dup', 'aimeter-demo-latest']);
+  assert.deepEqual(await jobsWith('gen_ai_client_token_usage_count'), ['aimeter-demo', 'aimeter-demo-dup']);
 });
 
-test('every dashboard panel query evaluates without error and returns data', async (t) => {
+test('every dashboard panel query evaluates without error and returns data, under each conventions mode', async (t) => {
   if (skipReason) return t.skip(skipReason);
-  const queries = await panelQueries();
-  assert.ok(queries.length >= 80, `${queries.length} queries`);
   const errors: string[] = [];
   const empty: string[] = [];
   const pending: string[] = [];
-  for (const q of queries) {
-    const r = await evaluatePanel(q);
-    if (r.error) errors.push(`${q.where}: ${r.error}\n    ${q.expr}`);
-    else if (!r.data && isPending(q.raw)) pending.push(q.where);
-    else if (!r.data) empty.push(`${q.where}\n    ${q.expr}`);
+  for (const mode of MODES) {
+    const queries = await panelQueries(mode.job);
+    assert.ok(queries.length >= 80, `${queries.length} queries`);
+    for (const q of queries) {
+      const r = await evaluatePanel(q);
+      const where = `${mode.job}: ${q.where}`;
+      if (r.error) errors.push(`${where}: ${r.error}\n    ${q.expr}`);
+      else if (!r.data && isPending(q.raw)) pending.push(where);
+      else if (!r.data) empty.push(`${where}\n    ${q.expr}`);
+    }
   }
   assert.deepEqual(errors, [], 'panel queries that fail');
   assert.deepEqual(empty, [], 'panel queries with no data (a bug in the demo or the panel)');
@@ -338,16 +387,66 @@ test('every dashboard panel query evaluates without error and returns data', asy
   }
 });
 
-test('every template variable query returns values', async (t) => {
+test('every template variable query returns values, under each conventions mode', async (t) => {
   if (skipReason) return t.skip(skipReason);
   const problems: string[] = [];
-  for (const { file, dashboard } of dashboards()) {
-    const vars = await variablesOf(dashboard);
-    for (const v of dashboard.templating.list) {
-      if (labelValuesQuery(v) && (vars.listed[v.name] ?? []).length === 0) problems.push(`${file} $${v.name}: no values`);
+  for (const job of [undefined, ...MODES.map((m) => m.job)]) {
+    for (const { file, dashboard } of dashboards()) {
+      const vars = await variablesOf(dashboard, job);
+      for (const v of dashboard.templating.list) {
+        if (labelValuesQuery(v) && (vars.listed[v.name] ?? []).length === 0) problems.push(`${file} $${v.name} (job ${job ?? 'All'}): no values`);
+      }
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test('every recording rule with data for the default conventions has data under the others', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const missing: string[] = [];
+  let compared = 0;
+  // Constants (vector(N), some labelled with the demo's job) are data of no mode.
+  const computed = recordingRules().filter((r) => !/^vector\(/.test(r.expr.trim()));
+  for (const record of new Set(computed.map((r) => r.record))) {
+    const jobs = new Set((await instantSeries(`count by (job) (${record})`)).map((s) => s.metric.job));
+    if (!jobs.has(DEFAULT_JOB)) continue;
+    compared++;
+    for (const mode of MODES) if (!jobs.has(mode.job)) missing.push(`${record}: no data for ${mode.job} (${mode.optIn ?? 'default'})`);
+  }
+  assert.ok(compared >= 40, `only ${compared} recording rules have data for ${DEFAULT_JOB}`);
+  assert.deepEqual(missing, []);
+});
+
+/** An instant query at a fixed time, as numbers by a label (so that two expressions compare exactly). */
+async function valuesAt(expr: string, time: number, by: string): Promise<Map<string, number>> {
+  const res = await api<{ result: Series[] }>('/api/v1/query', { query: expr, time: String(time) });
+  if (res.status !== 'success') throw new Error(`${expr}: ${res.errorType}: ${res.error}`);
+  return new Map(res.data.result.map((s) => [s.metric[by] ?? '', Number(s.value?.[1])]));
+}
+
+test('under /dup the either-naming reads count every call once, and the usage counters equal the per-call histograms', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const time = Date.now() / 1000 - 5;
+  const dup = `job="aimeter-demo-dup"`;
+  const byOp = (families: readonly string[]) =>
+    `sum by (gen_ai_operation_name) (${families.map((f) => `increase(${f}_count{${dup}}[${WHOLE_RUN}])`).join(' or ')})`;
+  // The conventions layer's read (every family, per series the first that has it) ...
+  const either = await valuesAt(byOp(DURATION_FAMILIES), time, 'gen_ai_operation_name');
+  // ... equals the v1.41 family alone, which /dup emits for every operation ...
+  const v141 = await valuesAt(byOp(DURATION_FAMILIES.slice(0, 1)), time, 'gen_ai_operation_name');
+  // ... and the newest families alone (v1.41's for the operations that stay on it: speech).
+  const latest = await valuesAt(`${byOp(DURATION_FAMILIES.slice(1))} or ${byOp(DURATION_FAMILIES.slice(0, 1))}`, time, 'gen_ai_operation_name');
+  assert.ok(either.size >= 5, `operations: ${[...either.keys()].join(', ')}`);
+  assert.deepEqual(either, v141);
+  assert.deepEqual(latest, v141);
+  // The panels' input tokens per call read v1.41's token usage histogram, or the newest per-call
+  // one: the same sums; and the newest usage counter (by modality) is that sum too.
+  const sumOf = async (expr: string) => Number((await valuesAt(`sum(${expr})`, time, '')).get('') ?? NaN);
+  const v141Input = await sumOf(`gen_ai_client_token_usage_sum{${dup}, gen_ai_token_type="input"}`);
+  assert.ok(v141Input > 0);
+  assert.equal(await sumOf(`gen_ai_client_inference_operation_input_tokens_sum{${dup}}`), v141Input);
+  assert.equal(await sumOf(`gen_ai_client_inference_usage_input_tokens_total{${dup}}`), v141Input);
+  assert.equal(await sumOf(`aimeter_tokens_total{${dup}, gen_ai_token_type="input"}`), v141Input);
 });
 
 test('"All" on the job variable shows aimeter\'s jobs only, never Prometheus\'s own process', async (t) => {
@@ -384,7 +483,8 @@ test('choosing one value of a variable blanks no panel it does not apply to', as
     const atAll = new Map<string, boolean>();
     for (const { x } of targets) atAll.set(x.expr, (await instantSeries(substitute(x.expr, vars.all, '5m', WHOLE_RUN))).length > 0);
     for (const name of Object.keys(vars.listed)) {
-      for (const value of vars.listed[name] ?? []) {
+      // The other modes' jobs: each panel's data under each job alone is checked per mode above.
+      for (const value of (vars.listed[name] ?? []).filter((v) => name !== 'job' || v === DEFAULT_JOB)) {
         const chosen = { ...vars.all, [name]: regexEscape(value) };
         for (const { p, x } of targets) {
           if (!x.expr.includes(`$${name}`) || !atAll.get(x.expr)) continue;
@@ -453,7 +553,7 @@ test('cost per call equals the dollars counted divided by the calls, for the che
   if (skipReason) return t.skip(skipReason);
   const model = 'text-embedding-3-small';
   const truth = await instantSeries(
-    `sum(increase(aimeter_cost_usd_total{gen_ai_request_model="${model}"}[${WHOLE_RUN}])) / sum(increase(gen_ai_client_operation_duration_seconds_count{gen_ai_request_model="${model}"}[${WHOLE_RUN}]))`,
+    `sum(increase(aimeter_cost_usd_total{gen_ai_request_model="${model}"}[${WHOLE_RUN}])) / sum(increase(gen_ai_client_operation_duration_seconds_count{gen_ai_request_model="${model}"}[${WHOLE_RUN}]) or increase(gen_ai_client_embeddings_duration_seconds_count{gen_ai_request_model="${model}"}[${WHOLE_RUN}]))`,
   );
   const mean = Number(truth[0]?.value?.[1]);
   assert.ok(mean > 0, `no embedding calls priced: ${JSON.stringify(truth)}`);

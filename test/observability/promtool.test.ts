@@ -12,11 +12,22 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { test } from 'node:test';
 import { sloRulesStale } from '../../prometheus/src/generate';
-import { AVAILABILITY_BUDGET_REMAINING, LATENCY_BUDGET_REMAINING, SLO_WINDOWS, burnRate } from '../../prometheus/src/slo';
-import { DURATION_BUCKETS } from '../../src/metrics/catalog';
+import {
+  AVAILABILITY_BUDGET_REMAINING,
+  DURATION_FAMILIES,
+  FIRST_CHUNK_FAMILIES,
+  LATENCY_BUDGET_REMAINING,
+  SLO_WINDOWS,
+  burnRate,
+  recordingLayer,
+} from '../../prometheus/src/slo';
+import { DURATION_BUCKETS, METRICS } from '../../src/metrics/catalog';
+import { unaccountedEditionFamilies } from '../../src/metrics/editions';
+import { prometheusName } from '../../src/metrics/prometheus-names';
 import { pool, promtoolPasses } from './mutation';
 import {
   alertRules,
+  metricNames as metricNamesOf,
   inRepo,
   listFiles,
   markdownAnchors,
@@ -260,4 +271,43 @@ test('every promtool test file evaluates the rule groups in dependency order', (
     assert.deepEqual(doc.group_eval_order, order, `${file}: group_eval_order`);
     assert.deepEqual(doc.rule_files, readYaml<{ rule_files: string[] }>('prometheus/prometheus.yml').rule_files.map((f) => `../${f}`), `${file}: rule_files`);
   }
+});
+
+test('the conventions layer in aimeter-recording.yml is what prometheus/src/slo.ts generates, and nothing else reads the renamed families', () => {
+  const recording = readYaml<{ groups: { rules: { record?: string; expr: string }[] }[] }>('prometheus/rules/aimeter-recording.yml').groups.flatMap((g) => g.rules);
+  const layer = recordingLayer();
+  for (const rule of layer) {
+    const found = recording.filter((r) => r.record === rule.record);
+    assert.equal(found.length, 1, `${rule.record}: ${found.length} rules in aimeter-recording.yml`);
+    assert.equal(found[0]?.expr.trim(), rule.expr.trim(), `${rule.record} differs from recordingLayer() in prometheus/src/slo.ts`);
+  }
+  // Every other rule and alert reads the layer, not the families whose names depend on the mode.
+  const raw = [...DURATION_FAMILIES, ...FIRST_CHUNK_FAMILIES];
+  const layerExprs = new Set(layer.map((r) => r.expr.trim()));
+  const readers: string[] = [];
+  for (const r of [...recordingRules(), ...alertRules()]) {
+    if (layerExprs.has(r.expr.trim()) || /^job_operation_provider_model_(error|le):/.test('record' in r ? r.record : '')) continue;
+    for (const name of metricNamesOf(r.expr)) if (raw.some((f) => name.startsWith(`${f}_`))) readers.push(`${'record' in r ? r.record : r.alert}: ${name}`);
+  }
+  assert.deepEqual(readers, []);
+  // Every family only one edition emits is read across editions or said not to be (src/metrics/editions.ts).
+  assert.deepEqual(unaccountedEditionFamilies(), []);
+});
+
+test('every latency objective is a bucket boundary of every family its SLI reads, in either naming', () => {
+  const bucketsOf = (family: string) => Object.values(METRICS).find((d) => prometheusName(d) === family && 'buckets' in d) as { buckets: readonly number[] } | undefined;
+  const objectives = recordingRules().filter((r) => r.record === 'operation_sli:aimeter_slo_objective:ratio' && r.labels?.le !== undefined);
+  assert.ok(objectives.length >= 10);
+  for (const o of objectives) {
+    const families = o.labels?.aimeter_sli === 'duration' ? DURATION_FAMILIES : FIRST_CHUNK_FAMILIES;
+    for (const family of families) {
+      const buckets = bucketsOf(family)?.buckets;
+      assert.ok(buckets, `${family}: no buckets in the catalog`);
+      // aimeter's text-to-speech first-audio metric holds text_to_speech only.
+      if (family === prometheusName(METRICS.textToSpeechTimeToFirstAudio) && o.labels?.gen_ai_operation_name !== 'text_to_speech') continue;
+      assert.ok(buckets.map(String).includes(o.labels?.le ?? ''), `${JSON.stringify(o.labels)}: le is not a boundary of ${family}`);
+    }
+  }
+  // The newest duration and time-to-first-chunk families keep v1.41's boundaries.
+  for (const family of [...DURATION_FAMILIES, ...FIRST_CHUNK_FAMILIES.slice(1)]) assert.deepEqual(bucketsOf(family)?.buckets, DURATION_BUCKETS, family);
 });

@@ -3,7 +3,7 @@
  * counts per bucket (the buckets are the integers), never as interpolated quantiles.
  */
 import type { AimeterDashboardSpec } from '../aimeter-dashboard';
-import { L, M, OPS } from '../names';
+import { H, L, M, OPS } from '../names';
 import type { PanelSpec } from '../panels';
 import { callRate, eq, histogramBucket, increase, mean, ne, quantile, RANGE, rate, ratioOrZero, sumBy } from '../promql';
 import { AGENT_VARIABLE, JOB_VARIABLE, matcher, TOOL_VARIABLE } from '../variables';
@@ -75,8 +75,8 @@ const runs: PanelSpec[] = [
     description: 'Wall time of an agent run, including its model and tool calls. The duration buckets reach minutes; exemplars link to the traces of slow runs.',
     unit: 's',
     queries: [
-      { expr: mean(M.operationDuration, [L.agent], RUNS), legend: `mean ${AGENT_LEGEND}` },
-      { expr: quantile(0.95, M.operationDuration, [L.agent], RUNS), legend: `p95 ${AGENT_LEGEND}`, exemplar: true },
+      { expr: mean(H.duration, [L.agent], RUNS), legend: `mean ${AGENT_LEGEND}` },
+      { expr: quantile(0.95, H.duration, [L.agent], RUNS), legend: `p95 ${AGENT_LEGEND}`, exemplar: true },
     ],
   },
   {
@@ -113,7 +113,7 @@ const tools: PanelSpec[] = [
     title: 'Tool latency p50 / p95 by tool',
     description: 'Duration of tool calls. Exemplars link to the traces of slow calls.',
     unit: 's',
-    queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, M.operationDuration, [L.tool], TOOLS), legend: `p${Math.round(q * 100)} ${TOOL_LEGEND}`, exemplar: true })),
+    queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, H.duration, [L.tool], TOOLS), legend: `p${Math.round(q * 100)} ${TOOL_LEGEND}`, exemplar: true })),
   },
   {
     kind: 'timeseries',

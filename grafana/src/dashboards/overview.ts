@@ -2,10 +2,10 @@
 import { TOKEN_BUCKETS } from '../../../src/metrics/catalog';
 import { formatNumber } from '../../../src/metrics/series-store';
 import type { AimeterDashboardSpec } from '../aimeter-dashboard';
-import { L, M, RULES } from '../names';
+import { H, L, M, RULES } from '../names';
 import type { PanelSpec } from '../panels';
 import {
-  callRate, eq, histogramCount, increase, mean, nameEmpty, perHour, quantile, RANGE, rate, ratioOrZero, sel, shareAbove, sumBy,
+  callIncrease, callRate, eq, mean, nameEmpty, perHour, quantile, RANGE, rate, ratioOrZero, sel, shareAbove, sumBy,
 } from '../promql';
 import { AGENT_VARIABLE, JOB_VARIABLE, MODEL_VARIABLE, PROVIDER_VARIABLE } from '../variables';
 import { CALLS, FAILED, JOB, legend, LLM_CALLS, MODEL_CALLS, PM, PM_LEGEND } from './filters';
@@ -68,14 +68,14 @@ const glance: PanelSpec[] = [
     title: 'p95 latency',
     description: '95th percentile duration of model calls over the time range.',
     unit: 's',
-    queries: [{ expr: quantile(0.95, M.operationDuration, [], MODEL_CALLS, RANGE) }],
+    queries: [{ expr: quantile(0.95, H.duration, [], MODEL_CALLS, RANGE) }],
   },
   {
     kind: 'stat',
     title: 'p95 time to first token',
     description: '95th percentile time to the first streamed chunk of text-generating calls, over the time range.',
     unit: 's',
-    queries: [{ expr: quantile(0.95, M.timeToFirstChunk, [], LLM_CALLS, RANGE) }],
+    queries: [{ expr: quantile(0.95, H.timeToFirstChunk, [], LLM_CALLS, RANGE) }],
   },
   {
     kind: 'stat',
@@ -139,36 +139,35 @@ const latency: PanelSpec[] = [
     title: 'Latency p50 / p95 / p99',
     description: 'Duration of model calls, all providers and models together. Exemplars link to the traces of slow calls.',
     unit: 's',
-    queries: [0.5, 0.95, 0.99].map((q) => ({ expr: quantile(q, M.operationDuration, [], MODEL_CALLS), legend: `p${Math.round(q * 100)}`, exemplar: true })),
+    queries: [0.5, 0.95, 0.99].map((q) => ({ expr: quantile(q, H.duration, [], MODEL_CALLS), legend: `p${Math.round(q * 100)}`, exemplar: true })),
   },
   {
     kind: 'timeseries',
     title: 'p95 latency by provider and model',
     description: '95th percentile duration of model calls. Alerts: the latency burn-rate alerts (objectives in prometheus/rules/aimeter-objectives.yml).',
     unit: 's',
-    queries: [{ expr: quantile(0.95, M.operationDuration, PM, MODEL_CALLS), legend: PM_LEGEND, exemplar: true }],
+    queries: [{ expr: quantile(0.95, H.duration, PM, MODEL_CALLS), legend: PM_LEGEND, exemplar: true }],
   },
   {
     kind: 'timeseries',
     title: 'Time to first token p50 / p95 by provider and model',
     description: 'Time from request to the first streamed chunk of text-generating calls.',
     unit: 's',
-    queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, M.timeToFirstChunk, PM, LLM_CALLS), legend: `p${Math.round(q * 100)} ${PM_LEGEND}`, exemplar: true })),
+    queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, H.timeToFirstChunk, PM, LLM_CALLS), legend: `p${Math.round(q * 100)} ${PM_LEGEND}`, exemplar: true })),
   },
   {
     kind: 'timeseries',
     title: 'Generation speed: time per output chunk by model',
     description:
-      'Mean time between streamed chunks after the first (lower is faster; roughly the time per output token), and its p95 across calls.',
+      'Mean time between streamed chunks after the first (lower is faster; roughly the time per output token), and its p95. Under the v1.41 names one observation per call (its mean gap: the p95 is across calls); under gen_ai_latest_experimental one per chunk (the mean is per chunk, the p95 across chunks).',
     unit: 's',
     queries: [
-      { expr: mean(M.timePerOutputChunk, PM, LLM_CALLS), legend: `mean ${PM_LEGEND}` },
-      { expr: quantile(0.95, M.timePerOutputChunk, PM, LLM_CALLS), legend: `p95 ${PM_LEGEND}`, exemplar: true },
+      { expr: mean(H.timePerOutputChunk, PM, LLM_CALLS), legend: `mean ${PM_LEGEND}` },
+      { expr: quantile(0.95, H.timePerOutputChunk, PM, LLM_CALLS), legend: `p95 ${PM_LEGEND}`, exemplar: true },
     ],
   },
 ];
 
-const INPUT = [...CALLS, eq(L.tokenType, 'input')];
 const tokens: PanelSpec[] = [
   {
     kind: 'timeseries',
@@ -182,7 +181,7 @@ const tokens: PanelSpec[] = [
     title: 'Input tokens per call by model (against the context window)',
     description: `Mean input tokens per model call (prompt plus history, cached included). The dashed lines are ${LARGE_PROMPT_TOKENS} and ${CONTEXT_WINDOW_TOKENS} tokens: half and all of a 128k context window; aimeter has no per-model context-window data, so compare with your model's.`,
     unit: 'short',
-    queries: [{ expr: mean(M.tokenUsage, PM, INPUT), legend: PM_LEGEND }],
+    queries: [{ expr: mean(H.inputTokens, PM, CALLS), legend: PM_LEGEND }],
     thresholds: [
       { value: LARGE_PROMPT_TOKENS, color: 'orange' },
       { value: CONTEXT_WINDOW_TOKENS, color: 'red' },
@@ -192,10 +191,10 @@ const tokens: PanelSpec[] = [
   {
     kind: 'timeseries',
     title: `Share of calls over ${LARGE_PROMPT_TOKENS / 1024}k input tokens by model`,
-    description: `Model calls whose input exceeded ${LARGE_PROMPT_TOKENS} tokens (a bucket boundary of gen_ai.client.token.usage, so the share is exact): prompts near a 128k context window, at risk of truncation and expensive.`,
+    description: `Model calls whose input exceeded ${LARGE_PROMPT_TOKENS} tokens (a bucket boundary of the per-call input-token histogram, v1.41's or the newest conventions', so the share is exact): prompts near a 128k context window, at risk of truncation and expensive.`,
     unit: 'percentunit',
     min: 0,
-    queries: [{ expr: shareAbove(M.tokenUsage, formatNumber(LARGE_PROMPT_TOKENS), PM, INPUT), legend: PM_LEGEND }],
+    queries: [{ expr: shareAbove(H.inputTokens, formatNumber(LARGE_PROMPT_TOKENS), PM, CALLS), legend: PM_LEGEND }],
   },
   {
     kind: 'timeseries',
@@ -219,7 +218,7 @@ const modelsAndObjectives: PanelSpec[] = [
     unit: 'short',
     queries: [
       {
-        expr: nameEmpty(sumBy([L.provider, L.requestModel, L.responseModel], increase(histogramCount(M.operationDuration), MODEL_CALLS)), L.responseModel),
+        expr: nameEmpty(callIncrease([L.provider, L.requestModel, L.responseModel], MODEL_CALLS), L.responseModel),
       },
     ],
   },

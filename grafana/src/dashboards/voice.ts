@@ -4,7 +4,7 @@
  * only: choosing the LLM never blanks the speech panels.
  */
 import type { AimeterDashboardSpec } from '../aimeter-dashboard';
-import { L, M, OPS } from '../names';
+import { H, L, M, OPS } from '../names';
 import type { PanelSpec } from '../panels';
 import { callRate, eq, increase, mean, quantile, RANGE, rate, ratioOrZero, re, sumBy } from '../promql';
 import { JOB_VARIABLE, LLM_MODEL_VARIABLE, matcher, STT_MODEL_VARIABLE, TTS_MODEL_VARIABLE } from '../variables';
@@ -47,10 +47,10 @@ const glance: PanelSpec[] = [
   {
     kind: 'stat',
     title: 'p95 time to first audio byte',
-    description: 'Time from a text-to-speech request to its first audio byte, 95th percentile over the time range.',
+    description: 'Time from a text-to-speech request to its first audio byte (aimeter\'s own metric, in every conventions mode), 95th percentile over the time range.',
     unit: 's',
     w: 6,
-    queries: [{ expr: quantile(0.95, M.timeToFirstChunk, [], TTS, RANGE) }],
+    queries: [{ expr: quantile(0.95, M.textToSpeechTimeToFirstAudio, [], TTS, RANGE) }],
   },
 ];
 
@@ -62,9 +62,9 @@ const turn: PanelSpec[] = [
       'What a voice turn waits for, side by side, over the time range: the speech-to-text call, the LLM until its first token, and text-to-speech until its first audio byte.',
     unit: 's',
     queries: [
-      { expr: quantile(0.95, M.operationDuration, [], STT, RANGE), legend: 'speech-to-text (duration)' },
-      { expr: quantile(0.95, M.timeToFirstChunk, [], LLM, RANGE), legend: 'LLM (time to first token)' },
-      { expr: quantile(0.95, M.timeToFirstChunk, [], TTS, RANGE), legend: 'text-to-speech (time to first audio byte)' },
+      { expr: quantile(0.95, H.duration, [], STT, RANGE), legend: 'speech-to-text (duration)' },
+      { expr: quantile(0.95, H.timeToFirstChunk, [], LLM, RANGE), legend: 'LLM (time to first token)' },
+      { expr: quantile(0.95, M.textToSpeechTimeToFirstAudio, [], TTS, RANGE), legend: 'text-to-speech (time to first audio byte)' },
     ],
   },
   {
@@ -73,9 +73,9 @@ const turn: PanelSpec[] = [
     description: 'Full call duration of each stage. Exemplars link to the traces of slow calls.',
     unit: 's',
     queries: [
-      { expr: quantile(0.95, M.operationDuration, [], STT), legend: 'speech-to-text', exemplar: true },
-      { expr: quantile(0.95, M.operationDuration, [], LLM), legend: 'LLM', exemplar: true },
-      { expr: quantile(0.95, M.operationDuration, [], TTS), legend: 'text-to-speech', exemplar: true },
+      { expr: quantile(0.95, H.duration, [], STT), legend: 'speech-to-text', exemplar: true },
+      { expr: quantile(0.95, H.duration, [], LLM), legend: 'LLM', exemplar: true },
+      { expr: quantile(0.95, H.duration, [], TTS), legend: 'text-to-speech', exemplar: true },
     ],
   },
 ];
@@ -147,7 +147,7 @@ const textToSpeech: PanelSpec[] = [
     title: 'Time to first audio byte p50 / p95 by model',
     description: 'Text-to-speech time to first audio byte. Alert: the text_to_speech time-to-first-chunk objective.',
     unit: 's',
-    queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, M.timeToFirstChunk, PM, TTS), legend: `p${Math.round(q * 100)} ${PM_LEGEND}`, exemplar: true })),
+    queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, M.textToSpeechTimeToFirstAudio, PM, TTS), legend: `p${Math.round(q * 100)} ${PM_LEGEND}`, exemplar: true })),
   },
   {
     kind: 'timeseries',
