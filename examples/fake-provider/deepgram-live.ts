@@ -18,8 +18,8 @@
  * `secondsPerMessage` per audio message. Listens on 127.0.0.1 only.
  */
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import { startWebSocketServer, type SocketPlan } from './websocket-server';
 import { deepgramModelInfo } from './deepgram';
 
 export interface FakeDeepgramLiveOptions {
@@ -57,40 +57,23 @@ export interface FakeDeepgramLive {
 
 const BYTES_PER_SAMPLE: Record<string, number> = { linear16: 2, linear32: 4, mulaw: 1, alaw: 1 };
 
-type Plan = { reject: number } | { closeCode: number; reason: string } | { drop: true };
+type Plan = SocketPlan;
 
 export async function startFakeDeepgramLive(options: FakeDeepgramLiveOptions = {}): Promise<FakeDeepgramLive> {
   const sessions: FakeDeepgramLiveSession[] = [];
-  const plans: Plan[] = [];
   const words = options.words ?? ['hello', 'world'];
   const delay = options.delayMs ?? 5;
   let counter = 0;
-  const sockets = new Set<Socket>();
-  const server = http.createServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' }).end('upgrade required');
-  });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  const wss = new WebSocketServer({ noServer: true });
-
-  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const plan = plans.shift();
-    const refuse = (status: number, body: unknown) => {
-      const text = JSON.stringify(body);
-      socket.end(
-        `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\ndg-error: ${status}\r\n\r\n${text}`,
-      );
-    };
-    if (plan && 'reject' in plan) return refuse(plan.reject, { err_code: 'REJECTED', err_msg: `rejected with ${plan.reject}` });
-    if (url.pathname !== '/v1/listen') return refuse(404, { err_code: 'NOT_FOUND', err_msg: url.pathname });
+  const server = await startWebSocketServer(({ req, url, plan, refuse, accept }) => {
+    const dgRefuse = (status: number, body: unknown) => refuse(status, body, { 'dg-error': String(status) });
+    if (plan && 'reject' in plan) return dgRefuse(plan.reject, { err_code: 'REJECTED', err_msg: `rejected with ${plan.reject}` });
+    if (url.pathname !== '/v1/listen') return dgRefuse(404, { err_code: 'NOT_FOUND', err_msg: url.pathname });
     if (options.apiKey !== undefined && req.headers.authorization !== `Token ${options.apiKey}`) {
-      return refuse(401, { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' });
+      return dgRefuse(401, { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' });
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, Object.fromEntries(url.searchParams.entries()), plan));
+    accept((ws) => serve(ws, req, Object.fromEntries(url.searchParams.entries()), plan));
   });
+  const plans = server.plans;
 
   function serve(ws: WebSocket, req: http.IncomingMessage, query: Record<string, string>, plan: Plan | undefined): void {
     counter++;
@@ -174,21 +157,13 @@ export async function startFakeDeepgramLive(options: FakeDeepgramLiveOptions = {
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `ws://127.0.0.1:${port}`,
+    url: server.url,
     sessions,
     rejectNext: (status) => void plans.push({ reject: status }),
     closeAfterAudio: (code, reason = '') => void plans.push({ closeCode: code, reason }),
     dropAfterAudio: () => void plans.push({ drop: true }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        for (const socket of sockets) socket.destroy();
-        wss.close();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 

@@ -17,8 +17,8 @@
  * wrong is closed with 1008 (policy violation). Listens on 127.0.0.1 only.
  */
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import { startWebSocketServer, type SocketPlan } from './websocket-server';
 
 export interface FakeElevenLabsSocketOptions {
   /** Bytes of audio per character of text (default 50). */
@@ -49,7 +49,7 @@ export interface FakeElevenLabsSocket {
   close(): Promise<void>;
 }
 
-type Plan = { reject: number } | { closeCode: number; reason: string } | { drop: true };
+type Plan = SocketPlan;
 
 /** The audio bytes the fake sends: a deterministic pattern. */
 export function fakeAudio(bytes: number, offset = 0): Buffer {
@@ -60,29 +60,16 @@ export function fakeAudio(bytes: number, offset = 0): Buffer {
 
 export async function startFakeElevenLabsSocket(options: FakeElevenLabsSocketOptions = {}): Promise<FakeElevenLabsSocket> {
   const sessions: FakeElevenLabsSocketSession[] = [];
-  const plans: Plan[] = [];
   const perCharacter = options.bytesPerCharacter ?? 50;
   const chunkSize = options.chunkSize ?? 1024;
   const delay = options.delayMs ?? 5;
-  const sockets = new Set<Socket>();
-  const server = http.createServer((_req, res) => void res.writeHead(426).end());
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  const server = await startWebSocketServer(({ req, url, plan, refuse, accept }) => {
+    const elRefuse = (status: number) => refuse(status, { detail: { status: 'rejected', message: `rejected with ${status}` } });
+    if (plan && 'reject' in plan) return elRefuse(plan.reject);
+    if (!/^\/v1\/text-to-speech\/[^/]+\/(multi-)?stream-input$/.test(url.pathname)) return elRefuse(404);
+    accept((ws) => serve(ws, req, url, plan));
   });
-  const wss = new WebSocketServer({ noServer: true });
-
-  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const plan = plans.shift();
-    const refuse = (status: number) => {
-      const text = JSON.stringify({ detail: { status: 'rejected', message: `rejected with ${status}` } });
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-    };
-    if (plan && 'reject' in plan) return refuse(plan.reject);
-    if (!/^\/v1\/text-to-speech\/[^/]+\/(multi-)?stream-input$/.test(url.pathname)) return refuse(404);
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, url, plan));
-  });
+  const plans = server.plans;
 
   function serve(ws: WebSocket, req: http.IncomingMessage, url: URL, plan: Plan | undefined): void {
     const session: FakeElevenLabsSocketSession = { path: url.pathname, query: Object.fromEntries(url.searchParams.entries()), received: [], audioBytes: 0 };
@@ -137,20 +124,12 @@ export async function startFakeElevenLabsSocket(options: FakeElevenLabsSocketOpt
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `ws://127.0.0.1:${port}`,
+    url: server.url,
     sessions,
     rejectNext: (status) => void plans.push({ reject: status }),
     closeAfterText: (code, reason = '') => void plans.push({ closeCode: code, reason }),
     dropAfterText: () => void plans.push({ drop: true }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        for (const socket of sockets) socket.destroy();
-        wss.close();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

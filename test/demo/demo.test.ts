@@ -41,8 +41,10 @@ test('the demo fills every metric family and prints a summary per request', asyn
     const selfMetrics = new Set<string>(SELF_METRICS);
     // OpenAI charges nothing extra for prompt-cache writes, so the OpenAI-only demo cannot fill
     // the write premium (test/core/processor.test.ts and metrics-doc.test.ts fill it with Anthropic prices).
-    // Nor does a healthy demo evict open requests or conversations (test/outcomes counts those).
-    const notInDemo = new Set(['cacheWritePremium', 'outcomesOverflow']);
+    // Nor does a healthy demo evict open requests or conversations (test/outcomes counts those),
+    // nor open a live (WebSocket) transcription: its pipeline transcribes recorded audio
+    // (test/speech/deepgram-live.test.ts fills the time to first transcript).
+    const notInDemo = new Set(['cacheWritePremium', 'outcomesOverflow', 'speechToTextTimeToFirstTranscript']);
     for (const [key, def] of Object.entries(METRICS)) {
       if (selfMetrics.has(key) || notInDemo.has(key)) continue;
       // The demo runs in the default conventions: families of the newest ones only are not served.
