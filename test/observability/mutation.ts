@@ -209,6 +209,37 @@ function writeCase(dir: string, name: string, rules: Rules, c: Case, mutant?: Mu
   return testPath;
 }
 
+/**
+ * Writes a test file whole (every case, its evaluation interval and group order) with one rule
+ * file holding the rules its cases read, transitively: the alerts they check, the recorded
+ * series their expressions and those alerts read, and what those read. A rule no case reads
+ * cannot change what any case sees, and promtool would evaluate it at every step of every case
+ * (the SLO rules made quality.test.yml cost some 60 CPU-seconds instead of a few). No rule is
+ * left out for being empty with a case's input: that finer pruning (the mutation check's) is
+ * proven by its baseline, this one by construction. Returns the test file's path.
+ */
+export function writeTrimmedFile(dir: string, rules: Rules, file: string): string {
+  mkdirSync(dir, { recursive: true });
+  const doc = readYaml<TestFile>(file);
+  const keep = new Set<RuleRef>();
+  for (const test of doc.tests) {
+    const needs = dependencies(
+      rules,
+      (test.alert_rule_test ?? []).map((a) => a.alertname),
+      (test.promql_expr_test ?? []).map((p) => p.expr),
+    );
+    for (const ref of needs) keep.add(ref);
+  }
+  const { doc: ruleDoc, order } = prunedRules(rules, keep);
+  const name = basename(file, '.yml');
+  const rulesPath = join(dir, `${name}.rules.yml`);
+  writeFileSync(rulesPath, stringify(ruleDoc, { lineWidth: 0 }));
+  const testPath = join(dir, basename(file));
+  const trimmed: TestFile = { ...doc, rule_files: [rulesPath], group_eval_order: order };
+  writeFileSync(testPath, stringify(trimmed, { lineWidth: 0 }));
+  return testPath;
+}
+
 /** Writes a promtool test file per case (each with its own pruned rule file); returns their paths. */
 export function writeCases(dir: string, rules: Rules, cases: readonly Case[], mutant?: Mutant): string[] {
   return cases.map((c, i) => writeCase(dir, `case-${i}`, rules, c, mutant));
