@@ -35,7 +35,11 @@ test('prometheus.yml loads every rule file in prometheus/rules (so each is mutat
   assert.deepEqual([...orderedRuleFiles()].sort(), listFiles('prometheus/rules', '.yml'));
 });
 
-test('every mutant of the rules fails a promtool test', async (t) => {
+// Opt-in (AIMETER_MUTATION=1, about 315 CPU-seconds): with it, CI's whole run exceeds its
+// 15-minute budget on 2 cores. Run it before changing prometheus/rules or prometheus/tests.
+const SKIP = process.env.AIMETER_MUTATION !== '1';
+
+test('every mutant of the rules fails a promtool test', { skip: SKIP ? 'opt-in: AIMETER_MUTATION=1' : false }, async (t) => {
   const tool = requireTool('promtool');
   if ('skip' in tool) return t.skip(tool.skip);
   const started = Date.now();
