@@ -19,9 +19,27 @@ function walk(dir) {
   });
 }
 
+// The files that take longest start first (longest-processing-time-first): started last, the
+// end-to-end Prometheus run alone would hold the whole suite minutes past everything else.
+const LONGEST_FIRST = [
+  'observability/prometheus-e2e.test.js',
+  'cli/commands.test.js',
+  'observability/promtool.test.js',
+  'observability/mutation.test.js',
+  'provider-data/fault-injection.test.js',
+  'compat/matrix.test.js',
+  'lifecycle/exit.test.js',
+  'core/server-spans.test.js',
+  'demo/demo.test.js',
+];
+const rank = (file) => {
+  const i = LONGEST_FIRST.indexOf(path.relative(root, file).split(path.sep).join('/'));
+  return i === -1 ? LONGEST_FIRST.length : i;
+};
 const files = walk(root)
   .filter((file) => filters.length === 0 || filters.some((f) => path.relative(root, file).includes(f)))
-  .sort();
+  .sort()
+  .sort((a, b) => rank(a) - rank(b));
 if (files.length === 0) {
   console.error(`no test files under ${root}${filters.length ? ` matching ${filters.join(', ')}` : ''}`);
   process.exit(1);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DURATION_BUCKETS } from '../../src/metrics/catalog';
-import { metricNames, readYaml } from './support';
+import { metricNames, pool, readYaml } from './support';
 
 export interface Rule {
   record?: string;
@@ -600,19 +600,5 @@ export async function runMutants(
   return results;
 }
 
-/** Maps over items with at most `limit` promises in flight. */
-export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'aimeter-mutation-'));
-export { parse };
+export { parse, pool };

@@ -1,6 +1,6 @@
 /**
  * End to end against a real Prometheus: start the demo app (examples/assistant, with aimeter
- * preloaded) on a free loopback port and a Prometheus (temp dir, 1 s rule evaluation, the app
+ * preloaded) on a free loopback port and a Prometheus (temp dir, rule evaluation every 2 s, the app
  * scraped every 2 s, the repo's rule files) that scrapes it; once data arrives, evaluate every
  * dashboard panel query, every template-variable query, every recording rule and every alert
  * expression through the HTTP API. None may fail, and every panel query must return data.
@@ -41,6 +41,7 @@ import {
   IN_CI,
   inRepo,
   labelValuesQuery,
+  pool,
   readYaml,
   recordingRules,
   requireTool,
@@ -57,6 +58,11 @@ const PRELOAD = 'dist/src/register.js';
 const DATA_DEADLINE_MS = 100_000;
 /** Wait at least this long, so that rates over 1m windows have several scrapes. */
 const MIN_DATA_MS = 20_000;
+/**
+ * Queries in flight at once: the checks below send a few thousand queries, one at a time they are
+ * the slowest part of the suite (a loaded Prometheus answers each in tens of ms, mostly waiting).
+ */
+const QUERIES_IN_FLIGHT = 8;
 
 /** One demo app per conventions mode, each scraped as its own job. */
 const MODES = [
@@ -271,15 +277,16 @@ before(async () => {
     );
   });
 
-  // prometheus/prometheus.yml with the targets moved to loopback, 1 s intervals and absolute rule
-  // paths; no Alertmanager.
+  // prometheus/prometheus.yml with the targets moved to loopback, absolute rule paths and rules
+  // evaluated every 2 s (every rule, each time: the main cost of this test on 2 shared cores);
+  // no Alertmanager.
   const config = readYaml<{
     global: Record<string, string>;
     rule_files: string[];
     alerting?: unknown;
     scrape_configs: { job_name: string; scrape_interval?: string; static_configs: { targets: string[] }[] }[];
   }>('prometheus/prometheus.yml');
-  config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '1s' };
+  config.global = { ...config.global, scrape_interval: '1s', evaluation_interval: '2s' };
   config.rule_files = config.rule_files.map((f) => inRepo('prometheus', f));
   delete config.alerting;
   const appJob = config.scrape_configs.find((j) => j.job_name !== 'prometheus');
@@ -334,7 +341,7 @@ before(async () => {
     let empty = 0;
     for (const mode of MODES) {
       const queries = (await panelQueries(mode.job)).filter((q) => !isPending(q.raw));
-      empty += (await Promise.all(queries.map(evaluatePanel))).filter((r) => !r.data).length;
+      empty += (await pool(queries, QUERIES_IN_FLIGHT, evaluatePanel)).filter((r) => !r.data).length;
       if (empty > 0) break;
     }
     if (empty === 0 || Date.now() > dataDeadline) break;
@@ -377,8 +384,9 @@ test('every dashboard panel query evaluates without error and returns data, unde
   for (const mode of MODES) {
     const queries = await panelQueries(mode.job);
     assert.ok(queries.length >= 80, `${queries.length} queries`);
-    for (const q of queries) {
-      const r = await evaluatePanel(q);
+    const results = await pool(queries, QUERIES_IN_FLIGHT, evaluatePanel);
+    for (const [i, q] of queries.entries()) {
+      const r = results[i]!;
       const where = `${mode.job}: ${q.where}`;
       if (r.error) errors.push(`${where}: ${r.error}\n    ${q.expr}`);
       else if (!r.data && isPending(q.raw)) pending.push(where);
@@ -412,8 +420,10 @@ test('every recording rule with data for the default conventions has data under 
   let compared = 0;
   // Constants (vector(N), some labelled with the demo's job) are data of no mode.
   const computed = recordingRules().filter((r) => !/^vector\(/.test(r.expr.trim()));
-  for (const record of new Set(computed.map((r) => r.record))) {
-    const jobs = new Set((await instantSeries(`count by (job) (${record})`)).map((s) => s.metric.job));
+  const records = [...new Set(computed.map((r) => r.record))];
+  const jobsOf = await pool(records, QUERIES_IN_FLIGHT, async (record) => new Set((await instantSeries(`count by (job) (${record})`)).map((s) => s.metric.job)));
+  for (const [i, record] of records.entries()) {
+    const jobs = jobsOf[i]!;
     if (!jobs.has(DEFAULT_JOB)) continue;
     compared++;
     for (const mode of MODES) if (!jobs.has(mode.job)) missing.push(`${record}: no data for ${mode.job} (${mode.optIn ?? 'default'})`);
@@ -464,11 +474,11 @@ test('"All" on the job variable shows aimeter\'s jobs only, never Prometheus\'s 
     const vars = await variablesOf(dashboard);
     const jobs = new Set(vars.listed.job ?? []);
     assert.ok(jobs.size > 0 && !jobs.has('prometheus'), `${file}: $job lists ${[...jobs].join(', ')}`);
-    for (const p of allPanels(dashboard)) {
-      for (const target of p.targets ?? []) {
-        for (const s of await instantSeries(substitute(target.expr, vars.all))) {
-          if (s.metric.job !== undefined && !jobs.has(s.metric.job)) foreign.push(`${file} "${p.title}" ${target.refId}: job="${s.metric.job}"`);
-        }
+    const targets = allPanels(dashboard).flatMap((p) => (p.targets ?? []).map((target) => ({ p, target })));
+    const results = await pool(targets, QUERIES_IN_FLIGHT, ({ target }) => instantSeries(substitute(target.expr, vars.all)));
+    for (const [i, { p, target }] of targets.entries()) {
+      for (const s of results[i]!) {
+        if (s.metric.job !== undefined && !jobs.has(s.metric.job)) foreign.push(`${file} "${p.title}" ${target.refId}: job="${s.metric.job}"`);
       }
     }
   }
@@ -486,28 +496,31 @@ test('choosing one value of a variable blanks no panel it does not apply to', as
     const vars = await variablesOf(dashboard);
     const targets = allPanels(dashboard).flatMap((p) => (p.targets ?? []).filter((x) => !isPending(x.expr)).map((x) => ({ p, x })));
     const atAll = new Map<string, boolean>();
-    for (const { x } of targets) atAll.set(x.expr, (await instantSeries(substitute(x.expr, vars.all, '5m', WHOLE_RUN))).length > 0);
+    const hasAtAll = await pool(targets, QUERIES_IN_FLIGHT, async ({ x }) => (await instantSeries(substitute(x.expr, vars.all, '5m', WHOLE_RUN))).length > 0);
+    targets.forEach(({ x }, i) => atAll.set(x.expr, hasAtAll[i]!));
+    const checks: { p: (typeof targets)[number]['p']; x: (typeof targets)[number]['x']; name: string; value: string }[] = [];
     for (const name of Object.keys(vars.listed)) {
       // The other modes' jobs: each panel's data under each job alone is checked per mode above.
       for (const value of (vars.listed[name] ?? []).filter((v) => name !== 'job' || v === DEFAULT_JOB)) {
-        const chosen = { ...vars.all, [name]: regexEscape(value) };
-        for (const { p, x } of targets) {
-          if (!x.expr.includes(`$${name}`) || !atAll.get(x.expr)) continue;
-          checked++;
-          if ((await instantSeries(substitute(x.expr, chosen, '5m', WHOLE_RUN))).length > 0) continue;
-          // On Overview and Cost a model may truly have no data for a panel (an embedding model has
-          // no time to first token, an unpriced one no cost): allowed when the series the panel
-          // reads hold nothing for that value at all.
-          if (!STRICT.has(file)) {
-            const anySeries = await Promise.all(
-              selectors(x.expr).map(async (s) => (await instantSeries(`count(${substitute(`${s.metric}{${s.matchers}}`, chosen)})`)).length > 0),
-            );
-            if (!anySeries.some(Boolean)) continue;
-          }
-          blanked.push(`${file} "${p.title}" ${x.refId} with $${name}=${value}`);
-        }
+        for (const { p, x } of targets) if (x.expr.includes(`$${name}`) && atAll.get(x.expr)) checks.push({ p, x, name, value });
       }
     }
+    checked += checks.length;
+    const verdicts = await pool(checks, QUERIES_IN_FLIGHT, async ({ x, name, value }) => {
+      const chosen = { ...vars.all, [name]: regexEscape(value) };
+      if ((await instantSeries(substitute(x.expr, chosen, '5m', WHOLE_RUN))).length > 0) return true;
+      // On Overview and Cost a model may truly have no data for a panel (an embedding model has
+      // no time to first token, an unpriced one no cost): allowed when the series the panel
+      // reads hold nothing for that value at all.
+      if (STRICT.has(file)) return false;
+      const anySeries = await Promise.all(
+        selectors(x.expr).map(async (s) => (await instantSeries(`count(${substitute(`${s.metric}{${s.matchers}}`, chosen)})`)).length > 0),
+      );
+      return !anySeries.some(Boolean);
+    });
+    checks.forEach(({ p, x, name, value }, i) => {
+      if (!verdicts[i]) blanked.push(`${file} "${p.title}" ${x.refId} with $${name}=${value}`);
+    });
   }
   assert.ok(checked > 100, `${checked} checks`);
   const perFile = new Map<string, number>();
@@ -521,18 +534,22 @@ test('provider and model variables filter only series that carry a provider and 
   const problems: string[] = [];
   for (const { file, dashboard } of dashboards()) {
     const vars = await variablesOf(dashboard);
+    const checks: { title: string; metric: string; query: string; label: string; name: string }[] = [];
     for (const p of allPanels(dashboard)) {
       for (const target of p.targets ?? []) {
         for (const s of selectors(target.expr)) {
           for (const m of s.matchers.matchAll(/(\w+)=~"\$(\w+)"/g)) {
             const [, label, name] = m as unknown as [string, string, string];
             if (label === 'job' || label === 'instance' || label === 'gen_ai_agent_name') continue;
-            const empty = await instantSeries(`count(${substitute(`${s.metric}{${s.matchers}, ${label}=""}`, vars.all)})`);
-            if (empty.length > 0) problems.push(`${file} "${p.title}": $${name} filters ${s.metric} series with ${label}=""`);
+            checks.push({ title: p.title, metric: s.metric, label, name, query: `count(${substitute(`${s.metric}{${s.matchers}, ${label}=""}`, vars.all)})` });
           }
         }
       }
     }
+    const empties = await pool(checks, QUERIES_IN_FLIGHT, ({ query }) => instantSeries(query));
+    checks.forEach((c, i) => {
+      if (empties[i]!.length > 0) problems.push(`${file} "${c.title}": $${c.name} filters ${c.metric} series with ${c.label}=""`);
+    });
   }
   assert.deepEqual([...new Set(problems)], []);
 });
@@ -584,10 +601,11 @@ test('every recording rule and alert expression evaluates without error', async 
     ...recordingRules().map((r) => ({ name: r.record, expr: r.expr })),
     ...alertRules().map((r) => ({ name: r.alert, expr: r.expr })),
   ];
-  for (const { name, expr } of exprs) {
-    const res = await instant(expr);
+  const answers = await pool(exprs, QUERIES_IN_FLIGHT, ({ expr }) => instant(expr));
+  exprs.forEach(({ name }, i) => {
+    const res = answers[i]!;
     if (res.status !== 'success') errors.push(`${name}: ${res.errorType}: ${res.error}`);
-  }
+  });
   assert.deepEqual(errors, []);
 
   // Prometheus itself loaded every rule file and evaluates every rule without error.
@@ -605,11 +623,8 @@ test('every recording rule and alert expression evaluates without error', async 
   assert.equal(count, recordingRules().length + alertRules().length);
 
   // Diagnostics: which recorded series have data, which alerts are active on the demo.
-  const noData: string[] = [];
-  for (const r of recordingRules()) {
-    const res = await instant(r.record);
-    if (!hasData(res.data.result)) noData.push(r.record);
-  }
+  const recorded = await pool(recordingRules(), QUERIES_IN_FLIGHT, (r) => instant(r.record));
+  const noData = recordingRules().filter((_, i) => !hasData(recorded[i]!.data.result)).map((r) => r.record);
   const alerts = await api<{ alerts: { labels: Record<string, string>; state: string }[] }>('/api/v1/alerts');
   t.diagnostic(`recording rules without data on the demo: ${noData.join(', ') || 'none'}`);
   t.diagnostic(
