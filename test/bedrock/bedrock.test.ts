@@ -14,6 +14,7 @@ import { startFakeBedrock, type FakeBedrock } from '../../examples/fake-provider
 import { BedrockInstrumentation } from '../../instrumentations/bedrock';
 import { internalErrorCounts } from '../../src/internal/errors';
 import { setRuntimeSettings } from '../../src/config/runtime';
+import { assertSameWithAndWithout } from '../helpers/differential';
 import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
 
 const instrumentation = new BedrockInstrumentation();
@@ -405,15 +406,12 @@ test('differential: with and without aimeter the caller gets the same values, ev
   };
   const sendWas = Object.prototype.hasOwnProperty.call(sdk.BedrockRuntimeClient.prototype, 'send');
   assert.equal(sendWas, true, 'patched: an own send on the Bedrock client prototype');
-  for (const [name, run] of Object.entries(runs)) {
-    instrumentation.disable();
-    assert.equal(Object.prototype.hasOwnProperty.call(sdk.BedrockRuntimeClient.prototype, 'send'), false, 'unpatched: send inherited again');
-    const without = await outcome(run);
-    instrumentation.enable();
-    telemetry.exporter.reset();
-    const withAimeter = await outcome(run);
-    assert.deepEqual(withAimeter, without, name);
-    assert.equal(telemetry.exporter.getFinishedSpans().length, 1, `${name}: traced once`);
-  }
+  await assertSameWithAndWithout({
+    instrumentation,
+    telemetry,
+    runs,
+    observe: outcome,
+    whileDisabled: () => assert.equal(Object.prototype.hasOwnProperty.call(sdk.BedrockRuntimeClient.prototype, 'send'), false, 'unpatched: send inherited again'),
+  });
   assert.deepEqual(Object.fromEntries([...internalErrorCounts()].filter(([k]) => k === 'instrumentation-bedrock' || k === 'stream-observer')), {});
 });

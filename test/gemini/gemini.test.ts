@@ -11,6 +11,7 @@ import { startFakeGemini, type FakeGemini } from '../../examples/fake-provider/g
 import { GoogleGenAiInstrumentation } from '../../instrumentations/google-genai';
 import { internalErrorCounts } from '../../src/internal/errors';
 import { setRuntimeSettings } from '../../src/config/runtime';
+import { assertSameWithAndWithout } from '../helpers/differential';
 import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
 
 const instrumentation = new GoogleGenAiInstrumentation();
@@ -202,14 +203,6 @@ test('differential: with and without aimeter the caller gets the same values, ch
       return client().models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi' });
     },
   };
-  for (const [name, run] of Object.entries(runs)) {
-    instrumentation.disable();
-    const without = await outcome(run);
-    instrumentation.enable();
-    telemetry.exporter.reset();
-    const withAimeter = await outcome(run);
-    assert.deepEqual(withAimeter, without, name);
-    assert.equal(telemetry.exporter.getFinishedSpans().length, 1, `${name}: traced once`);
-  }
+  await assertSameWithAndWithout({ instrumentation, telemetry, runs, observe: outcome });
   assert.deepEqual(Object.fromEntries([...internalErrorCounts()].filter(([k]) => k === 'instrumentation-google-genai' || k === 'stream-observer')), {});
 });
