@@ -116,6 +116,24 @@ for (const how of ['invoke', 'stream'] as const) {
   });
 }
 
+test('LangChain createAgent whose model cannot be reached: the same error to the caller, error.type on the agent span', async () => {
+  telemetry.exporter.reset();
+  // A loopback port nothing listens on: the model call fails before any answer.
+  const model = new modules.ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'sk-test', maxRetries: 0, configuration: { baseURL: 'http://127.0.0.1:1/v1' } });
+  const agent = modules.createAgent({ name: 'lc-down', model, tools: [] });
+  let thrown: unknown;
+  await agent.invoke({ messages: [new modules.HumanMessage('hello')] }).catch((e: unknown) => (thrown = e));
+  assert.ok(thrown instanceof Error, String(thrown));
+  const spans = telemetry.exporter.getFinishedSpans().filter((s) => s.name === 'invoke_agent lc-down');
+  assert.equal(thrown.constructor.name, 'APIConnectionError');
+  // The openai SDK's connection error, as the kit names it (src/tracing/error-type.ts), on the run and on its model call.
+  assert.deepEqual(spans.map((s) => s.attributes['error.type']), ['connection_error']);
+  const m = telemetry.scrape();
+  const failed = { gen_ai_agent_name: 'lc-down', error_type: 'connection_error' };
+  assert.equal(sum(m, 'gen_ai_client_operation_duration_seconds_count', { ...failed, gen_ai_operation_name: 'invoke_agent' }), 1);
+  assert.equal(sum(m, 'gen_ai_client_operation_duration_seconds_count', { ...failed, gen_ai_operation_name: 'chat' }), 1);
+});
+
 test('LangChain tool with content capture on: arguments and result recorded', async () => {
   telemetry.exporter.reset();
   setRuntimeSettings({ captureMessageContent: true });
