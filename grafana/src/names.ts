@@ -26,7 +26,8 @@ import {
   METRICS,
   type MetricKey,
 } from '../../src/metrics/catalog';
-import { EDITIONS, OPERATIONS_OF } from '../../src/metrics/editions';
+import { eitherHistogram, type EitherHistogram } from '../../src/metrics/either-promql';
+import { EDITIONS } from '../../src/metrics/editions';
 import { LABEL_GC_KIND, PROCESS_METRICS } from '../../src/metrics/process-metrics';
 import { prometheusLabelName, prometheusName } from '../../src/metrics/prometheus-names';
 import * as A from '../../src/semconv/attributes';
@@ -37,17 +38,8 @@ export const M = Object.fromEntries(
   (Object.keys(METRICS) as MetricKey[]).map((key) => [key, prometheusName(METRICS[key])]),
 ) as { readonly [K in MetricKey]: string };
 
-/**
- * A histogram read in either naming of the GenAI conventions (docs/conventions.md): its families
- * in order of preference, each with the matchers that select the quantity in it, and the labels
- * the families do not share (ignored when picking one per series). promql.ts `histogramRate`.
- */
-export interface EitherHistogram {
-  /** `operations`: the only operations the family holds (a query about others leaves it out). */
-  readonly families: readonly { readonly name: string; readonly matchers?: readonly string[]; readonly operations?: readonly string[] }[];
-  readonly ignoring?: readonly string[];
-}
-const either = (keys: readonly MetricKey[]): EitherHistogram => ({ families: keys.map((k) => ({ name: M[k], operations: OPERATIONS_OF[k] })) });
+export type { EitherHistogram } from '../../src/metrics/either-promql';
+const either = eitherHistogram;
 
 /** prom-client's process and runtime families. */
 export const P = PROCESS_METRICS;

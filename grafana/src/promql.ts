@@ -2,7 +2,8 @@
  * PromQL building blocks of the dashboards. Selectors take label matchers; every panel passes its
  * dashboard's filters (job and the template variables that apply to the series it reads).
  */
-import { type EitherHistogram, H, L } from './names';
+import { type Histogram, type HistogramPart, histogramRate as eitherHistogramRate } from '../../src/metrics/either-promql';
+import { H, L } from './names';
 
 /** Grafana's interval for rate(): at least four scrapes, whatever the scrape interval. */
 export const RATE_INTERVAL = '$__rate_interval';
@@ -40,41 +41,15 @@ export const histogramSum = (h: string): string => `${h}_sum`;
 export const histogramCount = (h: string): string => `${h}_count`;
 
 /** One histogram family, or a quantity in either naming of the GenAI conventions (names.ts `H`). */
-export type Histogram = string | EitherHistogram;
-type Part = '_bucket' | '_sum' | '_count';
+export type { Histogram } from '../../src/metrics/either-promql';
+export { familiesFor } from '../../src/metrics/either-promql';
 
 /**
- * `rate()` (or `increase()`) of one kind of a histogram's series, to be aggregated. In either
- * naming, per series from one family: under gen_ai_latest_experimental/dup both families exist
- * with the same labels, and `or` keeps one, so no call is counted twice; buckets are picked per
- * histogram (`ignoring (le)`), never mixed from two families.
+ * `rate()` (or `increase()`) of one kind of a histogram's series, to be aggregated; in either
+ * naming, per series from one family (src/metrics/either-promql.ts, shared with the command line).
  */
-export function histogramRate(h: Histogram, part: Part, matchers: readonly Matcher[], window = RATE_INTERVAL, fn: 'rate' | 'increase' = 'rate'): string {
-  if (typeof h === 'string') return `${fn}(${sel(`${h}${part}`, matchers)}[${window}])`;
-  const ignoring = [...(part === '_bucket' ? [L.le] : []), ...(h.ignoring ?? [])];
-  const or = ignoring.length > 0 ? ` or ignoring (${ignoring.join(', ')}) ` : ' or ';
-  const series = (f: EitherHistogram['families'][number]) => sel(`${f.name}${part}`, [...matchers, ...(f.matchers ?? [])]);
-  const of = (f: EitherHistogram['families'][number]) => `${fn}(${series(f)}[${window}])`;
-  const [first, ...rest] = familiesFor(h, matchers) as [EitherHistogram['families'][number], ...EitherHistogram['families']];
-  if (rest.length === 0) return of(first);
-  // The first family while its series is live (prometheus/src/slo.ts eitherRate says why), else
-  // the others, else the first's stale remainder.
-  return [`(${of(first)} and ${series(first)})`, ...rest.map(of), of(first)].join(or);
-}
-
-/** The families of `h` that can hold series the matchers ask for (by their operations). */
-export function familiesFor(h: EitherHistogram, matchers: readonly Matcher[]): EitherHistogram['families'] {
-  const asked = operationsOf(matchers);
-  return h.families.filter((f) => asked === undefined || f.operations === undefined || f.operations.some((o) => asked.includes(o)));
-}
-
-/** The operations a set of matchers asks for (`gen_ai_operation_name="x"` or `=~"x|y"`), or undefined. */
-function operationsOf(matchers: readonly Matcher[]): string[] | undefined {
-  for (const m of matchers) {
-    const found = new RegExp(`^${L.operation}=~?"([^"]*)"$`).exec(m);
-    if (found) return (found[1] as string).split('|');
-  }
-  return undefined;
+export function histogramRate(h: Histogram, part: HistogramPart, matchers: readonly Matcher[], window = RATE_INTERVAL, fn: 'rate' | 'increase' = 'rate'): string {
+  return eitherHistogramRate(h, part, matchers, window, fn);
 }
 
 /** Calls per second: every GenAI operation has a duration, so its _count counts calls (either naming). */

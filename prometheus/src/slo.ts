@@ -16,7 +16,7 @@
  */
 import { stringify } from 'yaml';
 import { METRICS } from '../../src/metrics/catalog';
-import { EDITIONS } from '../../src/metrics/editions';
+import { EDITIONS, FIRST_CHUNK_OR_AUDIO } from '../../src/metrics/editions';
 import { prometheusName } from '../../src/metrics/prometheus-names';
 
 /** The windows of the SRE workbook's multi-window multi-burn-rate alerts. */
@@ -42,12 +42,8 @@ const TIME_TO_FIRST_CHUNK = prometheusName(METRICS.timeToFirstChunk);
 const families = (keys: readonly (keyof typeof METRICS)[]): string[] => keys.map((k) => prometheusName(METRICS[k]));
 /** Every duration family (v1.41 first); all share DURATION_BUCKETS. */
 export const DURATION_FAMILIES = families(EDITIONS.callDuration);
-/**
- * Time to first chunk: text-to-speech's first audio byte from aimeter's own metric first (the one
- * to move to, emitted in every mode; its buckets hold the text-to-speech objective too), then the
- * v1.41 family, then the newest conventions' (streaming inference only).
- */
-export const FIRST_CHUNK_FAMILIES = [prometheusName(METRICS.textToSpeechTimeToFirstAudio), ...families(EDITIONS.timeToFirstChunk)];
+/** Time to first chunk, text-to-speech's first audio byte included (editions.ts FIRST_CHUNK_OR_AUDIO). */
+export const FIRST_CHUNK_FAMILIES = families(FIRST_CHUNK_OR_AUDIO);
 
 /** Labels the 5-minute layer keeps (the agent and tool rules need them); the SLO windows keep BY. */
 export const CALL_LEVEL_5M = 'job_operation_provider_model_agent_tool';

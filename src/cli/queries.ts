@@ -1,21 +1,33 @@
 /**
  * Every PromQL expression the command line sends, in one place. Metric names come from the
  * catalog (src/metrics/catalog.ts) through the same naming /metrics uses; label names from the
- * semconv attributes. The CLI reads the raw families (counters and histograms with increase()
+ * semconv attributes. Calls, durations and times to first chunk are read in either naming of the
+ * GenAI conventions (v1.41, gen_ai_latest_experimental, or both under /dup: a call counted once),
+ * with the families of src/metrics/editions.ts and the expression builder the dashboards use
+ * (src/metrics/either-promql.ts). The CLI reads the raw families (counters and histograms with increase()
  * over the range asked for), not the 5m recording rules of prometheus/rules/aimeter-recording.yml:
  * recording rules only exist from the moment Prometheus loaded them, so a question about last
  * week must be asked of the raw series. The objectives of prometheus/rules/aimeter-objectives.yml
  * are read from the file itself (objectives.ts), with the record names below.
  */
 import { LABEL_CACHE_NAME, LABEL_CACHE_RESULT, LABEL_FINISH_REASON, LABEL_FIRST_CONTACT, LABEL_OUTCOME, LABEL_VARIANT, METRICS } from '../metrics/catalog';
+import { EDITIONS, FIRST_CHUNK_OR_AUDIO } from '../metrics/editions';
+import { eitherHistogram, type Histogram, histogramRate } from '../metrics/either-promql';
 import { prometheusLabelName, prometheusName } from '../metrics/prometheus-names';
 import * as A from '../semconv/attributes';
 import { Operation } from '../semconv/operations';
 
-/** The catalog families the CLI reads (histograms without _bucket/_sum/_count). */
+/**
+ * The histograms read in either naming: every call's duration (its _count counts calls), and the
+ * time to first chunk (text-to-speech's first audio byte included, as the rules read it).
+ */
+export const H = {
+  duration: eitherHistogram(EDITIONS.callDuration),
+  timeToFirstChunk: eitherHistogram(FIRST_CHUNK_OR_AUDIO),
+} as const;
+
+/** The catalog families the CLI reads (aimeter's own, emitted under every naming). */
 export const M = {
-  duration: prometheusName(METRICS.operationDuration),
-  timeToFirstChunk: prometheusName(METRICS.timeToFirstChunk),
   tokens: prometheusName(METRICS.tokens),
   cost: prometheusName(METRICS.cost),
   cacheSavings: prometheusName(METRICS.cacheSavings),
@@ -148,51 +160,47 @@ export const increase = (metric: string, matchers: readonly string[], window: st
   `increase(${sel(metric, matchers)}[${window}])`;
 export const sumBy = (by: readonly string[], inner: string): string => (by.length > 0 ? `sum by (${by.join(', ')}) (${inner})` : `sum(${inner})`);
 
-const bucket = (h: string): string => `${h}_bucket`;
-const count = (h: string): string => `${h}_count`;
-const sum = (h: string): string => `${h}_sum`;
-
 /** How many observations a histogram took in the window. */
-export const histogramCount = (h: string, matchers: readonly string[], window: string, by: readonly string[] = []): string =>
-  sumBy(by, increase(count(h), matchers, window));
+export const histogramCount = (h: Histogram, matchers: readonly string[], window: string, by: readonly string[] = []): string =>
+  sumBy(by, histogramRate(h, '_count', matchers, window, 'increase'));
 /** The total of a histogram's observations in the window. */
-export const histogramSum = (h: string, matchers: readonly string[], window: string, by: readonly string[] = []): string =>
-  sumBy(by, increase(sum(h), matchers, window));
+export const histogramSum = (h: Histogram, matchers: readonly string[], window: string, by: readonly string[] = []): string =>
+  sumBy(by, histogramRate(h, '_sum', matchers, window, 'increase'));
 /** A quantile interpolated in the buckets (durations: buckets are fine enough). */
-export const histogramQuantile = (q: number, h: string, matchers: readonly string[], window: string, by: readonly string[] = []): string =>
-  `histogram_quantile(${q}, ${sumBy([L.le, ...by], increase(bucket(h), matchers, window))})`;
+export const histogramQuantile = (q: number, h: Histogram, matchers: readonly string[], window: string, by: readonly string[] = []): string =>
+  `histogram_quantile(${q}, ${sumBy([L.le, ...by], histogramRate(h, '_bucket', matchers, window, 'increase'))})`;
 /**
  * Observations at or under a bucket boundary. `le` as the objectives file writes it ("10"); a
  * Prometheus that stored the exposition's "10.0" matches too.
  */
-export const histogramAtMost = (h: string, le: string, matchers: readonly string[], window: string, by: readonly string[] = []): string =>
-  sumBy(by, increase(bucket(h), [...matchers, re(L.le, `${le.replace(/\./g, '\\.')}(\\.0)?`)], window));
+export const histogramAtMost = (h: Histogram, le: string, matchers: readonly string[], window: string, by: readonly string[] = []): string =>
+  sumBy(by, histogramRate(h, '_bucket', [...matchers, re(L.le, `${le.replace(/\./g, '\\.')}(\\.0)?`)], window, 'increase'));
 
 // ---------------------------------------------------------------------------------------------
 // The figures
 
 /** Calls (any outcome) of the given operations. */
 export const calls = (ops: string, m: readonly string[], w: string, by: readonly string[] = []): string =>
-  histogramCount(M.duration, [...m, re(L.operation, ops)], w, by);
+  histogramCount(H.duration, [...m, re(L.operation, ops)], w, by);
 /** Failed calls (error_type set) of the given operations. */
 export const failures = (ops: string, m: readonly string[], w: string, by: readonly string[] = []): string =>
-  histogramCount(M.duration, [...m, re(L.operation, ops), FAILED], w, by);
+  histogramCount(H.duration, [...m, re(L.operation, ops), FAILED], w, by);
 /** Latency quantile over successful calls: a fast 429 says nothing about how long answers take. */
 export const latency = (q: number, ops: string, m: readonly string[], w: string, by: readonly string[] = []): string =>
-  histogramQuantile(q, M.duration, [...m, re(L.operation, ops), SUCCEEDED], w, by);
+  histogramQuantile(q, H.duration, [...m, re(L.operation, ops), SUCCEEDED], w, by);
 export const latencySum = (ops: string, m: readonly string[], w: string, by: readonly string[] = []): string =>
-  histogramSum(M.duration, [...m, re(L.operation, ops), SUCCEEDED], w, by);
+  histogramSum(H.duration, [...m, re(L.operation, ops), SUCCEEDED], w, by);
 export const successes = (ops: string, m: readonly string[], w: string, by: readonly string[] = []): string =>
-  histogramCount(M.duration, [...m, re(L.operation, ops), SUCCEEDED], w, by);
+  histogramCount(H.duration, [...m, re(L.operation, ops), SUCCEEDED], w, by);
 /** Successful calls that took at most `le` seconds (a bucket boundary). */
 export const successesWithin = (ops: string, le: string, m: readonly string[], w: string, by: readonly string[] = []): string =>
-  histogramAtMost(M.duration, le, [...m, re(L.operation, ops), SUCCEEDED], w, by);
+  histogramAtMost(H.duration, le, [...m, re(L.operation, ops), SUCCEEDED], w, by);
 export const timeToFirstChunk = (q: number, ops: string, m: readonly string[], w: string, by: readonly string[] = []): string =>
-  histogramQuantile(q, M.timeToFirstChunk, [...m, re(L.operation, ops)], w, by);
+  histogramQuantile(q, H.timeToFirstChunk, [...m, re(L.operation, ops)], w, by);
 export const firstChunkCount = (ops: string, m: readonly string[], w: string, by: readonly string[] = []): string =>
-  histogramCount(M.timeToFirstChunk, [...m, re(L.operation, ops)], w, by);
+  histogramCount(H.timeToFirstChunk, [...m, re(L.operation, ops)], w, by);
 export const firstChunkWithin = (ops: string, le: string, m: readonly string[], w: string, by: readonly string[] = []): string =>
-  histogramAtMost(M.timeToFirstChunk, le, [...m, re(L.operation, ops)], w, by);
+  histogramAtMost(H.timeToFirstChunk, le, [...m, re(L.operation, ops)], w, by);
 /** Tokens by type (input, output, cache_read, cache_creation, reasoning). */
 export const tokensByType = (m: readonly string[], w: string, by: readonly string[] = []): string =>
   sumBy([L.tokenType, ...by], increase(M.tokens, m, w));

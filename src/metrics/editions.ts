@@ -24,6 +24,14 @@ export const EDITIONS = {
   inputTokensPerCall: ['tokenUsage', 'inferenceInputTokens'],
 } as const satisfies Record<string, readonly MetricKey[]>;
 
+/**
+ * Time to first chunk as the rules and the command line read it (text-to-speech's first audio
+ * byte included): aimeter's own first-audio metric first (emitted in every mode; the one to move
+ * to), then the v1.41 family (which also holds the first audio byte, for one more release), then
+ * the newest conventions' (streaming inference only).
+ */
+export const FIRST_CHUNK_OR_AUDIO = ['textToSpeechTimeToFirstAudio', ...EDITIONS.timeToFirstChunk] as const satisfies readonly MetricKey[];
+
 const INFERENCE = [Operation.Chat, Operation.TextCompletion, Operation.GenerateContent];
 
 /**
@@ -38,6 +46,7 @@ export const OPERATIONS_OF: Partial<Record<MetricKey, readonly string[]>> = {
   executeToolDuration: [Operation.ExecuteTool],
   inferenceTimeToFirstChunk: INFERENCE,
   inferenceTimePerOutputChunk: INFERENCE,
+  textToSpeechTimeToFirstAudio: [Operation.TextToSpeech],
 };
 
 /**

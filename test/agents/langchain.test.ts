@@ -18,7 +18,7 @@ import { OpenAIInstrumentation } from '../../instrumentations/openai';
 import { LangChainInstrumentation } from '../../instrumentations/langchain';
 import { setRuntimeSettings } from '../../src/config/runtime';
 import { traceAgent } from '../../src/api/trace';
-import { runLangChainScenario, type LangChainModules } from './langchain-scenario';
+import { runCreateAgentScenario, runLangChainScenario, type LangChainModules } from './langchain-scenario';
 
 let telemetry: TestTelemetry;
 let fake: FakeOpenAI;
@@ -30,6 +30,7 @@ before(async () => {
   fake = await startFakeOpenAI();
   modules = {
     ChatOpenAI: require('@langchain/openai').ChatOpenAI,
+    createAgent: require('langchain').createAgent,
     tool: require('@langchain/core/tools').tool,
     HumanMessage: require('@langchain/core/messages').HumanMessage,
     z: require('zod').z,
@@ -56,8 +57,13 @@ function view(s: ReadableSpan): SpanView {
 
 /** The checks both module systems share: the spans of one run of the scenario and the exposition. */
 function assertLangChainRun(spans: readonly SpanView[], m: Exposition, agentName: string, capture: boolean): void {
-  const agent = spans.find((s) => s.name === `invoke_agent ${agentName}`);
-  assert.ok(agent, JSON.stringify(spans.map((s) => s.name)));
+  const agents = spans.filter((s) => s.name === `invoke_agent ${agentName}`);
+  assert.equal(agents.length, 1, JSON.stringify(spans.map((s) => s.name)));
+  const agent = agents[0]!;
+  assert.equal(agent.attributes['gen_ai.agent.name'], agentName);
+  assert.equal(agent.attributes['gen_ai.operation.name'], 'invoke_agent');
+  if (!capture) for (const key of Object.keys(agent.attributes)) assert.doesNotMatch(key, /messages|instructions|arguments|result/, `${key} recorded without capture`);
+  assert.equal(agent.parentId, undefined, 'the agent run is the root of its trace');
   const tools = spans.filter((s) => s.name === 'execute_tool get_weather');
   assert.equal(tools.length, 1, 'one span per tool invocation (invoke -> call -> _call)');
   const toolSpan = tools[0]!;
@@ -101,6 +107,33 @@ test('LangChain tool loop (CommonJS): agent -> model calls, agent -> tool -> mod
   assertLangChainRun(telemetry.exporter.getFinishedSpans().map(view), telemetry.scrape(), 'lc-agent', false);
 });
 
+for (const how of ['invoke', 'stream'] as const) {
+  test(`LangChain createAgent, ${how === 'invoke' ? 'invoke()' : 'stream() read to its end'} (CommonJS): invoke_agent -> model calls, -> tool -> model call, counted once, no content`, async () => {
+    telemetry.exporter.reset();
+    const answer = await runCreateAgentScenario(modules, fake, `lc-create-${how}`, how);
+    assert.match(answer, /^Fake reply to: sunny in fake/);
+    assertLangChainRun(telemetry.exporter.getFinishedSpans().map(view), telemetry.scrape(), `lc-create-${how}`, false);
+  });
+}
+
+test('LangChain createAgent whose model cannot be reached: the same error to the caller, error.type on the agent span', async () => {
+  telemetry.exporter.reset();
+  // A loopback port nothing listens on: the model call fails before any answer.
+  const model = new modules.ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'sk-test', maxRetries: 0, configuration: { baseURL: 'http://127.0.0.1:1/v1' } });
+  const agent = modules.createAgent({ name: 'lc-down', model, tools: [] });
+  let thrown: unknown;
+  await agent.invoke({ messages: [new modules.HumanMessage('hello')] }).catch((e: unknown) => (thrown = e));
+  assert.ok(thrown instanceof Error, String(thrown));
+  const spans = telemetry.exporter.getFinishedSpans().filter((s) => s.name === 'invoke_agent lc-down');
+  assert.equal(thrown.constructor.name, 'APIConnectionError');
+  // The openai SDK's connection error, as the kit names it (src/tracing/error-type.ts), on the run and on its model call.
+  assert.deepEqual(spans.map((s) => s.attributes['error.type']), ['connection_error']);
+  const m = telemetry.scrape();
+  const failed = { gen_ai_agent_name: 'lc-down', error_type: 'connection_error' };
+  assert.equal(sum(m, 'gen_ai_client_operation_duration_seconds_count', { ...failed, gen_ai_operation_name: 'invoke_agent' }), 1);
+  assert.equal(sum(m, 'gen_ai_client_operation_duration_seconds_count', { ...failed, gen_ai_operation_name: 'chat' }), 1);
+});
+
 test('LangChain tool with content capture on: arguments and result recorded', async () => {
   telemetry.exporter.reset();
   setRuntimeSettings({ captureMessageContent: true });
@@ -114,9 +147,12 @@ test('LangChain tool with content capture on: arguments and result recorded', as
 
 test('LangChain through its ES module builds (import): the same spans and metrics', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'apps', 'langchain-esm-app.mjs')], { timeout: 30_000, maxBuffer: 8 * 1024 * 1024 });
-  const out = JSON.parse(stdout.trim().split('\n').pop()!) as { spans: SpanView[]; metrics: string; toolFile: string };
+  const out = JSON.parse(stdout.trim().split('\n').pop()!) as { spans: SpanView[]; agentSpans: SpanView[]; metrics: string; toolFile: string; agentFile: string };
   assert.match(out.toolFile, /dist\/tools\/index\.js(\?|$)/, 'the ES module build of @langchain/core/tools');
-  assertLangChainRun(out.spans, parseExposition(out.metrics), 'lc-esm-agent', false);
+  assert.match(out.agentFile, /langchain\/dist\/index\.js(\?|$)/, 'the ES module build of langchain');
+  const m = parseExposition(out.metrics);
+  assertLangChainRun(out.spans, m, 'lc-esm-agent', false);
+  assertLangChainRun(out.agentSpans, m, 'lc-esm-create-agent', false);
 });
 
 test('LangChain tool that throws, or gets input its schema rejects: the same error to the caller, error.type on the span', async () => {

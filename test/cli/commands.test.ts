@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort, inRepo, requireTool } from '../observability/support';
-import { DAY } from './dataset';
+import { DAY, type Naming, OFFSETS } from './dataset';
 import { cli, CLI, type KnownPrometheus, startKnownPrometheus } from './support';
 
 const prometheusTool = requireTool('prometheus');
@@ -422,6 +422,8 @@ describe('aimeter command line against a real Prometheus', { skip, timeout: 900_
       assert.match(r.stdout, /BREACH availability chat: 85\.9%, objective >= 99\.5% \(n=768\)/);
       assert.match(r.stdout, /BREACH monthly spend support-bot \(projected\)/);
       assert.match(r.stdout, /OK {5}latency chat <= 10s: 100\.0%/);
+      // Text-to-speech's first audio byte, in aimeter's metric and v1.41's time to first chunk: counted once.
+      assert.match(r.stdout, /BREACH time to first chunk text_to_speech <= 1s: 80\.0%, objective >= 95\.0%\n {7}\(n=180\)/);
       assert.match(r.stdout, /NODATA availability text_completion/);
     });
     it('treats no data as a breach only with --fail-on-no-data', async () => {
@@ -433,6 +435,59 @@ describe('aimeter command line against a real Prometheus', { skip, timeout: 900_
       assert.equal(strict.code, 1);
       assert.match(strict.stdout, /NODATA model_p95: no data, objective <= 2\.00 s/);
     });
+  });
+
+  describe('in each naming of the GenAI conventions', () => {
+    // dataset.ts writes the same calls as aimeter emits them by default (v1.41), with
+    // OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental and with its /dup, each at its own
+    // time: every command must give the figures the tests above assert for v1.41, exactly.
+    /** What the commands answer about a naming's data, without what depends on the date. */
+    const answers = async (naming: Naming): Promise<Json> => {
+      const e = end - OFFSETS[naming];
+      const d1 = String(e - DAY);
+      const check = async (): Promise<Json> => {
+        const r = await run(['check', '--until', String(e), '--format', 'json']);
+        assert.equal(r.code, 1, r.stderr);
+        return JSON.parse(r.stdout) as Json;
+      };
+      // Between them every query of queries.ts that reads calls, durations or first chunks, with
+      // and without a breakdown, instant and range (compare and top build theirs from the same).
+      const [snapshot, objectives, models, daily, exported] = await Promise.all([
+        json(['snapshot', '--until', d1, '--range', '1d']),
+        check(),
+        json(['compare', '--by', 'model', '--until', String(e), '--range', '3d']),
+        json(['daily', '--days', '3', '--until', String(e + 3600)]),
+        json(['export', '--until', String(e), '--range', '1d', '--step', '1h']),
+      ]);
+      const dateless = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.filter((x) => !/^monthly spend/.test(String((x as Json)?.name))).map(dateless);
+        if (v === null || typeof v !== 'object') return v;
+        const keep = Object.entries(v as Json).filter(([k]) => !['range', 'time', 'day', 'projected_month'].includes(k));
+        return Object.fromEntries(keep.map(([k, x]) => [k, dateless(x)]));
+      };
+      return dateless({ snapshot, objectives, models, daily, exported }) as Json;
+    };
+    let v141: Json;
+    before(async () => {
+      v141 = await answers('v1.41');
+    });
+
+    it('reads the v1.41 data as the tests above do', () => {
+      const f = (v141.snapshot as Json).figures as Json;
+      assert.equal(f.model_calls, 21 * 576);
+      close(f.model_p95, 1 + (0.95 * 10368 - 8064) / 2304, 'p95');
+      close(f.agent_error_rate, 576 / 4032, 'agent run error rate');
+      close(f.ttft_p50, 0.32 * (5184 / 5760), 'time to first token p50');
+      const results = (v141.objectives as Json).results as Json[];
+      const named = (n: string) => results.find((r) => r.name === n);
+      assert.deepEqual([named('availability chat')?.n, named('time to first chunk text_to_speech <= 1s')?.n], [768, 180]);
+      assert.equal(((v141.daily as Json).days as Json[]).map((d) => d.calls).join(), [31 * 288, 31 * 576, 31 * 864 + 12].join());
+    });
+    for (const naming of ['latest', 'dup'] as const) {
+      it(`gives the same figures from the ${naming === 'latest' ? 'newest names' : 'newest and v1.41 names both (/dup)'}`, async () => {
+        assert.deepEqual(await answers(naming), v141);
+      });
+    }
   });
 
   describe('on a terminal', { skip: existsSync('/usr/bin/script') ? false : 'util-linux script(1) not installed' }, () => {

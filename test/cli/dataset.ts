@@ -8,6 +8,11 @@
  *
  * The small-sample model (anthropic claude-3-5-haiku, agent billing) only appears in the last
  * hour of the last day: one successful call per interval, 12 in all.
+ *
+ * The same calls are written in each naming of the GenAI conventions (docs/conventions.md): as
+ * aimeter emits them by default (v1.41), with OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental
+ * (`latest`) and with `/dup` (both), each at its own time in one Prometheus (OFFSETS), so that the
+ * command line must give the same figures from each.
  */
 import { prometheusLabelName, prometheusName } from '../../src/metrics/prometheus-names';
 import { METRICS } from '../../src/metrics/catalog';
@@ -16,6 +21,14 @@ export const INTERVAL = 300;
 export const DAY = 86400;
 export const DAYS = 3;
 export const JOB = 'support-bot';
+
+export type Naming = 'v1.41' | 'latest' | 'dup';
+export const NAMINGS: readonly Naming[] = ['v1.41', 'latest', 'dup'];
+/**
+ * How long before the v1.41 data's end each naming's data ends: far enough back that no range the
+ * v1.41 tests ask about (up to 40 days) reaches it.
+ */
+export const OFFSETS: Readonly<Record<Naming, number>> = { 'v1.41': 0, latest: 60 * DAY, dup: 120 * DAY };
 
 type Labels = Record<string, string>;
 interface Series {
@@ -28,6 +41,17 @@ interface Series {
 
 const dur = prometheusName(METRICS.operationDuration);
 const ttfc = prometheusName(METRICS.timeToFirstChunk);
+const firstAudio = prometheusName(METRICS.textToSpeechTimeToFirstAudio);
+/**
+ * The newest conventions' families, written out here from the conventions (not from
+ * src/metrics/editions.ts, which the command line reads: a slip there must fail a test).
+ */
+const LATEST_DURATION: Readonly<Record<string, string>> = {
+  chat: prometheusName(METRICS.inferenceDuration),
+  invoke_agent: prometheusName(METRICS.invokeAgentDuration),
+  execute_tool: prometheusName(METRICS.executeToolDuration),
+};
+const LATEST_TTFC: Readonly<Record<string, string>> = { chat: prometheusName(METRICS.inferenceTimeToFirstChunk) };
 const tokens = prometheusName(METRICS.tokens);
 const cost = prometheusName(METRICS.cost);
 const op = prometheusLabelName('gen_ai.operation.name');
@@ -38,6 +62,7 @@ const tool = prometheusLabelName('gen_ai.tool.name');
 const err = prometheusLabelName('error.type');
 
 const DURATION_LE = ['0.32', '0.64', '1', '2', '5', '10'];
+const FIRST_AUDIO_LE = ['0.5', '0.75', '1', '2'];
 
 /** A histogram label set: observations per interval in each bucket (by upper bound), and their sum. */
 function histogram(name: string, labels: Labels, perBucket: Record<string, number>, sum: number, les = DURATION_LE, lastHourOnly = false): Series[] {
@@ -54,6 +79,21 @@ function histogram(name: string, labels: Labels, perBucket: Record<string, numbe
   return out;
 }
 
+/**
+ * The families a call is recorded in under a naming: v1.41 has one per quantity, the newest
+ * conventions one per kind of operation (speech stays on operation.duration; text-to-speech has
+ * no time to first chunk there), `/dup` both.
+ */
+function familiesOf(v141: string, latest: Readonly<Record<string, string>>, operation: string, naming: Naming, keptInLatest: boolean): string[] {
+  const newest = latest[operation] ?? (keptInLatest ? v141 : undefined);
+  const names = naming === 'v1.41' ? [v141] : naming === 'latest' ? [newest] : [v141, newest];
+  return [...new Set(names.filter((n): n is string => n !== undefined))];
+}
+const durations = (labels: Labels, perBucket: Record<string, number>, sum: number, naming: Naming, lastHourOnly = false): Series[] =>
+  familiesOf(dur, LATEST_DURATION, labels[op] as string, naming, true).flatMap((f) => histogram(f, labels, perBucket, sum, DURATION_LE, lastHourOnly));
+const firstChunks = (labels: Labels, perBucket: Record<string, number>, sum: number, naming: Naming): Series[] =>
+  familiesOf(ttfc, LATEST_TTFC, labels[op] as string, naming, false).flatMap((f) => histogram(f, labels, perBucket, sum));
+
 const gpt4o = { [op]: 'chat', [prov]: 'openai', [model]: 'gpt-4o', [agent]: 'support' };
 const mini = { [op]: 'chat', [prov]: 'openai', [model]: 'gpt-4o-mini', [agent]: 'support', aimeter_variant: 'b' };
 const haiku = { [op]: 'chat', [prov]: 'anthropic', [model]: 'claude-3-5-haiku', [agent]: 'billing' };
@@ -64,7 +104,9 @@ const tts = { [op]: 'text_to_speech', [prov]: 'openai', [model]: 'tts-1' };
  * Per 5-minute interval at multiplier 1:
  *   chat gpt-4o        8 ok (4 in 0.64-1 s, 4 in 1-2 s), 2 timeouts (5-10 s); TTFC 8 in 0.32-0.64 s
  *   chat gpt-4o-mini  10 ok (0.32-0.64 s), 1 rate_limit (0.32 s or less); TTFC 10 under 0.32 s
- *   speech_to_text     5 ok (0.32-0.64 s); text_to_speech 5 ok (0.64-1 s)
+ *   speech_to_text     5 ok (0.32-0.64 s); text_to_speech 5 ok (0.64-1 s), first audio byte
+ *                      4 in 0.5-0.75 s, 1 in 1-2 s (aimeter's metric in every naming, v1.41's
+ *                      time to first chunk too under v1.41 and /dup)
  *   invoke_agent       support: 4 ok (2-5 s), 1 timeout (5-10 s); billing: 2 ok (1-2 s)
  *   execute_tool       support/lookup_order: 6 ok (under 0.32 s), 1 tool_error; billing/refund: 2 ok (0.64-1 s)
  *   tokens             gpt-4o in 8000 out 2000 cache_read 2000; mini in 11000 out 3300
@@ -79,23 +121,25 @@ const tts = { [op]: 'text_to_speech', [prov]: 'openai', [model]: 'tts-1' };
  *                      POST /api/voice 2 ok ($1/16, 3000 tokens, 6 model calls)
  * Last hour of day 2 only: chat claude-3-5-haiku 1 ok (1-2 s), 500 input / 100 output tokens, $1/512.
  */
-export function seriesList(): Series[] {
+export function seriesList(naming: Naming = 'v1.41'): Series[] {
   const s: Series[] = [
-    ...histogram(dur, { ...gpt4o, [err]: '' }, { '1': 4, '2': 4 }, 9.2),
-    ...histogram(dur, { ...gpt4o, [err]: 'timeout' }, { '10': 2 }, 16),
-    ...histogram(dur, { ...mini, [err]: '' }, { '0.64': 10 }, 5),
-    ...histogram(dur, { ...mini, [err]: 'rate_limit' }, { '0.32': 1 }, 0.1),
-    ...histogram(dur, { ...haiku, [err]: '' }, { '2': 1 }, 1.5, DURATION_LE, true),
-    ...histogram(dur, { ...whisper, [err]: '' }, { '0.64': 5 }, 2.5),
-    ...histogram(dur, { ...tts, [err]: '' }, { '1': 5 }, 4),
-    ...histogram(dur, { [op]: 'invoke_agent', [agent]: 'support', [err]: '' }, { '5': 4 }, 12),
-    ...histogram(dur, { [op]: 'invoke_agent', [agent]: 'support', [err]: 'timeout' }, { '10': 1 }, 8),
-    ...histogram(dur, { [op]: 'invoke_agent', [agent]: 'billing', [err]: '' }, { '2': 2 }, 3),
-    ...histogram(dur, { [op]: 'execute_tool', [agent]: 'support', [tool]: 'lookup_order', [err]: '' }, { '0.32': 6 }, 0.6),
-    ...histogram(dur, { [op]: 'execute_tool', [agent]: 'support', [tool]: 'lookup_order', [err]: 'tool_error' }, { '0.32': 1 }, 0.05),
-    ...histogram(dur, { [op]: 'execute_tool', [agent]: 'billing', [tool]: 'refund', [err]: '' }, { '1': 2 }, 1.6),
-    ...histogram(ttfc, gpt4o, { '0.64': 8 }, 4),
-    ...histogram(ttfc, mini, { '0.32': 10 }, 2),
+    ...durations({ ...gpt4o, [err]: '' }, { '1': 4, '2': 4 }, 9.2, naming),
+    ...durations({ ...gpt4o, [err]: 'timeout' }, { '10': 2 }, 16, naming),
+    ...durations({ ...mini, [err]: '' }, { '0.64': 10 }, 5, naming),
+    ...durations({ ...mini, [err]: 'rate_limit' }, { '0.32': 1 }, 0.1, naming),
+    ...durations({ ...haiku, [err]: '' }, { '2': 1 }, 1.5, naming, true),
+    ...durations({ ...whisper, [err]: '' }, { '0.64': 5 }, 2.5, naming),
+    ...durations({ ...tts, [err]: '' }, { '1': 5 }, 4, naming),
+    ...durations({ [op]: 'invoke_agent', [agent]: 'support', [err]: '' }, { '5': 4 }, 12, naming),
+    ...durations({ [op]: 'invoke_agent', [agent]: 'support', [err]: 'timeout' }, { '10': 1 }, 8, naming),
+    ...durations({ [op]: 'invoke_agent', [agent]: 'billing', [err]: '' }, { '2': 2 }, 3, naming),
+    ...durations({ [op]: 'execute_tool', [agent]: 'support', [tool]: 'lookup_order', [err]: '' }, { '0.32': 6 }, 0.6, naming),
+    ...durations({ [op]: 'execute_tool', [agent]: 'support', [tool]: 'lookup_order', [err]: 'tool_error' }, { '0.32': 1 }, 0.05, naming),
+    ...durations({ [op]: 'execute_tool', [agent]: 'billing', [tool]: 'refund', [err]: '' }, { '1': 2 }, 1.6, naming),
+    ...firstChunks(gpt4o, { '0.64': 8 }, 4, naming),
+    ...firstChunks(mini, { '0.32': 10 }, 2, naming),
+    ...firstChunks(tts, { '1': 4, '2': 1 }, 4.2, naming),
+    ...histogram(firstAudio, tts, { '0.75': 4, '2': 1 }, 4.2, FIRST_AUDIO_LE),
     { name: tokens, labels: { ...gpt4o, gen_ai_token_type: 'input' }, inc: 8000 },
     { name: tokens, labels: { ...gpt4o, gen_ai_token_type: 'output' }, inc: 2000 },
     { name: tokens, labels: { ...gpt4o, gen_ai_token_type: 'cache_read' }, inc: 2000 },
@@ -146,10 +190,10 @@ const escape = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\
  * The OpenMetrics text for data ending at `end` (a UTC midnight): samples at end - 3 d, ... end.
  * Empty label values are left out, as Prometheus stores them (a label with an empty value is no label).
  */
-export function openMetrics(end: number): string {
+export function openMetrics(end: number, naming: Naming = 'v1.41'): string {
   const start = end - DAYS * DAY;
   const byFamily = new Map<string, Series[]>();
-  for (const s of seriesList()) byFamily.set(s.name, [...(byFamily.get(s.name) ?? []), s]);
+  for (const s of seriesList(naming)) byFamily.set(s.name, [...(byFamily.get(s.name) ?? []), s]);
   const out: string[] = [];
   for (const [name, series] of byFamily) {
     out.push(`# TYPE ${name} gauge`);

@@ -1,6 +1,7 @@
 /**
- * A real Prometheus holding the known data of dataset.ts (backfilled with promtool into a fresh
- * TSDB), and the real command line run as a child process (dist/src/cli/main.js).
+ * A real Prometheus holding the known data of dataset.ts in each naming of the GenAI conventions
+ * (backfilled with promtool into a fresh TSDB, each naming at its own time), and the real
+ * command line run as a child process (dist/src/cli/main.js).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PrometheusProcess, startPrometheus } from '../observability/prometheus-process';
 import { inRepo, run } from '../observability/support';
-import { DAY, openMetrics } from './dataset';
+import { DAY, DAYS, NAMINGS, OFFSETS, openMetrics } from './dataset';
 
 export const CLI = inRepo('dist', 'src', 'cli', 'main.js');
 
 export interface KnownPrometheus {
   readonly prometheus: PrometheusProcess;
-  /** The end of the data: the last UTC midnight (seconds). */
+  /** The end of the v1.41 data: the last UTC midnight (seconds); each naming's is `end - OFFSETS[naming]`. */
   readonly end: number;
   stop(): Promise<void>;
 }
@@ -23,10 +24,16 @@ export async function startKnownPrometheus(prometheusBin: string, promtoolBin: s
   // The data ends at the last UTC midnight: recent enough for the default retention, whole days.
   const end = Math.floor(Date.now() / 1000 / DAY) * DAY;
   const dir = mkdtempSync(join(tmpdir(), 'aimeter-cli-tsdb-'));
-  const file = join(dir, 'data.om');
-  writeFileSync(file, openMetrics(end));
-  run(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'tsdb')]);
-  const prometheus = await startPrometheus(prometheusBin, {}, [`--storage.tsdb.path=${join(dir, 'tsdb')}`]);
+  // One promtool run per naming: promtool reads its whole input once per block of the span, so one
+  // file spanning all three would be read hundreds of times; blocks of up to 3 days (54 h: two
+  // reads of each file instead of 37 two-hour blocks) make the backfill about 7 times faster.
+  for (const naming of NAMINGS) {
+    const file = join(dir, `${naming}.om`);
+    writeFileSync(file, openMetrics(end - OFFSETS[naming], naming));
+    run(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', `--max-block-duration=${DAYS * 24}h`, file, join(dir, 'tsdb')]);
+  }
+  // Retention counts back from the newest block: the oldest naming's data must stay.
+  const prometheus = await startPrometheus(prometheusBin, {}, [`--storage.tsdb.path=${join(dir, 'tsdb')}`, '--storage.tsdb.retention.time=400d']);
   return {
     prometheus,
     end,

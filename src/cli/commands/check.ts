@@ -58,7 +58,8 @@ export async function runCheck(ctx: Context, flags: CheckFlags): Promise<number>
   if (file) ctx.out(c.dim(wrap(`objectives from ${file}`, ctx.width)));
   const order: Status[] = ['breach', 'too_few_events', 'ok', 'no_data'];
   const sorted = [...results].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status));
-  for (const r of sorted.filter((x) => x.status !== 'no_data' || flags.failOnNoData)) ctx.out(resultLine(r, c));
+  // A long objective's line (time to first chunk text_to_speech...) goes on under the tag.
+  for (const r of sorted.filter((x) => x.status !== 'no_data' || flags.failOnNoData)) ctx.out(wrap(resultLine(r, c), ctx.width, '       '));
   const noData = flags.failOnNoData ? [] : sorted.filter((x) => x.status === 'no_data');
   // Objectives of operations the app does not use are many and say nothing: one line for all.
   if (noData.length) ctx.out(c.yellow(wrap(`NODATA ${noData.map((r) => r.name).join(', ')}`, ctx.width, '       ')));

@@ -15,7 +15,7 @@ const { OpenAIInstrumentation } = require('../../../instrumentations/openai/inde
 const { LangChainInstrumentation } = require('../../../instrumentations/langchain/index.js') as typeof import('../../../instrumentations/langchain/index.js');
 const { startFakeOpenAI } = require('../../../examples/fake-provider/openai.js') as typeof import('../../../examples/fake-provider/openai.js');
 const { traceAgent } = require('../../../src/api/trace.js') as typeof import('../../../src/api/trace.js');
-const { runLangChainScenario } = require('../langchain-scenario.js') as typeof import('../langchain-scenario.js');
+const { runCreateAgentScenario, runLangChainScenario } = require('../langchain-scenario.js') as typeof import('../langchain-scenario.js');
 
 const telemetry = setupTelemetry({ instrumentations: [new OpenAIInstrumentation(), new LangChainInstrumentation()] });
 await waitForAllMessagesAcknowledged();
@@ -25,15 +25,23 @@ try {
   const { tool } = await import('@langchain/core/tools');
   const { HumanMessage } = await import('@langchain/core/messages');
   const { z } = await import('zod');
-  await runLangChainScenario({ ChatOpenAI, tool, HumanMessage, z, traceAgent }, fake, 'lc-esm-agent');
-  const spans = telemetry.exporter.getFinishedSpans().map((s) => ({
-    name: s.name,
-    id: s.spanContext().spanId,
-    parentId: s.parentSpanContext?.spanId,
-    attributes: s.attributes,
-  }));
+  const { createAgent } = await import('langchain');
+  const modules = { ChatOpenAI, createAgent, tool, HumanMessage, z, traceAgent };
+  const finished = () =>
+    telemetry.exporter.getFinishedSpans().map((s) => ({
+      name: s.name,
+      id: s.spanContext().spanId,
+      parentId: s.parentSpanContext?.spanId,
+      attributes: s.attributes,
+    }));
+  await runLangChainScenario(modules, fake, 'lc-esm-agent');
+  const spans = finished();
+  telemetry.exporter.reset();
+  await runCreateAgentScenario(modules, fake, 'lc-esm-create-agent', 'invoke');
+  const agentSpans = finished();
   const toolFile = import.meta.resolve('@langchain/core/tools');
-  process.stdout.write(JSON.stringify({ spans, metrics: telemetry.processor.metrics.render(), toolFile }) + '\n');
+  const agentFile = import.meta.resolve('langchain');
+  process.stdout.write(JSON.stringify({ spans, agentSpans, metrics: telemetry.processor.metrics.render(), toolFile, agentFile }) + '\n');
 } finally {
   await fake.close();
   await telemetry.shutdown();
