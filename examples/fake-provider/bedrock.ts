@@ -27,6 +27,7 @@
  * It speaks HTTP/2 without TLS, as the SDK's default request handler (NodeHttp2Handler) does to an
  * `http://` endpoint. Used by the tests (test/bedrock/); it listens on 127.0.0.1 only.
  */
+import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { crc32 } from 'node:zlib';
@@ -40,6 +41,11 @@ export interface FakeBedrockOptions {
   readonly outputTokens?: number;
   readonly cacheReadTokens?: number;
   readonly cacheWriteTokens?: number;
+  /**
+   * HTTP/1.1 instead of HTTP/2 (the same routes and bodies): what the SDK's default handler spoke
+   * before the client moved to HTTP/2 (NodeHttpHandler, e.g. 3.422).
+   */
+  readonly http1?: boolean;
 }
 
 export interface FakeBedrockFailure {
@@ -198,7 +204,7 @@ export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promis
   };
 
   // HTTP/2 without TLS (prior knowledge), as the SDK's default NodeHttp2Handler speaks to an http:// endpoint.
-  const server = http2.createServer((req, res) => {
+  const handle = (req: http2.Http2ServerRequest | http.IncomingMessage, res: http2.Http2ServerResponse | http.ServerResponse): void => {
     const body: Buffer[] = [];
     req.on('data', (c: Buffer) => body.push(c));
     req.on('end', () => {
@@ -263,12 +269,14 @@ export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promis
           res.end();
           return;
         }
-        res.write(messages[i++]);
+        (res as http.ServerResponse).write(messages[i++]);
         setImmediate(send);
       };
       send();
     });
-  });
+  };
+  // Both compatibility APIs have what handle() uses (url, data/end, writeHead/write/end).
+  const server = options.http1 ? http.createServer(handle) : http2.createServer(handle);
   // Every connection, with or without an HTTP/2 session on it yet: close() ends them all.
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {

@@ -25,6 +25,8 @@ export const ELEVENLABS_INSTRUMENTATION_NAME = ELEVENLABS.name;
 const MODULE = '@elevenlabs/elevenlabs-js';
 const SUPPORTED = ['>=2.0.0 <3'];
 const TTS_CLIENT_FILES = ['api/resources/textToSpeech/client/Client.js', 'dist/api/resources/textToSpeech/client/Client.js'];
+/** The class's name in those files: `TextToSpeechClient`; the first 2.x releases (2.0.1) called it `TextToSpeech`. */
+const TTS_CLIENT_CLASS = ['TextToSpeechClient', 'TextToSpeech'];
 const COMPONENT = ELEVENLABS.component;
 
 type ClientLike = FernClient;
@@ -42,7 +44,7 @@ export class ElevenLabsInstrumentation extends KitInstrumentation {
   }
 
   protected init() {
-    const files = this.classInFiles<TtsClientClass>(MODULE, SUPPORTED, TTS_CLIENT_FILES, 'TextToSpeechClient', (cls, patch) =>
+    const files = this.classInFiles<TtsClientClass>(MODULE, SUPPORTED, TTS_CLIENT_FILES, TTS_CLIENT_CLASS, (cls, patch) =>
       patch ? this.patchClient(cls) : this.unpatchClient(cls),
     );
     return [new InstrumentationNodeModuleDefinition(MODULE, SUPPORTED, undefined, undefined, files)];

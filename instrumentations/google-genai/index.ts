@@ -22,10 +22,15 @@ const MODULE = '@google/genai';
 const SUPPORTED = ['>=1.0.0 <3'];
 
 
-const TARGETS: ReadonlyArray<readonly [string, Kind]> = [
-  ['generateContentInternal', 'generate'],
-  ['generateContentStreamInternal', 'stream'],
-  ['embedContentInternal', 'embed'],
+/**
+ * The prototype method patched per kind: the first of the names the prototype has. 1.0 (up to
+ * some 1.x) has `embedContent` itself on the prototype, one HTTP call; later releases make it a
+ * per-instance arrow function over `embedContentInternal`.
+ */
+const TARGETS: ReadonlyArray<readonly [readonly string[], Kind]> = [
+  [['generateContentInternal'], 'generate'],
+  [['generateContentStreamInternal'], 'stream'],
+  [['embedContentInternal', 'embedContent'], 'embed'],
 ];
 
 export class GoogleGenAiInstrumentation extends KitInstrumentation {
@@ -44,8 +49,11 @@ export class GoogleGenAiInstrumentation extends KitInstrumentation {
     const { settle, startSpan } = require('./spans') as typeof import('./spans');
     const tracer = () => this.tracer;
     const component = this.component;
-    for (const [method, kind] of TARGETS) {
-      this.patcher.wrap(modelsPrototype(exports), method, (original) =>
+    const prototype = modelsPrototype(exports) as Record<string, unknown> | undefined;
+    for (const [methods, kind] of TARGETS) {
+      const method = methods.find((name) => typeof prototype?.[name] === 'function');
+      if (method === undefined) continue;
+      this.patcher.wrap(prototype, method, (original) =>
         tracedRequestResponse(component, original, {
           start: (self, args) => startSpan(tracer(), self as ModelsLike, obj(args[0]), kind),
           settle: (span, result) => settle(span, result, kind),
@@ -55,7 +63,7 @@ export class GoogleGenAiInstrumentation extends KitInstrumentation {
   }
 
   protected override unpatchExports(exports: unknown): void {
-    for (const [method] of TARGETS) this.patcher.unwrap(modelsPrototype(exports), method);
+    for (const [methods] of TARGETS) for (const method of methods) this.patcher.unwrap(modelsPrototype(exports), method);
   }
 }
 

@@ -16,6 +16,11 @@
  * The parent chain: the SDK never enters an OpenTelemetry context, so the bridge registers a
  * parent resolver (src/tracing/framework-parent.ts) that tells the kit's spans started inside an
  * SDK span which mirrored span they belong to.
+ *
+ * Where the class is found: the package entry exports it in later 0.x releases; the first ones
+ * (0.1.0) keep it in `dist/tracing/processor.js` only, so that file is hooked too (CommonJS: an
+ * ES module's internal files are not hooked, see docs/instrumentations/openai-agents.md). Both
+ * paths patch the same prototype once (the patcher skips a method already wrapped).
  */
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { swallow } from '../../src/internal/errors';
@@ -29,10 +34,13 @@ export const OPENAI_AGENTS_INSTRUMENTATION_NAME = OPENAI_AGENTS.name;
 const MODULE = '@openai/agents-core';
 const SUPPORTED = ['>=0.1.0 <1'];
 const COMPONENT = OPENAI_AGENTS.component;
+const PROCESSOR_FILES = ['dist/tracing/processor.js'];
 
 type FanOut = (this: unknown, ...args: unknown[]) => unknown;
+type MultiTracingProcessorClass = { prototype?: { onSpanStart?: FanOut; onSpanEnd?: FanOut } };
 interface AgentsCoreExports {
-  MultiTracingProcessor?: { prototype?: { onSpanStart?: FanOut; onSpanEnd?: FanOut } };
+  MultiTracingProcessor?: MultiTracingProcessorClass;
+  getCurrentSpan?: unknown;
 }
 
 export class OpenAIAgentsInstrumentation extends KitInstrumentation {
@@ -44,13 +52,27 @@ export class OpenAIAgentsInstrumentation extends KitInstrumentation {
   }
 
   protected init() {
-    return [this.entryModule(MODULE, SUPPORTED)];
+    const files = this.classInFiles<MultiTracingProcessorClass>(MODULE, SUPPORTED, PROCESSOR_FILES, 'MultiTracingProcessor', (cls, patch) =>
+      patch ? this.patchFanOut(cls?.prototype) : this.unpatchFanOut(cls?.prototype),
+    );
+    return [this.entryModule(MODULE, SUPPORTED, files)];
   }
 
   protected override patchExports(exports: unknown): void {
-    const proto = (exports as AgentsCoreExports | undefined)?.MultiTracingProcessor?.prototype;
+    const e = exports as AgentsCoreExports | undefined;
+    // Also where the class came from the internal file (that hook ran first, inside the entry's load).
+    if (this.bridge !== undefined || e?.MultiTracingProcessor !== undefined) this.bridgeOf().useCurrentSpan(e?.getCurrentSpan);
+    this.patchFanOut(e?.MultiTracingProcessor?.prototype);
+  }
+
+  private bridgeOf(): AgentsSpanBridge {
     const { AgentsSpanBridge: Bridge } = require('./spans') as typeof import('./spans');
-    const bridge = (this.bridge ??= new Bridge(() => this.tracer));
+    return (this.bridge ??= new Bridge(() => this.tracer));
+  }
+
+  private patchFanOut(proto: object | undefined): void {
+    if (!proto) return;
+    const bridge = this.bridgeOf();
     this.patcher.wrap(proto, 'onSpanStart', (original: FanOut) =>
       function onSpanStart(this: unknown, ...args: unknown[]) {
         swallow(COMPONENT, undefined, () => bridge.started(args[0] as AgentsSpan));
@@ -67,7 +89,10 @@ export class OpenAIAgentsInstrumentation extends KitInstrumentation {
   }
 
   protected override unpatchExports(exports: unknown): void {
-    const proto = (exports as AgentsCoreExports | undefined)?.MultiTracingProcessor?.prototype;
+    this.unpatchFanOut((exports as AgentsCoreExports | undefined)?.MultiTracingProcessor?.prototype);
+  }
+
+  private unpatchFanOut(proto: object | undefined): void {
     this.patcher.unwrap(proto, 'onSpanStart');
     this.patcher.unwrap(proto, 'onSpanEnd');
   }

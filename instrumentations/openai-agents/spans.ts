@@ -47,6 +47,8 @@ class AgentsSpanError extends Error {
 
 export class AgentsSpanBridge {
   private readonly open = new Map<string, Entry>();
+  /** The loaded SDK's `getCurrentSpan`, read where the storage is not global (see currentSpanId). */
+  private sdkCurrentSpan: (() => unknown) | undefined;
 
   constructor(private readonly tracer: () => Tracer) {}
 
@@ -96,13 +98,29 @@ export class AgentsSpanBridge {
    */
   parentFor(active: Context): Context | undefined {
     if (this.open.size === 0) return undefined;
-    const storage = (globalThis as Record<symbol, { getStore?(): unknown } | undefined>)[STORAGE];
-    const store = storage?.getStore?.() as { active?: boolean; span?: AgentsSpan } | undefined;
-    const current = store?.active === true ? store.span?.spanId : undefined;
+    const current = this.currentSpanId();
     if (typeof current !== 'string') return undefined;
     const entry = this.open.get(current);
     if (entry === undefined || activeSpanId(active) !== entry.outer) return undefined;
     return entry.ctx;
+  }
+
+  /** The entry's `getCurrentSpan` of a loaded copy of the SDK (patchExports). */
+  useCurrentSpan(getCurrentSpan: unknown): void {
+    if (typeof getCurrentSpan === 'function') this.sdkCurrentSpan = getCurrentSpan as () => unknown;
+  }
+
+  /**
+   * The SDK's current span: from its global storage (one for every copy of the SDK, later 0.x),
+   * else from the SDK's own `getCurrentSpan` (0.1.0 keeps the storage in a module variable).
+   */
+  private currentSpanId(): unknown {
+    const storage = (globalThis as Record<symbol, { getStore?(): unknown } | undefined>)[STORAGE];
+    if (storage !== undefined) {
+      const store = storage.getStore?.() as { active?: boolean; span?: AgentsSpan } | undefined;
+      return store?.active === true ? store.span?.spanId : undefined;
+    }
+    return (this.sdkCurrentSpan?.() as AgentsSpan | null | undefined)?.spanId;
   }
 
   private mirror(span: AgentsSpan, parent: Context): GenAiSpan | undefined {

@@ -109,16 +109,22 @@ export abstract class KitInstrumentation<C extends InstrumentationConfig = Instr
   /**
    * Hooks for a class an SDK does not export from its entry point (Fern-generated SDKs keep their
    * resource clients in internal files): `onClass(cls, true)` when one of `files` of `module` is
-   * loaded, `onClass(cls, false)` when it is unloaded; `cls` is the file's export `exportName`.
+   * loaded, `onClass(cls, false)` when it is unloaded; `cls` is the file's export `exportName`
+   * (the first of the names the file exports, where the SDK renamed the class across releases).
    */
   protected classInFiles<T>(
     module: string,
     versions: string[],
     files: readonly string[],
-    exportName: string,
+    exportName: string | readonly string[],
     onClass: (cls: T | undefined, patch: boolean) => void,
   ): InstrumentationNodeModuleFile[] {
-    const classOf = (exports: unknown) => (exports as Record<string, T> | undefined)?.[exportName];
+    const names = typeof exportName === 'string' ? [exportName] : exportName;
+    const classOf = (exports: unknown): T | undefined => {
+      const e = exports as Record<string, T | undefined> | undefined;
+      for (const name of names) if (e?.[name] !== undefined) return e[name];
+      return undefined;
+    };
     return files.map(
       (file) =>
         new InstrumentationNodeModuleFile(

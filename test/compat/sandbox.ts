@@ -13,10 +13,10 @@
  * as a deduplicated install would). No 2.x OTel package is reachable from the copy: an import of
  * one that 3.x does not have (sdk-trace-node, api-logs) fails, as it would for a user.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Cell } from './cells';
+import type { Cell, SdkCell } from './cells';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
@@ -82,4 +82,38 @@ function linkPackages(from: string, to: string, keep: (name: string) => boolean)
 function link(target: string, at: string): void {
   rmSync(at, { force: true, recursive: false });
   symlinkSync(target, at, 'dir');
+}
+
+/** Where the SDK cells' packages are installed (test/fixtures/sdk-oldest). */
+export const SDK_OLDEST_MODULES = path.join(FIXTURES, 'sdk-oldest', 'node_modules');
+
+/**
+ * A temporary directory for one SDK cell (cells.ts `SDK_CELLS`): the SDK app beside a
+ * `node_modules` made of links to every package of test/fixtures/sdk-oldest (the SDKs at their
+ * oldest supported versions and what they depend on, e.g. zod for a tool's schema), so the app's
+ * own `require()`s find them. aimeter is preloaded from the repository (OTel JS 2.x).
+ */
+export function makeSdkSandbox(cell: SdkCell): Sandbox {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `aimeter-${cell.id}-`));
+  const app = path.join(dir, 'app.cjs');
+  cpSync(path.join(REPO_ROOT, 'dist', 'test', 'compat', 'apps', 'sdk-app.js'), app);
+  const modules = path.join(dir, 'node_modules');
+  mkdirSync(modules);
+  linkPackages(realpathSync(SDK_OLDEST_MODULES), modules, () => true);
+  const register = path.join(REPO_ROOT, 'dist', 'src', cell.entry === 'import' ? 'register.mjs' : 'register.js');
+  return { dir, app, register, close: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Why the SDK cell cannot run here (the fixture not installed), or undefined. */
+export function missingSdkFixture(cell: SdkCell): string | undefined {
+  const manifest = path.join(SDK_OLDEST_MODULES, cell.module, 'package.json');
+  return existsSync(manifest) ? undefined : `fixture not installed: ${path.relative(REPO_ROOT, manifest)} (run \`node scripts/install-fixtures.js\`)`;
+}
+
+/**
+ * The version of the cell's package in the fixture (the cell checks it is the one it names),
+ * without a leading "v" (@elevenlabs/elevenlabs-js 2.0.1's manifest says "v2.0.1").
+ */
+export function installedSdkVersion(cell: SdkCell): string {
+  return (JSON.parse(readFileSync(path.join(SDK_OLDEST_MODULES, cell.module, 'package.json'), 'utf8')) as { version: string }).version.replace(/^v/, '');
 }
