@@ -89,7 +89,6 @@ test('the tarball carries the dashboards, rules, Alertmanager example, compose f
     'dist/bundle/register.cjs',
     'dist/bundle/register.mjs',
     'dist/bundle/vendor/zod.cjs',
-    'dist/bundle/vendor/yaml.cjs',
     'dist/src/prices/bundled-prices.json',
   ]) {
     assert.ok(files.includes(f), `${f} is in the package`);
