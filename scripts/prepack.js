@@ -9,6 +9,7 @@ const { rmSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-for (const dir of ['src', 'instrumentations']) rmSync(path.join(root, 'dist', dir), { recursive: true, force: true });
+for (const dir of ['src', 'instrumentations', 'bundle']) rmSync(path.join(root, 'dist', dir), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, [path.join(__dirname, 'build-prices.js')], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [path.join(__dirname, 'bundle.js')], { cwd: root, stdio: 'inherit' });

@@ -5,7 +5,7 @@
  *   contrib   `node --require contrib-preload.js app.js`: NodeSDK + instrumentation-http +
  *             @opentelemetry/instrumentation-openai, its metrics recorded and exported through
  *             @opentelemetry/exporter-prometheus, as contrib's users run it (see contrib-preload.ts)
- *   aimeter   `node --require dist/src/register.js app.js`: the real preload, defaults (/metrics
+ *   aimeter   `node --require dist/bundle/register.cjs app.js`: the real preload, defaults (/metrics
  *             served, the HTTP and provider-SDK instrumentations, the processor, prices)
  *   contrib-metrics-only  (cpu mode) contrib without a tracer provider: non-recording spans
  * (diagnostic, `--modes=`: contrib-http-metrics, contrib with instrumentation-http's metrics on.)
@@ -50,7 +50,7 @@ export const REQUEST_MODES: readonly RequestMode[] = ['bare', 'contrib', 'aimete
 export const CPU_MODES: readonly RequestMode[] = [...REQUEST_MODES, 'contrib-metrics-only'];
 const ROOT = path.join(__dirname, '..', '..', '..');
 const APP = path.join(__dirname, 'app.js');
-const REGISTER = path.join(ROOT, 'dist', 'src', 'register.js');
+const REGISTER = path.join(ROOT, 'dist', 'bundle', 'register.cjs');
 const CONTRIB = path.join(__dirname, 'contrib-preload.js');
 
 export interface RequestCell {

@@ -3,18 +3,22 @@
  * nothing (`-e 0`-like, bench/startup/subject.ts), bare and with each set-up, side by side:
  * the floor (sdk-trace-node + instrumentation-http), NodeSDK with the contrib OpenAI
  * instrumentation, aimeter under --require and --import (defaults: /metrics served, on port 0
- * here), and aimeter with OTEL_SDK_DISABLED=true. Each run is a fresh process; the variants run
+ * here), the same two from tsc's separate files instead of the bundle, and aimeter with
+ * OTEL_SDK_DISABLED=true. Each run is a fresh process; the variants run
  * in rotating order, round after round, and each figure is the median over rounds. "Added" is
  * the variant's median minus bare node's.
  *
  * Usage: node dist/bench/startup/index.js [--quick] [--before=DIR]
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { median, runPart } from '../lib/stats';
 
 const SUBJECT = path.join(__dirname, 'subject.js');
 const REPO_ROOT = path.join(__dirname, '..', '..', '..');
+/** The same preload from tsc's separate files instead of the bundle (dist/bundle, scripts/bundle.js). */
+const UNBUNDLED = path.join(__dirname, 'unbundled-register.js');
 
 export interface StartupVariant {
   readonly name: string;
@@ -27,7 +31,9 @@ export const VARIANTS_NOW: readonly StartupVariant[] = [
   { name: 'floor: sdk-trace-node + instrumentation-http', args: [SUBJECT, 'floor'] },
   { name: 'floor + ESM loader hook (import-in-the-middle)', args: [SUBJECT, 'floor-esm'] },
   { name: 'NodeSDK + contrib instrumentation-openai', args: [SUBJECT, 'nodesdk'] },
+  { name: 'aimeter --require, unbundled (dist/src)', args: ['--require', UNBUNDLED, SUBJECT, 'bare'] },
   { name: 'aimeter --require', args: ['--require', 'aimeter/register', SUBJECT, 'bare'] },
+  { name: 'aimeter --import, unbundled (dist/src)', args: ['--import', `${UNBUNDLED.slice(0, -3)}.mjs`, SUBJECT, 'bare'] },
   { name: 'aimeter --import', args: ['--import', 'aimeter/register', SUBJECT, 'bare'] },
   { name: 'aimeter --require, OTEL_SDK_DISABLED=true', args: ['--require', 'aimeter/register', SUBJECT, 'bare'], env: { OTEL_SDK_DISABLED: 'true' } },
 ];
@@ -78,12 +84,18 @@ function runOnce(variant: StartupVariant): Promise<Run> {
  * node_modules resolve), that build's preload runs beside the current one: before and after in
  * one run.
  */
+/** An earlier build's preload: dist/bundle/ if it has one, else dist/src/ (before the bundle). */
+function earlier(dist: string, bundled: string, unbundled: string): string {
+  const file = path.join(dist, 'bundle', bundled);
+  return existsSync(file) ? file : path.join(dist, 'src', unbundled);
+}
+
 function beforeVariants(dir: string | undefined): StartupVariant[] {
   if (!dir) return [];
   const abs = path.resolve(REPO_ROOT, dir);
   return [
-    { name: 'aimeter --require (before)', args: ['--require', path.join(abs, 'src', 'register.js'), SUBJECT, 'bare'] },
-    { name: 'aimeter --import (before)', args: ['--import', path.join(abs, 'src', 'register.mjs'), SUBJECT, 'bare'] },
+    { name: 'aimeter --require (before)', args: ['--require', earlier(abs, 'register.cjs', 'register.js'), SUBJECT, 'bare'] },
+    { name: 'aimeter --import (before)', args: ['--import', earlier(abs, 'register.mjs', 'register.mjs'), SUBJECT, 'bare'] },
   ];
 }
 

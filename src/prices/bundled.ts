@@ -8,9 +8,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { packageRoot } from '../internal/package-info';
 import type { PriceFileEntry } from './schema';
 
-export const BUNDLED_JSON = path.join(__dirname, 'bundled-prices.json');
+/** Found from the package root, not this file's folder: this code also runs from dist/bundle/aimeter.cjs. */
+export const BUNDLED_JSON = path.join(packageRoot(), 'dist', 'src', 'prices', 'bundled-prices.json');
 
 export interface BundledJson {
   /** checksum() of the prices.yaml text the entries were validated from. */

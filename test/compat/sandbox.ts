@@ -63,7 +63,7 @@ export function makeSandbox(cell: Cell): Sandbox {
   return {
     dir,
     app,
-    register: path.join(aimeter, 'dist', 'src', esm ? 'register.mjs' : 'register.js'),
+    register: path.join(aimeter, 'dist', 'bundle', esm ? 'register.mjs' : 'register.cjs'),
     close: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

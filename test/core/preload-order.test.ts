@@ -17,6 +17,8 @@ import { freePort, REPO_ROOT, scrape, startChildApp } from '../helpers/child-app
 
 const APPS = path.join(REPO_ROOT, 'dist', 'test', 'apps');
 const PROBE = path.join(APPS, 'load-probe.js');
+/** The same preload from tsc's separate files (bench/startup/unbundled-register.ts), not the bundle. */
+const UNBUNDLED = path.join(REPO_ROOT, 'dist', 'bench', 'startup', 'unbundled-register.js');
 
 async function runProbed(args: readonly string[], env: Record<string, string> = {}): Promise<{ main: ProbeReport; loader: ProbeReport | undefined }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'aimeter-probe-'));
@@ -83,12 +85,14 @@ test('OTEL_SDK_DISABLED=true: no SDK, no loader hook', async () => {
 
 test('start-up loads the provider instrumentations\' hooks, not their call code: that comes with the SDK', async () => {
   // Which of aimeter's instrumentation files are loaded before and after the app loads the SDKs.
+  // Seen file by file in tsc's output (the shipped bundle holds them in one file, each module
+  // wrapped in a function esbuild runs at its first require(), so the same require()s decide).
   const script = `
     const loaded = () => Object.keys(require.cache).filter((f) => f.includes('/dist/instrumentations/')).map((f) => f.split('/dist/instrumentations/')[1]).sort();
     const atStart = loaded();
     require('openai'); require('@anthropic-ai/sdk'); require('@google/genai');
     console.log(JSON.stringify({ atStart, afterSdks: loaded() }));`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--require', 'aimeter/register', '-e', script], {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--require', UNBUNDLED, '-e', script], {
     cwd: REPO_ROOT,
     env: { ...process.env, OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' },
     timeout: 60_000,
@@ -101,4 +105,20 @@ test('start-up loads the provider instrumentations\' hooks, not their call code:
     assert.ok(afterSdks.includes(file), `${file} is loaded once its SDK is (${afterSdks.join(', ')})`);
   }
   assert.ok(!afterSdks.includes('deepgram/spans.js') && !afterSdks.includes('elevenlabs/spans.js'), 'an SDK the app never loads costs no call code');
+});
+
+test('the shipped preload is one file: at start only the bundle, @opentelemetry/api and import-in-the-middle are required', async () => {
+  // Packages loaded only when configured or used (exporters, the metrics SDK, prom-client at the
+  // first scrape, zod and yaml for a user price file) stay out of the start, bundled or not.
+  const script = `console.log(JSON.stringify(Object.keys(require.cache)))`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--require', 'aimeter/register', '-e', script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' },
+    timeout: 60_000,
+  });
+  const files = JSON.parse(stdout.trim().split('\n').at(-1)!) as string[];
+  const ours = files.filter((f) => !f.includes(`${path.sep}node_modules${path.sep}`)).map((f) => path.relative(REPO_ROOT, f));
+  assert.deepEqual(ours.sort(), ['dist/bundle/aimeter.cjs', 'dist/bundle/register.cjs']);
+  const packages = new Set(files.filter((f) => f.includes('/node_modules/')).map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)![1]!));
+  assert.deepEqual([...packages].sort(), ['@opentelemetry/api', 'import-in-the-middle', 'module-details-from-path']);
 });

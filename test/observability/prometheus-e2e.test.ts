@@ -53,7 +53,7 @@ import {
 } from './support';
 
 const DEMO = 'dist/examples/assistant/main.js';
-const PRELOAD = 'dist/src/register.js';
+const PRELOAD = 'dist/bundle/register.cjs';
 /** Give up waiting for every panel to have data after this long. */
 const DATA_DEADLINE_MS = 100_000;
 /** Wait at least this long, so that rates over 1m windows have several scrapes. */

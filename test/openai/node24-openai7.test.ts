@@ -33,7 +33,7 @@ test('Node 24 + openai 7.x: instrumented through the preload', { skip: version ?
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
       'npx',
-      ['-y', 'node@24', '--require', path.join(REPO_ROOT, 'dist/src/register.js'), path.join(REPO_ROOT, 'dist/test/openai/apps/v7-app.js')],
+      ['-y', 'node@24', '--require', path.join(REPO_ROOT, 'dist/bundle/register.cjs'), path.join(REPO_ROOT, 'dist/test/openai/apps/v7-app.js')],
       {
         cwd: REPO_ROOT,
         timeout: 60_000,

@@ -83,10 +83,12 @@ test('the tarball carries the dashboards, rules, Alertmanager example, compose f
     'grafana/provisioning/datasources/aimeter.yml',
     'grafana/provisioning/dashboards/aimeter.yml',
     'prices/prices.yaml',
-    'dist/src/index.js',
     'dist/src/index.d.ts',
-    'dist/src/register.js',
-    'dist/src/register.mjs',
+    'dist/bundle/aimeter.cjs',
+    'dist/bundle/index.cjs',
+    'dist/bundle/register.cjs',
+    'dist/bundle/register.mjs',
+    'dist/bundle/vendor/zod.cjs',
     'dist/src/prices/bundled-prices.json',
   ]) {
     assert.ok(files.includes(f), `${f} is in the package`);

@@ -4,7 +4,8 @@ import { REPO_ROOT, startCommand, type ChildApp, type StartOptions } from '../he
 import { parseExposition } from '../helpers/exposition';
 
 export const APPS = path.join(REPO_ROOT, 'dist', 'test', 'apps', 'processes');
-export const REGISTER = path.join(REPO_ROOT, 'dist', 'src', 'register.js');
+/** The preload as shipped: the bundle's entry (scripts/bundle.js), what `aimeter/register` resolves to. */
+export const REGISTER = path.join(REPO_ROOT, 'dist', 'bundle', 'register.cjs');
 
 export type Running = ChildApp;
 

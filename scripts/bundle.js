@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// The package's runtime as the app loads it (issue 10, start-up): the compiled dist/src (tsc
+// output, the code the tests run) bundled by esbuild into ONE minified file,
+// dist/bundle/aimeter.cjs, that both `aimeter/register` and `require('aimeter')` load, so the
+// preload and the manual API share one copy of every module (runtime settings, outcome
+// trackers, warning state). Module loading is most of a preload's start-up: resolving, reading
+// and compiling each file costs about as much as the code in it (docs/performance.md), and this
+// file replaces about 220 of them.
+//
+// Kept out of the bundle (required from node_modules, as before):
+// - @opentelemetry/api: one shared copy with the app (a peer dependency);
+// - import-in-the-middle: its loader hook (hook.mjs, another thread) and the ES-module wrappers
+//   it generates import it by name, so the main thread must use that same installed copy;
+// - what is loaded only when configured or used (exporters, the metrics SDK, prom-client at the
+//   first scrape, the gRPC peers): bundled in, they would be parsed at every start;
+// - zod is bundled into a file of its own, dist/bundle/vendor/zod.cjs, loaded only when a user
+//   price file or a KPI event needs validating (550 KB of code otherwise parsed at every start),
+//   and no longer installed from the registry (about 5 MB); yaml stays a dependency (the CLI
+//   reads objectives files with it) and is required from node_modules, lazily, as before.
+// Lazy require()s inside aimeter stay lazy: esbuild wraps each CommonJS module in a function
+// that runs at its first require.
+'use strict';
+const { mkdirSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+const esbuild = require('esbuild');
+
+const root = path.join(__dirname, '..');
+const out = path.join(root, 'dist', 'bundle');
+const VENDORED = ['zod'];
+/**
+ * What aimeter's own code requires that goes INTO the bundle (with whatever these require in
+ * turn): the pipeline every start loads. Every other package aimeter's code names stays a
+ * require() from node_modules: the app's own (express, the provider SDKs), the peers, and what is
+ * loaded only when configured or used (exporters, the metrics SDK, prom-client at the first
+ * scrape, the gRPC peers: bundled in, they would be parsed at every start).
+ */
+const INLINE = new Set([
+  '@opentelemetry/api-logs',
+  '@opentelemetry/context-async-hooks',
+  '@opentelemetry/core',
+  '@opentelemetry/instrumentation',
+  '@opentelemetry/instrumentation-http',
+  '@opentelemetry/resources',
+  '@opentelemetry/sdk-trace',
+  '@opentelemetry/semantic-conventions',
+]);
+/** Never inlined, whoever requires them (see the top of this file). */
+const ALWAYS_EXTERNAL = new Set(['@opentelemetry/api', 'import-in-the-middle']);
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'warning', absWorkingDir: root };
+
+const packageOf = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+/** Decides, for each bare require, inline, vendored file or node_modules (see INLINE). */
+const placement = {
+  name: 'placement',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return undefined;
+      const name = packageOf(args.path);
+      if (ALWAYS_EXTERNAL.has(name)) return { path: args.path, external: true };
+      if (args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined; // an inlined package's own dependency
+      if (VENDORED.includes(args.path)) return { path: `./vendor/${args.path}.cjs`, external: true };
+      if (INLINE.has(name)) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+async function main() {
+  mkdirSync(path.join(out, 'vendor'), { recursive: true });
+  const result = await esbuild.build({
+    ...common,
+    stdin: {
+      // preload() for the register entries, main() for `require('aimeter')`: each runs its part
+      // of the bundle on first call only.
+      contents: "exports.preload = (o) => require('./sdk/preload.js').preload(o);\nexports.main = () => require('./index.js');\n",
+      resolveDir: path.join(root, 'dist', 'src'),
+      sourcefile: 'aimeter-bundle-entry.js',
+      loader: 'js',
+    },
+    outfile: path.join(out, 'aimeter.cjs'),
+    plugins: [placement],
+    metafile: true,
+  });
+  // What went in, for `npm run bench` and a look by hand (not shipped: outside dist/bundle).
+  writeFileSync(path.join(root, 'dist', 'bundle-meta.json'), JSON.stringify(result.metafile));
+  for (const name of VENDORED) {
+    await esbuild.build({
+      ...common,
+      stdin: { contents: `module.exports = require(${JSON.stringify(name)});\n`, resolveDir: root, sourcefile: `${name}-vendor.js`, loader: 'js' },
+      outfile: path.join(out, 'vendor', `${name}.cjs`),
+    });
+  }
+
+  // The entry points. `require('aimeter')`'s named exports are listed in the form Node's
+  // CommonJS lexer reads, so that `import { traceLlm } from 'aimeter'` works in an ES module.
+  const names = Object.keys(require(path.join(root, 'dist', 'src', 'index.js'))).filter((n) => n !== 'default' && n !== '__esModule');
+  const header = '// Generated by scripts/bundle.js: the entry into dist/bundle/aimeter.cjs.\n';
+  writeFileSync(path.join(out, 'index.cjs'), `${header}'use strict';\nmodule.exports = require('./aimeter.cjs').main();\n0 && (module.exports = { ${names.join(', ')} });\n`);
+  writeFileSync(path.join(out, 'register.cjs'), `${header}'use strict';\nrequire('./aimeter.cjs').preload({ esmHook: 'esm-entry' });\n`);
+  writeFileSync(
+    path.join(out, 'register.mjs'),
+    `${header}// Waits until the loader hook has acknowledged the modules to instrument before the app's own imports run.\nimport { createRequire } from 'node:module';\n\nconst { preload } = createRequire(import.meta.url)('./aimeter.cjs');\nawait preload({ esmHook: 'always' }).ready.catch(() => undefined);\n`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
