@@ -20,9 +20,11 @@
 // Lazy require()s inside aimeter stay lazy: esbuild wraps each CommonJS module in a function
 // that runs at its first require.
 'use strict';
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const esbuild = require('esbuild');
+const { Buffer } = require('node:buffer');
+const { filterSourceMap } = require('./source-map-filter.js');
 
 const root = path.join(__dirname, '..');
 const out = path.join(root, 'dist', 'bundle');
@@ -66,6 +68,16 @@ const placement = {
   },
 };
 
+/** Coverage runs: the bundle's inline map keeps only aimeter's own sources (scripts/source-map-filter.js). */
+function keepOwnSourcesOnly(file) {
+  const code = readFileSync(file, 'utf8');
+  const marker = '//# sourceMappingURL=data:application/json;base64,';
+  const at = code.lastIndexOf(marker);
+  const map = JSON.parse(Buffer.from(code.slice(at + marker.length).trim(), 'base64').toString('utf8'));
+  const filtered = filterSourceMap(map, (source) => !source.includes('node_modules/') && !source.endsWith('aimeter-bundle-entry.js'));
+  writeFileSync(file, `${code.slice(0, at)}${marker}${Buffer.from(JSON.stringify(filtered)).toString('base64')}\n`);
+}
+
 async function main() {
   mkdirSync(path.join(out, 'vendor'), { recursive: true });
   const result = await esbuild.build({
@@ -79,9 +91,15 @@ async function main() {
       loader: 'js',
     },
     outfile: path.join(out, 'aimeter.cjs'),
+    // Under a coverage run (c8 sets NODE_V8_COVERAGE) the bundle carries an inline source map,
+    // which esbuild chains through tsc's maps to src/*.ts, so code run through the preload counts
+    // for the files it came from. Never in what is shipped: prepack builds without it.
+    // Not minified then: coverage is counted per line of the generated file.
+    ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
     plugins: [placement],
     metafile: true,
   });
+  if (process.env.NODE_V8_COVERAGE) keepOwnSourcesOnly(path.join(out, 'aimeter.cjs'));
   // What went in, for `npm run bench` and a look by hand (not shipped: outside dist/bundle).
   writeFileSync(path.join(root, 'dist', 'bundle-meta.json'), JSON.stringify(result.metafile));
   for (const name of VENDORED) {
