@@ -4,7 +4,7 @@
  * can see, use aimeter's manual API (traceAgent, traceTool).
  */
 import OpenAI, { toFile } from 'openai';
-import { traceAgent, traceTurn } from '../../src/index';
+import { traceAgent, traceTurn } from 'aimeter';
 import { runTool, TOOL_DEFINITIONS } from './tools';
 import { fakeWav } from '../fake-provider/openai';
 

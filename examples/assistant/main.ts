@@ -19,9 +19,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { startFakeOpenAI } from '../fake-provider/openai';
-import { endConversation, onRequestEnd, summaryLine, withConversation, withVariant } from '../../src/index';
+import { endConversation, onRequestEnd, summaryLine, withConversation, withVariant } from 'aimeter';
 import { Assistant, type Models } from './assistant';
-import { kpiEventsRouter } from '../../src/index';
+import { kpiEventsRouter } from 'aimeter';
 import { DEMO_EVENTS_TOKEN, DemoQuality } from './quality';
 
 const FAKE_MODELS: Models = {

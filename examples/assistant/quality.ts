@@ -13,7 +13,7 @@ import {
   recordRetrievalRelevance,
   traceRetrieval,
   wordErrorRate,
-} from '../../src/index';
+} from 'aimeter';
 
 /** The demo's own token for its KPI events endpoint (loopback only). */
 export const DEMO_EVENTS_TOKEN = 'demo-events-token-not-a-secret';

@@ -1,6 +1,6 @@
 /** The assistant's tools: plain functions, each traced as `execute_tool {name}` with aimeter's manual API. */
 import type OpenAI from 'openai';
-import { traceTool } from '../../src/index';
+import { traceTool } from 'aimeter';
 
 export const TOOL_DEFINITIONS = [
   {

@@ -3,15 +3,18 @@
  * `openai` version under test, so the app's own `require('openai')` / `import 'openai'` finds it
  * (the app stays unmodified).
  *
- * OTel 3.x cells also get a copy of the built aimeter (package.json, dist/src,
+ * OTel 3.x cells also get a copy of the built aimeter (package.json, dist/src, dist/bundle,
  * dist/instrumentations, prices) whose `@opentelemetry/*` imports must resolve to
  * test/fixtures/otel-v3's 3.x packages. NODE_PATH cannot do that (node_modules directories win
  * over it) and the repository's node_modules holds the 2.x set, so the copy sits in the sandbox,
  * outside the repository, and the sandbox's node_modules is built of links: every package of
  * the repository's node_modules except the `@opentelemetry` scope, overlaid with every package
  * of the fixture's node_modules (the fixture wins where both have one, e.g. import-in-the-middle,
- * as a deduplicated install would). No 2.x OTel package is reachable from the copy: an import of
- * one that 3.x does not have (sdk-trace-node, api-logs) fails, as it would for a user.
+ * as a deduplicated install would). No 2.x OTel package is reachable from the copy's
+ * node_modules: an import of one that 3.x does not have (sdk-trace-node, api-logs) fails, as it
+ * would for a user. The preload is the bundle (dist/bundle), which carries the trace pipeline it
+ * was built with inside it and requires the rest (@opentelemetry/api, sdk-metrics, the
+ * exporters) from the app's node_modules: the 3.x ones here, as in a user's app on OTel 3.x.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -53,7 +56,7 @@ export function makeSandbox(cell: Cell): Sandbox {
   let aimeter = REPO_ROOT;
   if (cell.otel === 3) {
     aimeter = path.join(dir, 'aimeter');
-    for (const part of ['package.json', 'prices', path.join('dist', 'src'), path.join('dist', 'instrumentations')]) {
+    for (const part of ['package.json', 'prices', path.join('dist', 'src'), path.join('dist', 'bundle'), path.join('dist', 'instrumentations')]) {
       cpSync(path.join(REPO_ROOT, part), path.join(aimeter, part), { recursive: true });
     }
     linkPackages(realpathSync(path.join(REPO_ROOT, 'node_modules')), modules, (name) => name !== '@opentelemetry' && name !== 'openai');
@@ -100,7 +103,7 @@ export function makeSdkSandbox(cell: SdkCell): Sandbox {
   const modules = path.join(dir, 'node_modules');
   mkdirSync(modules);
   linkPackages(realpathSync(SDK_OLDEST_MODULES), modules, () => true);
-  const register = path.join(REPO_ROOT, 'dist', 'src', cell.entry === 'import' ? 'register.mjs' : 'register.js');
+  const register = path.join(REPO_ROOT, 'dist', 'bundle', cell.entry === 'import' ? 'register.mjs' : 'register.cjs');
   return { dir, app, register, close: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
