@@ -28,7 +28,8 @@ export const BEDROCK = defineInstrumentation({ name: 'bedrock' });
 export const BEDROCK_INSTRUMENTATION_NAME = BEDROCK.name;
 
 const MODULE = '@aws-sdk/client-bedrock-runtime';
-const SUPPORTED = ['>=3.0.0 <4'];
+/** From the package's first release, 3.422.0, which the oldest SDK cell runs (test/compat/cells.ts). */
+const SUPPORTED = ['>=3.422.0 <4'];
 
 /** The command classes traced, by their export name. */
 const COMMANDS: ReadonlyArray<readonly [string, Kind]> = [

@@ -23,7 +23,8 @@ export const ELEVENLABS = defineInstrumentation({ name: 'elevenlabs' });
 export const ELEVENLABS_INSTRUMENTATION_NAME = ELEVENLABS.name;
 
 const MODULE = '@elevenlabs/elevenlabs-js';
-const SUPPORTED = ['>=2.0.0 <3'];
+/** From the first 2.x release, 2.0.1 (there is no 2.0.0), which the oldest SDK cell runs (test/compat/cells.ts). */
+const SUPPORTED = ['>=2.0.1 <3'];
 const TTS_CLIENT_FILES = ['api/resources/textToSpeech/client/Client.js', 'dist/api/resources/textToSpeech/client/Client.js'];
 /** The class's name in those files: `TextToSpeechClient`; the first 2.x releases (2.0.1) called it `TextToSpeech`. */
 const TTS_CLIENT_CLASS = ['TextToSpeechClient', 'TextToSpeech'];

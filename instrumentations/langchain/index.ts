@@ -40,7 +40,8 @@ const TOOL_FILES = ['dist/tools/index.cjs', 'dist/tools/index.js'];
 const TOOLS_ENTRY = '@langchain/core/tools';
 /** `langchain` 1.x: createAgent's ReactAgent, in its CommonJS and ES module builds. */
 const AGENT_MODULE = 'langchain';
-const AGENT_SUPPORTED = ['>=1.0.0 <2'];
+/** From the first 1.x release, 1.0.1 (there is no 1.0.0). */
+const AGENT_SUPPORTED = ['>=1.0.1 <2'];
 const AGENT_FILES = ['dist/agents/ReactAgent.cjs', 'dist/agents/ReactAgent.js'];
 /** The ways to run an agent; `streamEvents` is not one of them here (see the doc page). */
 const AGENT_METHODS = ['invoke', 'stream'] as const;

@@ -12,20 +12,24 @@ export interface Cell {
   readonly node: 20 | 22 | 24;
   /** 2: the OTel JS set aimeter depends on; 3: test/fixtures/otel-v3 (sandbox.ts). */
   readonly otel: 2 | 3;
-  /** `openai` from the main devDependencies (6) or a fixture (4, 7). */
-  readonly openai: 4 | 6 | 7;
+  /**
+   * `openai` from the main devDependencies ('6') or the fixture test/fixtures/openai-v<this>:
+   * '4.12' is 4.12.3, the oldest release the instrumentation's range accepts; '4' is 4.104.0.
+   */
+  readonly openai: '4.12' | '4' | '6' | '7';
   readonly entry: Entry;
 }
 
 export const CELLS: readonly Cell[] = [
-  { id: 'node20-otel2-openai6-require', node: 20, otel: 2, openai: 6, entry: 'require' },
-  { id: 'node20-otel2-openai6-import', node: 20, otel: 2, openai: 6, entry: 'import' },
-  { id: 'node20-otel2-openai4-require', node: 20, otel: 2, openai: 4, entry: 'require' },
-  { id: 'node22-otel2-openai6-require', node: 22, otel: 2, openai: 6, entry: 'require' },
-  { id: 'node22-otel2-openai7-import', node: 22, otel: 2, openai: 7, entry: 'import' },
-  { id: 'node24-otel2-openai6-import', node: 24, otel: 2, openai: 6, entry: 'import' },
-  { id: 'node22-otel3-openai6-require', node: 22, otel: 3, openai: 6, entry: 'require' },
-  { id: 'node24-otel3-openai6-import', node: 24, otel: 3, openai: 6, entry: 'import' },
+  { id: 'node20-otel2-openai6-require', node: 20, otel: 2, openai: '6', entry: 'require' },
+  { id: 'node20-otel2-openai6-import', node: 20, otel: 2, openai: '6', entry: 'import' },
+  { id: 'node20-otel2-openai4.12-import', node: 20, otel: 2, openai: '4.12', entry: 'import' },
+  { id: 'node20-otel2-openai4-require', node: 20, otel: 2, openai: '4', entry: 'require' },
+  { id: 'node22-otel2-openai6-require', node: 22, otel: 2, openai: '6', entry: 'require' },
+  { id: 'node22-otel2-openai7-import', node: 22, otel: 2, openai: '7', entry: 'import' },
+  { id: 'node24-otel2-openai6-import', node: 24, otel: 2, openai: '6', entry: 'import' },
+  { id: 'node22-otel3-openai6-require', node: 22, otel: 3, openai: '6', entry: 'require' },
+  { id: 'node24-otel3-openai6-import', node: 24, otel: 3, openai: '6', entry: 'import' },
 ];
 
 /** OTel JS 3.x packages declare engines node >= 22.15. */

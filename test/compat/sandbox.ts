@@ -27,7 +27,7 @@ export const OTEL3_MODULES = path.join(FIXTURES, 'otel-v3', 'node_modules');
 
 /** Where the cell's `openai` comes from. */
 export function openaiDir(version: Cell['openai']): string {
-  if (version === 6) return path.join(REPO_ROOT, 'node_modules', 'openai');
+  if (version === '6') return path.join(REPO_ROOT, 'node_modules', 'openai');
   return path.join(FIXTURES, `openai-v${version}`, 'node_modules', 'openai');
 }
 

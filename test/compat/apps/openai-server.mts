@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAI } from 'openai';
 
-const client = new OpenAI({ maxRetries: 0 });
+const client = new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, maxRetries: 0 });
 
 async function ask(): Promise<Record<string, unknown>> {
   const chat = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello to the world' }] });

@@ -1,7 +1,8 @@
 /**
  * The matrix's smoke app, CommonJS: an unmodified app (nothing of aimeter in it) serving
  * GET /ask, which calls OpenAI three times: a chat completion, a streamed one (with usage) and an
- * embedding. The SDK reads OPENAI_BASE_URL (the loopback fake) and OPENAI_API_KEY itself. Copied
+ * embedding. The SDK reads OPENAI_API_KEY itself; the base URL (the loopback fake) is passed from
+ * OPENAI_BASE_URL, which the SDK reads itself only since 4.21 (the oldest cell runs 4.12). Copied
  * next to the `openai` version under test by test/compat/sandbox.ts; prints "listening <port>",
  * ends when stdin closes.
  */
@@ -9,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAI } from 'openai';
 
-const client = new OpenAI({ maxRetries: 0 });
+const client = new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, maxRetries: 0 });
 
 async function ask(): Promise<Record<string, unknown>> {
   const chat = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello to the world' }] });
