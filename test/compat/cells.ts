@@ -37,19 +37,21 @@ export const OTEL3_MIN_NODE: readonly [number, number] = [22, 15];
 
 /**
  * The SDK cells (sdk-matrix.test.ts): the oldest release each instrumentation's hook accepts
- * (test/fixtures/sdk-oldest, one install for all), driven by apps/sdk-app.ts under the preload
- * on Node 20 and OTel JS 2.x. The newest release of each is the main devDependency, run by the
+ * (test/fixtures/sdk-oldest, one install for all but langchain's agents), driven by
+ * apps/sdk-app.ts under the preload on Node 20 and OTel JS 2.x. The newest release of each is the main devDependency, run by the
  * SDK's own test files (README "Compatibility").
  */
 export interface SdkCell {
   readonly id: string;
   readonly node: 20 | 22 | 24;
   /** The scenario of apps/sdk-app.ts, and the fake it talks to. */
-  readonly sdk: 'anthropic' | 'gemini' | 'deepgram' | 'elevenlabs' | 'bedrock' | 'vercel-ai' | 'langchain' | 'openai-agents';
-  /** The package the instrumentation hooks, and its version in test/fixtures/sdk-oldest. */
+  readonly sdk: 'anthropic' | 'gemini' | 'deepgram' | 'elevenlabs' | 'bedrock' | 'vercel-ai' | 'langchain' | 'langchain-agent' | 'openai-agents';
+  /** The package the instrumentation hooks, and its version in the cell's fixture. */
   readonly module: string;
   readonly version: string;
   readonly entry: Entry;
+  /** The fixture under test/fixtures that holds the packages: sdk-oldest unless said. */
+  readonly fixture?: string;
 }
 
 export const SDK_CELLS: readonly SdkCell[] = [
@@ -60,5 +62,6 @@ export const SDK_CELLS: readonly SdkCell[] = [
   { id: 'node20-bedrock3.422-require', node: 20, sdk: 'bedrock', module: '@aws-sdk/client-bedrock-runtime', version: '3.422.0', entry: 'require' },
   { id: 'node20-ai6.0-require', node: 20, sdk: 'vercel-ai', module: 'ai', version: '6.0.0', entry: 'require' },
   { id: 'node20-langchain1.0-require', node: 20, sdk: 'langchain', module: '@langchain/core', version: '1.0.0', entry: 'require' },
+  { id: 'node20-langchain-agent1.0-require', node: 20, sdk: 'langchain-agent', module: 'langchain', version: '1.0.1', entry: 'require', fixture: 'langchain-oldest' },
   { id: 'node20-agents0.1-require', node: 20, sdk: 'openai-agents', module: '@openai/agents-core', version: '0.1.0', entry: 'require' },
 ];

@@ -17,19 +17,11 @@ import path from 'node:path';
 import type { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { INSTRUMENTATIONS } from '../../instrumentations';
 import { CELLS, SDK_CELLS, type SdkCell } from './cells';
-import { installedSdkVersion, openaiDir, REPO_ROOT } from './sandbox';
+import { installedSdkVersion, openaiDir, REPO_ROOT, sdkModules } from './sandbox';
 
 const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 const start = readme.indexOf('\n## Compatibility\n');
 const section = start < 0 ? '' : readme.slice(start, readme.indexOf('\n## ', start + 5));
-
-/**
- * Packages whose oldest release no cell runs, each with why; its row says "not tested". A package
- * that gets a cell must leave this list (checked), so the list cannot hide a removed cell.
- */
-const UNTESTED_OLDEST: ReadonlyMap<string, string> = new Map([
-  ['langchain', 'createAgent at 1.0.1 needs its own fixture (langgraph, @langchain/openai 1.0); sdk-oldest holds @langchain/core only'],
-]);
 
 interface Row {
   readonly line: string;
@@ -42,7 +34,7 @@ interface Row {
   readonly version: string;
   /** Every "`package` x.y.z" of its SDK column. */
   readonly versions: ReadonlyArray<readonly [string, string]>;
-  /** Where the row's packages are installed; undefined for a row run nowhere ("not tested"). */
+  /** Where the row's packages are installed (devDependency or fixture); undefined when the row does not say. */
   readonly modules: string | undefined;
   readonly cellIds: readonly string[];
 }
@@ -123,14 +115,14 @@ function rowOf(id: string): Row {
 /** The version of `pkg` a cell runs, and where it is installed (undefined when the fixture is not installed). */
 function cellRuns(id: string): { pkg: string; modules: string; version: string | undefined } {
   const sdk = SDK_CELLS.find((c) => c.id === id);
-  if (sdk) return { pkg: sdk.module, modules: path.join(REPO_ROOT, 'test', 'fixtures', 'sdk-oldest', 'node_modules'), version: sdkVersion(sdk) };
+  if (sdk) return { pkg: sdk.module, modules: sdkModules(sdk), version: sdkVersion(sdk) };
   const cell = CELLS.find((c) => c.id === id)!;
   const modules = path.dirname(openaiDir(cell.openai));
   return { pkg: 'openai', modules, version: installed(modules, 'openai') };
 }
 
 function sdkVersion(cell: SdkCell): string | undefined {
-  return existsSync(path.join(REPO_ROOT, 'test', 'fixtures', 'sdk-oldest', 'node_modules', cell.module, 'package.json')) ? installedSdkVersion(cell) : undefined;
+  return existsSync(path.join(sdkModules(cell), cell.module, 'package.json')) ? installedSdkVersion(cell) : undefined;
 }
 
 test('README Compatibility: the table has a row per version', () => {
@@ -165,12 +157,12 @@ test('README Compatibility: each SDK cell row says its Node, package, version (t
     assert.match(row.line, new RegExp(`^\\| ${cell.node} \\| 2\\.x \\| `), `${cell.id}: ${row.line}`);
     assert.equal(row.pkg, cell.module, `${cell.id}: ${row.line}`);
     assert.equal(row.version, cell.version, `${cell.id} installs ${cell.module} ${cell.version}: ${row.line}`);
-    assert.match(row.sdk, /fixture `sdk-oldest`/, `${cell.id}: ${row.line}`);
+    assert.equal(row.modules, sdkModules(cell), `${cell.id}'s row names its fixture (${cell.fixture ?? 'sdk-oldest'}): ${row.line}`);
     assert.match(row.sdk, new RegExp(`--${cell.entry}\\b`), `${cell.id}: --${cell.entry}`);
     assert.match(row.sdk, /\boldest\b/, `${cell.id}: ${row.line}`);
     const version = sdkVersion(cell);
-    if (version === undefined) missing.push(`test/fixtures/sdk-oldest/node_modules/${cell.module}`);
-    else assert.equal(row.version, version, `${cell.id}: test/fixtures/sdk-oldest holds ${cell.module} ${version}`);
+    if (version === undefined) missing.push(path.relative(REPO_ROOT, path.join(sdkModules(cell), cell.module)));
+    else assert.equal(row.version, version, `${cell.id}: ${path.relative(REPO_ROOT, sdkModules(cell))} holds ${cell.module} ${version}`);
   }
   skipIfMissing(t, missing);
 });
@@ -178,10 +170,7 @@ test('README Compatibility: each SDK cell row says its Node, package, version (t
 test('README Compatibility: every version in the table is the one installed where its row says', (t) => {
   const missing = new Set<string>();
   for (const row of rows) {
-    if (row.modules === undefined) {
-      assert.equal(row.coveredBy, 'not tested', `a row with no devDependency or fixture is run nowhere: ${row.line}`);
-      continue;
-    }
+    assert.ok(row.modules !== undefined, `a row names where its packages come from (devDependency or fixture): ${row.line}`);
     if (!existsSync(row.modules)) {
       missing.add(path.relative(REPO_ROOT, row.modules));
       continue;
@@ -207,16 +196,11 @@ test('README Compatibility: every hooked package has its oldest and its newest r
     assert.equal(first.version, oldest, `${pkg}'s range ${range} starts at ${oldest}: ${first.line}`);
     assert.ok(first.sdk.includes(`oldest of \`${range}\``), `${pkg}: the row quotes the range (\`${range}\`): ${first.line}`);
     assert.ok(mine.every((r) => compareVersions(r.version, oldest) >= 0), `${pkg}: no row below its range's start`);
-    if (UNTESTED_OLDEST.has(pkg)) {
-      assert.equal(first.cellIds.length, 0, `${pkg} has a cell now: take it off UNTESTED_OLDEST`);
-      assert.equal(first.coveredBy, 'not tested', first.line);
-    } else {
-      assert.ok(first.cellIds.length > 0, `${pkg}: a cell runs ${oldest}: ${first.line}`);
-      for (const id of first.cellIds) {
-        const runs = cellRuns(id);
-        assert.equal(runs.pkg, pkg, `${id} runs ${pkg}`);
-        if (runs.version !== undefined) assert.equal(runs.version, oldest, `${id} runs ${pkg} ${runs.version}`);
-      }
+    assert.ok(first.cellIds.length > 0, `${pkg}: a cell runs ${oldest}: ${first.line}`);
+    for (const id of first.cellIds) {
+      const runs = cellRuns(id);
+      assert.equal(runs.pkg, pkg, `${id} runs ${pkg}`);
+      if (runs.version !== undefined) assert.equal(runs.version, oldest, `${id} runs ${pkg} ${runs.version}`);
     }
 
     const newestRows = mine.filter((r) => /\bnewest\b/.test(r.sdk));

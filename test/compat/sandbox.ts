@@ -87,14 +87,16 @@ function link(target: string, at: string): void {
   symlinkSync(target, at, 'dir');
 }
 
-/** Where the SDK cells' packages are installed (test/fixtures/sdk-oldest). */
-export const SDK_OLDEST_MODULES = path.join(FIXTURES, 'sdk-oldest', 'node_modules');
+/** Where an SDK cell's packages are installed (test/fixtures/sdk-oldest unless the cell names another fixture). */
+export function sdkModules(cell: SdkCell): string {
+  return path.join(FIXTURES, cell.fixture ?? 'sdk-oldest', 'node_modules');
+}
 
 /**
  * A temporary directory for one SDK cell (cells.ts `SDK_CELLS`): the SDK app beside a
- * `node_modules` made of links to every package of test/fixtures/sdk-oldest (the SDKs at their
- * oldest supported versions and what they depend on, e.g. zod for a tool's schema), so the app's
- * own `require()`s find them. aimeter is preloaded from the repository (OTel JS 2.x).
+ * `node_modules` made of links to every package of the cell's fixture (the SDKs at their oldest
+ * supported versions and what they depend on, e.g. zod for a tool's schema), so the app's own
+ * `require()`s find them. aimeter is preloaded from the repository (OTel JS 2.x).
  */
 export function makeSdkSandbox(cell: SdkCell): Sandbox {
   const dir = mkdtempSync(path.join(os.tmpdir(), `aimeter-${cell.id}-`));
@@ -102,14 +104,14 @@ export function makeSdkSandbox(cell: SdkCell): Sandbox {
   cpSync(path.join(REPO_ROOT, 'dist', 'test', 'compat', 'apps', 'sdk-app.js'), app);
   const modules = path.join(dir, 'node_modules');
   mkdirSync(modules);
-  linkPackages(realpathSync(SDK_OLDEST_MODULES), modules, () => true);
+  linkPackages(realpathSync(sdkModules(cell)), modules, () => true);
   const register = path.join(REPO_ROOT, 'dist', 'bundle', cell.entry === 'import' ? 'register.mjs' : 'register.cjs');
   return { dir, app, register, close: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Why the SDK cell cannot run here (the fixture not installed), or undefined. */
 export function missingSdkFixture(cell: SdkCell): string | undefined {
-  const manifest = path.join(SDK_OLDEST_MODULES, cell.module, 'package.json');
+  const manifest = path.join(sdkModules(cell), cell.module, 'package.json');
   return existsSync(manifest) ? undefined : `fixture not installed: ${path.relative(REPO_ROOT, manifest)} (run \`node scripts/install-fixtures.js\`)`;
 }
 
@@ -118,5 +120,5 @@ export function missingSdkFixture(cell: SdkCell): string | undefined {
  * without a leading "v" (@elevenlabs/elevenlabs-js 2.0.1's manifest says "v2.0.1").
  */
 export function installedSdkVersion(cell: SdkCell): string {
-  return (JSON.parse(readFileSync(path.join(SDK_OLDEST_MODULES, cell.module, 'package.json'), 'utf8')) as { version: string }).version.replace(/^v/, '');
+  return (JSON.parse(readFileSync(path.join(sdkModules(cell), cell.module, 'package.json'), 'utf8')) as { version: string }).version.replace(/^v/, '');
 }

@@ -1,7 +1,7 @@
 /**
  * The SDK cells of the compatibility matrix (cells.ts `SDK_CELLS`; README "Compatibility"): the
  * oldest release of each provider and framework SDK that aimeter's hooks accept
- * (test/fixtures/sdk-oldest), driven by apps/sdk-app.ts in a child process under the preload,
+ * (test/fixtures/sdk-oldest; langchain's agents: test/fixtures/langchain-oldest), driven by apps/sdk-app.ts in a child process under the preload,
  * against one loopback fake per provider shared by the file, two cells at a time. Per cell: the
  * exact series on /metrics (tokens, dollars, seconds of audio, characters, bytes, call counts,
  * agent and tool counts), no internal error, nothing printed by aimeter, a clean exit. The newest
@@ -92,6 +92,19 @@ const EXPECTED: Record<Sdk, Expected> = {
     [COST, mini, (12 * 0.15 + 12 * 0.6) / 1e6],
   ],
   langchain: [[DURATION, tool, 2]],
+  // The run, chat completions (the fake: 3 + words per message, 8 per tool): the model asks for the
+  // tool (question 9 + tool 8 in, 10 out), then answers (question 9, its tool call 4, the result
+  // 6, tool 8 in; "Fake reply to: sunny in fake" 6 out); both calls are the agent's.
+  'langchain-agent': [
+    [DURATION, { ...agent, gen_ai_operation_name: 'invoke_agent' }, 1],
+    [DURATION, { ...agent, ...tool }, 1],
+    [DURATION, { ...mini, ...agent }, 2],
+    [TOKENS, { ...mini, ...agent, gen_ai_token_type: 'input' }, 44],
+    [TOKENS, { ...mini, ...agent, gen_ai_token_type: 'output' }, 16],
+    [COST, { ...mini, ...agent }, (44 * 0.15 + 16 * 0.6) / 1e6],
+    ['aimeter_agent_model_calls_sum', agent, 2],
+    ['aimeter_agent_tool_calls_sum', agent, 1],
+  ],
   // The run: the model asks for the tool, then answers (46 in / 16 out in all); both calls are the agent's.
   'openai-agents': [
     [DURATION, { ...agent, gen_ai_operation_name: 'invoke_agent' }, 1],
@@ -121,6 +134,7 @@ before(async () => {
     // 3.422's default handler speaks HTTP/1.1 (NodeHttpHandler).
     ['bedrock', startFakeBedrock({ inputTokens: 100, outputTokens: 20, http1: true })],
     ['vercel-ai', Promise.resolve(openai)],
+    ['langchain-agent', Promise.resolve(openai)],
     ['openai-agents', Promise.resolve(openai)],
   ];
   for (const [sdk, fake] of started) fakes.set(sdk, await fake);
@@ -170,7 +184,7 @@ describe('compatibility matrix: the oldest supported SDK releases', { concurrenc
         t.skip(runtime.skip);
         return;
       }
-      assert.equal(installedSdkVersion(cell), cell.version, `test/fixtures/sdk-oldest holds another ${cell.module}: run \`node scripts/install-fixtures.js --force\``);
+      assert.equal(installedSdkVersion(cell), cell.version, `test/fixtures/${cell.fixture ?? 'sdk-oldest'} holds another ${cell.module}: run \`node scripts/install-fixtures.js --force\``);
       const started = performance.now();
       const run = await runCell(cell, runtime.execPath);
       t.diagnostic(`${cell.id} ran on ${runtime.version} in ${Math.round(performance.now() - started)} ms`);

@@ -108,6 +108,25 @@ const SCENARIOS: Record<string, () => Promise<Record<string, unknown>>> = {
     return { message: message.content, direct };
   },
 
+  // langchain: a createAgent agent with one tool and @langchain/openai's chat model, run with
+  // invoke() (the fake asks for the tool, then answers).
+  async 'langchain-agent'() {
+    const { createAgent } = require('langchain');
+    const { ChatOpenAI } = require('@langchain/openai');
+    const { tool } = require('@langchain/core/tools');
+    const { HumanMessage } = require('@langchain/core/messages');
+    const { z } = require('zod');
+    const weather = tool(async ({ city }: { city: string }) => `sunny in ${city}`, {
+      name: 'get_weather',
+      description: 'Weather of a city',
+      schema: z.object({ city: z.string() }),
+    });
+    const model = new ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'sk-test', maxRetries: 0, configuration: { baseURL: url } });
+    const agent = createAgent({ name: 'compat-agent', model, tools: [weather] });
+    const state = await agent.invoke({ messages: [new HumanMessage('What is the weather in Paris?')] });
+    return { answer: String(state.messages.at(-1).content) };
+  },
+
   // @openai/agents: one agent with one function tool (the fake asks for it, then answers).
   async 'openai-agents'() {
     const agents = require('@openai/agents');
