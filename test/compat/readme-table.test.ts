@@ -25,8 +25,7 @@ const section = start < 0 ? '' : readme.slice(start, readme.indexOf('\n## ', sta
 
 interface Row {
   readonly line: string;
-  readonly node: string;
-  readonly otel: string;
+  /** The SDK column and the "covered by" column (the Node and OTel JS columns are matched on `line`). */
   readonly sdk: string;
   readonly coveredBy: string;
   /** The row's package and version: the first "`package` x.y.z" of its SDK column. */
@@ -43,7 +42,7 @@ const rows: Row[] = section
   .split('\n')
   .filter((line) => /^\| (\d+|-) \|/.test(line))
   .map((line) => {
-    const [node = '', otel = '', sdk = '', coveredBy = ''] = line.split('|').slice(1, -1).map((s) => s.trim());
+    const [, , sdk = '', coveredBy = ''] = line.split('|').slice(1, -1).map((s) => s.trim());
     const versions = [...sdk.matchAll(/`([^`\s]+)` (\d+\.\d+\.\d+)\b/g)].map((m) => [m[1]!, m[2]!] as const);
     const fixture = /fixture `([^`]+)`/.exec(sdk)?.[1];
     const modules =
@@ -53,7 +52,7 @@ const rows: Row[] = section
           ? path.join(REPO_ROOT, 'node_modules')
           : undefined;
     const cellIds = [...coveredBy.matchAll(/`(node\d+-[^`]+-(?:require|import))`/g)].map((m) => m[1]!);
-    return { line, node, otel, sdk, coveredBy, pkg: versions[0]?.[0] ?? '', version: versions[0]?.[1] ?? '', versions, modules, cellIds };
+    return { line, sdk, coveredBy, pkg: versions[0]?.[0] ?? '', version: versions[0]?.[1] ?? '', versions, modules, cellIds };
   });
 
 /** The version in `modules`/`pkg`/package.json, without a leading "v"; undefined when not installed. */
