@@ -134,8 +134,10 @@ export class OpenAICall implements ApiPromiseObserver {
 
   private handleValue(value: unknown): void {
     if (this.stream) {
-      const iterator = obj(value)?.iterator;
-      if (typeof iterator === 'function') this.wrapStream(value as Record<string, any>);
+      // Since 4.12.3 the SDK's Stream holds its `iterator` as an own property; before, only the
+      // prototype's Symbol.asyncIterator reads it (observeStreamInPlace takes either).
+      const stream = obj(value);
+      if (stream && (typeof stream.iterator === 'function' || typeof (stream as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')) this.wrapStream(stream);
       else this.end();
       return;
     }

@@ -1,5 +1,5 @@
 /**
- * OpenTelemetry instrumentation for the `openai` package (>= 4.12.3 < 8): chat completions, the
+ * OpenTelemetry instrumentation for the `openai` package (>= 4.0.0 < 8): chat completions, the
  * Responses API, embeddings, audio transcriptions / translations (speech_to_text) and audio speech
  * (text_to_speech). One CLIENT span per SDK call (`{operation} {model}`), with the GenAI semconv
  * attributes aimeter's processor turns into metrics. The SDK's helpers (`chat.completions.stream`,
@@ -77,10 +77,9 @@ export class OpenAIInstrumentation extends KitInstrumentation<OpenAIInstrumentat
   }
 
   protected init() {
-    // 4.12.3 is the first release whose Stream holds its iterator as an own property, which is
-    // how call.ts reads a stream's chunks: on 4.0 to 4.12.1 a streamed call would be counted
-    // without its tokens or time to first chunk (checked against the loopback fake).
-    return [this.entryModule('openai', ['>=4.12.3 <8'])];
+    // Every 4.x: up to 4.12.1 a Stream has no own `iterator` and is read through
+    // Symbol.asyncIterator (call.ts), which the oldest matrix cell (4.0.0) checks.
+    return [this.entryModule('openai', ['>=4.0.0 <8'])];
   }
 
   /** `create` of each target, wrapped by the kit's patcher (coexists with contrib: src/tracing/patcher.ts). */

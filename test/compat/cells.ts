@@ -14,16 +14,16 @@ export interface Cell {
   readonly otel: 2 | 3;
   /**
    * `openai` from the main devDependencies ('6') or the fixture test/fixtures/openai-v<this>:
-   * '4.12' is 4.12.3, the oldest release the instrumentation's range accepts; '4' is 4.104.0.
+   * '4.0' is 4.0.0, the oldest release the instrumentation's range accepts; '4' is 4.104.0.
    */
-  readonly openai: '4.12' | '4' | '6' | '7';
+  readonly openai: '4.0' | '4' | '6' | '7';
   readonly entry: Entry;
 }
 
 export const CELLS: readonly Cell[] = [
   { id: 'node20-otel2-openai6-require', node: 20, otel: 2, openai: '6', entry: 'require' },
   { id: 'node20-otel2-openai6-import', node: 20, otel: 2, openai: '6', entry: 'import' },
-  { id: 'node20-otel2-openai4.12-import', node: 20, otel: 2, openai: '4.12', entry: 'import' },
+  { id: 'node20-otel2-openai4.0-import', node: 20, otel: 2, openai: '4.0', entry: 'import' },
   { id: 'node20-otel2-openai4-require', node: 20, otel: 2, openai: '4', entry: 'require' },
   { id: 'node22-otel2-openai6-require', node: 22, otel: 2, openai: '6', entry: 'require' },
   { id: 'node22-otel2-openai7-import', node: 22, otel: 2, openai: '7', entry: 'import' },

@@ -2,7 +2,7 @@
  * The matrix's smoke app, CommonJS: an unmodified app (nothing of aimeter in it) serving
  * GET /ask, which calls OpenAI three times: a chat completion, a streamed one (with usage) and an
  * embedding. The SDK reads OPENAI_API_KEY itself; the base URL (the loopback fake) is passed from
- * OPENAI_BASE_URL, which the SDK reads itself only since 4.21 (the oldest cell runs 4.12). Copied
+ * OPENAI_BASE_URL, which the SDK reads itself only since 4.21 (the oldest cell runs 4.0). Copied
  * next to the `openai` version under test by test/compat/sandbox.ts; prints "listening <port>",
  * ends when stdin closes.
  */
