@@ -16,8 +16,8 @@
  * by a `[scenario:NAME]` marker in the request's first user message, else `text`. Token counts
  * are fixed per scenario (see SCENARIOS), so tests can assert exact numbers and dollars.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
+import { startHttpFake } from './http-server';
 
 export type ContentBlock =
   | { type: 'text'; text: string }
@@ -146,45 +146,30 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const chunkDelayMs = options.chunkDelayMs ?? 0;
   const requests: RecordedRequest[] = [];
   const queue: Array<ScenarioName | Scenario> = [];
-  const sockets = new Set<import('node:net').Socket>();
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      let body: unknown;
-      try {
-        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
-      } catch {
-        body = undefined;
-      }
-      const path = (req.url ?? '').split('?')[0] ?? '';
-      if (req.method !== 'POST' || path !== '/v1/messages') {
-        sendError(res, 404, 'not_found_error', `Not found: ${req.method} ${path}`);
-        return;
-      }
-      const chosen = queue.shift() ?? scenarioFromBody(body);
-      const scenario = typeof chosen === 'string' ? SCENARIOS[chosen] : chosen;
-      requests.push({ method: req.method, path, headers: req.headers, body, scenario: typeof chosen === 'string' ? chosen : chosen.kind });
-      void respond(res, scenario, body as Record<string, unknown> | undefined, chunkDelayMs);
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const server = await startHttpFake((req, res, raw) => {
+    let body: unknown;
+    try {
+      body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (req.method !== 'POST' || path !== '/v1/messages') {
+      sendError(res, 404, 'not_found_error', `Not found: ${req.method} ${path}`);
+      return;
+    }
+    const chosen = queue.shift() ?? scenarioFromBody(body);
+    const scenario = typeof chosen === 'string' ? SCENARIOS[chosen] : chosen;
+    requests.push({ method: req.method, path, headers: req.headers, body, scenario: typeof chosen === 'string' ? chosen : chosen.kind });
+    void respond(res, scenario, body as Record<string, unknown> | undefined, chunkDelayMs);
+  }, { port: options.port });
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: server.url,
+    port: server.port,
     requests,
     enqueue: (...scenarios) => queue.push(...scenarios),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 

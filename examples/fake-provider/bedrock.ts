@@ -27,10 +27,10 @@
  * It speaks HTTP/2 without TLS, as the SDK's default request handler (NodeHttp2Handler) does to an
  * `http://` endpoint. Used by the tests (test/bedrock/); it listens on 127.0.0.1 only.
  */
-import * as http from 'node:http';
-import * as http2 from 'node:http2';
-import type { AddressInfo, Socket } from 'node:net';
+import type * as http from 'node:http';
+import type * as http2 from 'node:http2';
 import { crc32 } from 'node:zlib';
+import { startHttpFake } from './http-server';
 
 export interface FakeBedrockOptions {
   /** The text answered, streamed in this many chunks (default 4). */
@@ -203,98 +203,81 @@ export async function startFakeBedrock(options: FakeBedrockOptions = {}): Promis
     );
   };
 
-  // HTTP/2 without TLS (prior knowledge), as the SDK's default NodeHttp2Handler speaks to an http:// endpoint.
-  const handle = (req: http2.Http2ServerRequest | http.IncomingMessage, res: http2.Http2ServerResponse | http.ServerResponse): void => {
-    const body: Buffer[] = [];
-    req.on('data', (c: Buffer) => body.push(c));
-    req.on('end', () => {
-      const url = req.url ?? '';
-      const raw = Buffer.concat(body).toString('utf8');
-      let parsed: unknown = raw;
-      try {
-        parsed = raw === '' ? undefined : JSON.parse(raw);
-      } catch {
-        // Not JSON (an InvokeModel body may be anything): kept as text.
-      }
-      requests.push({ path: url, body: parsed });
-      const match = /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/.exec(url.split('?')[0]!);
-      const current = failure;
-      failure = undefined;
-      if (current && !current.midStream) {
-        res.writeHead(current.status, { 'content-type': 'application/json', 'x-amzn-errortype': current.type, 'x-amzn-requestid': 'fake-request-id' });
-        res.end(JSON.stringify({ message: `fake ${current.type}` }));
+  const handle = (req: http2.Http2ServerRequest | http.IncomingMessage, res: http2.Http2ServerResponse | http.ServerResponse, body: Buffer): void => {
+    const url = req.url ?? '';
+    const raw = body.toString('utf8');
+    let parsed: unknown = raw;
+    try {
+      parsed = raw === '' ? undefined : JSON.parse(raw);
+    } catch {
+      // Not JSON (an InvokeModel body may be anything): kept as text.
+    }
+    requests.push({ path: url, body: parsed });
+    const match = /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/.exec(url.split('?')[0]!);
+    const current = failure;
+    failure = undefined;
+    if (current && !current.midStream) {
+      res.writeHead(current.status, { 'content-type': 'application/json', 'x-amzn-errortype': current.type, 'x-amzn-requestid': 'fake-request-id' });
+      res.end(JSON.stringify({ message: `fake ${current.type}` }));
+      return;
+    }
+    if (!match) {
+      res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' });
+      res.end(JSON.stringify({ message: 'not found' }));
+      return;
+    }
+    const model = decodeURIComponent(match[1]!);
+    const operation = match[2]!;
+    const headers = { 'x-amzn-requestid': 'fake-request-id' };
+    if (operation === 'converse') {
+      res.writeHead(200, { ...headers, 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          output: { message: { role: 'assistant', content: [{ text }] } },
+          stopReason: 'end_turn',
+          usage: converseUsage,
+          metrics: { latencyMs: 12 },
+        }),
+      );
+      return;
+    }
+    if (operation === 'invoke') {
+      res.writeHead(200, { ...headers, 'content-type': 'application/json', 'x-amzn-bedrock-input-token-count': String(input), 'x-amzn-bedrock-output-token-count': String(output) });
+      res.end(JSON.stringify(invokeBody(model)));
+      return;
+    }
+    const messages: Buffer[] =
+      operation === 'converse-stream'
+        ? [
+            event('messageStart', { role: 'assistant' }),
+            ...pieces(text, chunks).map((p) => event('contentBlockDelta', { contentBlockIndex: 0, delta: { text: p } })),
+            event('contentBlockStop', { contentBlockIndex: 0 }),
+            event('messageStop', { stopReason: 'end_turn' }),
+            event('metadata', { usage: converseUsage, metrics: { latencyMs: 12 } }),
+          ]
+        : invokeStream(model).map(chunkEvent);
+    if (current?.midStream) messages.splice(2, messages.length, exceptionEvent(current.type, `fake ${current.type}`));
+    res.writeHead(200, { ...headers, 'content-type': 'application/vnd.amazon.eventstream' });
+    let i = 0;
+    // One message per write, a tick apart, so the client sees them as separate chunks.
+    const send = (): void => {
+      if (i >= messages.length) {
+        res.end();
         return;
       }
-      if (!match) {
-        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' });
-        res.end(JSON.stringify({ message: 'not found' }));
-        return;
-      }
-      const model = decodeURIComponent(match[1]!);
-      const operation = match[2]!;
-      const headers = { 'x-amzn-requestid': 'fake-request-id' };
-      if (operation === 'converse') {
-        res.writeHead(200, { ...headers, 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            output: { message: { role: 'assistant', content: [{ text }] } },
-            stopReason: 'end_turn',
-            usage: converseUsage,
-            metrics: { latencyMs: 12 },
-          }),
-        );
-        return;
-      }
-      if (operation === 'invoke') {
-        res.writeHead(200, { ...headers, 'content-type': 'application/json', 'x-amzn-bedrock-input-token-count': String(input), 'x-amzn-bedrock-output-token-count': String(output) });
-        res.end(JSON.stringify(invokeBody(model)));
-        return;
-      }
-      const messages: Buffer[] =
-        operation === 'converse-stream'
-          ? [
-              event('messageStart', { role: 'assistant' }),
-              ...pieces(text, chunks).map((p) => event('contentBlockDelta', { contentBlockIndex: 0, delta: { text: p } })),
-              event('contentBlockStop', { contentBlockIndex: 0 }),
-              event('messageStop', { stopReason: 'end_turn' }),
-              event('metadata', { usage: converseUsage, metrics: { latencyMs: 12 } }),
-            ]
-          : invokeStream(model).map(chunkEvent);
-      if (current?.midStream) messages.splice(2, messages.length, exceptionEvent(current.type, `fake ${current.type}`));
-      res.writeHead(200, { ...headers, 'content-type': 'application/vnd.amazon.eventstream' });
-      let i = 0;
-      // One message per write, a tick apart, so the client sees them as separate chunks.
-      const send = (): void => {
-        if (i >= messages.length) {
-          res.end();
-          return;
-        }
-        (res as http.ServerResponse).write(messages[i++]);
-        setImmediate(send);
-      };
-      send();
-    });
+      (res as http.ServerResponse).write(messages[i++]);
+      setImmediate(send);
+    };
+    send();
   };
-  // Both compatibility APIs have what handle() uses (url, data/end, writeHead/write/end).
-  const server = options.http1 ? http.createServer(handle) : http2.createServer(handle);
-  // Every connection, with or without an HTTP/2 session on it yet: close() ends them all.
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  // HTTP/2 without TLS (prior knowledge), as the SDK's default NodeHttp2Handler speaks to an http:// endpoint.
+  const server = await startHttpFake(handle, { http2: !options.http1 });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     failNext(f) {
       failure = f;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

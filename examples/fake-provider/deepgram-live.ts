@@ -19,7 +19,7 @@
  */
 import * as http from 'node:http';
 import type { RawData, WebSocket } from 'ws';
-import { startWebSocketServer, type SocketPlan } from './websocket-server';
+import { endByPlan, inOrderAfter, startWebSocketServer, type SocketPlan } from './websocket-server';
 import { deepgramModelInfo } from './deepgram';
 
 export interface FakeDeepgramLiveOptions {
@@ -57,8 +57,6 @@ export interface FakeDeepgramLive {
 
 const BYTES_PER_SAMPLE: Record<string, number> = { linear16: 2, linear32: 4, mulaw: 1, alaw: 1 };
 
-type Plan = SocketPlan;
-
 export async function startFakeDeepgramLive(options: FakeDeepgramLiveOptions = {}): Promise<FakeDeepgramLive> {
   const sessions: FakeDeepgramLiveSession[] = [];
   const words = options.words ?? ['hello', 'world'];
@@ -73,9 +71,8 @@ export async function startFakeDeepgramLive(options: FakeDeepgramLiveOptions = {
     }
     accept((ws) => serve(ws, req, Object.fromEntries(url.searchParams.entries()), plan));
   });
-  const plans = server.plans;
 
-  function serve(ws: WebSocket, req: http.IncomingMessage, query: Record<string, string>, plan: Plan | undefined): void {
+  function serve(ws: WebSocket, req: http.IncomingMessage, query: Record<string, string>, plan: SocketPlan | undefined): void {
     counter++;
     const requestId = `00000000-0000-4000-9000-${String(counter).padStart(12, '0')}`;
     const session: FakeDeepgramLiveSession = { query, headers: req.headers, received: [], seconds: 0 };
@@ -84,11 +81,8 @@ export async function startFakeDeepgramLive(options: FakeDeepgramLiveOptions = {
     const perSample = BYTES_PER_SAMPLE[query.encoding ?? ''];
     const bytesPerSecond = perSample && query.sample_rate ? perSample * Number(query.sample_rate) * Number(query.channels ?? 1) : undefined;
     let audioMessages = 0;
-    let pending = Promise.resolve();
     // Results leave in order, each `delay` ms after its audio.
-    const later = (fn: () => void) => {
-      pending = pending.then(() => new Promise<void>((resolve) => setTimeout(() => (ws.readyState === ws.OPEN && fn(), resolve()), delay)));
-    };
+    const later = inOrderAfter(ws, delay);
     const result = (start: number, duration: number, transcript: string, fromFinalize: boolean) => ({
       type: 'Results',
       channel_index: [0, 1],
@@ -118,8 +112,7 @@ export async function startFakeDeepgramLive(options: FakeDeepgramLiveOptions = {
         session.seconds += duration;
         const transcript = words.length > 0 ? words[audioMessages % words.length]! : '';
         audioMessages++;
-        if (plan && audioMessages === 1 && 'closeCode' in plan) return void ws.close(plan.closeCode, plan.reason);
-        if (plan && audioMessages === 1 && 'drop' in plan) return void ws.terminate();
+        if (audioMessages === 1 && endByPlan(ws, plan)) return;
         later(() => {
           ws.send(JSON.stringify(result(start, duration, transcript, false)));
           if (transcript) ws.send(JSON.stringify({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: round(start + duration) }));
@@ -160,9 +153,9 @@ export async function startFakeDeepgramLive(options: FakeDeepgramLiveOptions = {
   return {
     url: server.url,
     sessions,
-    rejectNext: (status) => void plans.push({ reject: status }),
-    closeAfterAudio: (code, reason = '') => void plans.push({ closeCode: code, reason }),
-    dropAfterAudio: () => void plans.push({ drop: true }),
+    rejectNext: server.rejectNext,
+    closeAfterAudio: server.closeNextAfterFirst,
+    dropAfterAudio: server.dropNextAfterFirst,
     close: () => server.close(),
   };
 }

@@ -13,8 +13,8 @@
  *
  * Used by the tests (test/speech/) and usable from examples; it listens on 127.0.0.1 only.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
+import { startHttpFake } from './http-server';
 
 export interface FakeDeepgramOptions {
   /** Seconds of audio reported in `metadata.duration` (default 12.5). */
@@ -110,64 +110,54 @@ export async function startFakeDeepgram(options: FakeDeepgramOptions = {}): Prom
   const script: Array<FakeDeepgramFailure | 'hang'> = [];
   let counter = 0;
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const query = Object.fromEntries(url.searchParams.entries());
-      requests.push({ method: req.method ?? '', path: url.pathname, query, headers: req.headers, body: Buffer.concat(chunks) });
-      counter++;
-      const requestId = `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
-      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        const text = JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/json', 'dg-request-id': requestId, ...headers });
-        res.end(text);
-      };
-      const next = script.shift();
-      if (next === 'hang') return;
-      setTimeout(() => {
-        if (next) {
-          send(next.status, next.body ?? { ...(ERROR_BODIES[next.status] ?? { err_code: 'ERROR', err_msg: 'error' }), request_id: requestId }, { ...next.headers });
-          return;
-        }
-        if (options.apiKey !== undefined && req.headers.authorization !== `Token ${options.apiKey}`) {
-          send(401, { ...ERROR_BODIES[401], request_id: requestId });
-          return;
-        }
-        if (req.method !== 'POST' || url.pathname !== '/v1/listen') {
-          send(404, { err_code: 'NOT_FOUND', err_msg: `No route for ${req.method} ${url.pathname}`, request_id: requestId });
-          return;
-        }
-        if (query.callback) {
-          send(200, { request_id: requestId });
-          return;
-        }
-        send(
-          200,
-          deepgramTranscription({
-            requestId,
-            duration: options.duration ?? 12.5,
-            transcript: options.transcript ?? 'hello from the fake deepgram server',
-            channels: options.channels ?? 1,
-            model: query.model ?? 'base',
-          }),
-        );
-      }, options.delayMs ?? 5);
-    });
+  const server = await startHttpFake((req, res, body) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const query = Object.fromEntries(url.searchParams.entries());
+    requests.push({ method: req.method ?? '', path: url.pathname, query, headers: req.headers, body });
+    counter++;
+    const requestId = `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json', 'dg-request-id': requestId, ...headers });
+      res.end(text);
+    };
+    const next = script.shift();
+    if (next === 'hang') return;
+    setTimeout(() => {
+      if (next) {
+        send(next.status, next.body ?? { ...(ERROR_BODIES[next.status] ?? { err_code: 'ERROR', err_msg: 'error' }), request_id: requestId }, { ...next.headers });
+        return;
+      }
+      if (options.apiKey !== undefined && req.headers.authorization !== `Token ${options.apiKey}`) {
+        send(401, { ...ERROR_BODIES[401], request_id: requestId });
+        return;
+      }
+      if (req.method !== 'POST' || url.pathname !== '/v1/listen') {
+        send(404, { err_code: 'NOT_FOUND', err_msg: `No route for ${req.method} ${url.pathname}`, request_id: requestId });
+        return;
+      }
+      if (query.callback) {
+        send(200, { request_id: requestId });
+        return;
+      }
+      send(
+        200,
+        deepgramTranscription({
+          requestId,
+          duration: options.duration ?? 12.5,
+          transcript: options.transcript ?? 'hello from the fake deepgram server',
+          channels: options.channels ?? 1,
+          model: query.model ?? 'base',
+        }),
+      );
+    }, options.delayMs ?? 5);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     failNext: (failure) => void script.push(failure),
     hangNext: () => void script.push('hang'),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 

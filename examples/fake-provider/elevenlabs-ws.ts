@@ -18,7 +18,7 @@
  */
 import * as http from 'node:http';
 import type { RawData, WebSocket } from 'ws';
-import { startWebSocketServer, type SocketPlan } from './websocket-server';
+import { endByPlan, inOrderAfter, startWebSocketServer, type SocketPlan } from './websocket-server';
 
 export interface FakeElevenLabsSocketOptions {
   /** Bytes of audio per character of text (default 50). */
@@ -49,8 +49,6 @@ export interface FakeElevenLabsSocket {
   close(): Promise<void>;
 }
 
-type Plan = SocketPlan;
-
 /** The audio bytes the fake sends: a deterministic pattern. */
 export function fakeAudio(bytes: number, offset = 0): Buffer {
   const out = Buffer.alloc(bytes);
@@ -69,17 +67,13 @@ export async function startFakeElevenLabsSocket(options: FakeElevenLabsSocketOpt
     if (!/^\/v1\/text-to-speech\/[^/]+\/(multi-)?stream-input$/.test(url.pathname)) return elRefuse(404);
     accept((ws) => serve(ws, req, url, plan));
   });
-  const plans = server.plans;
 
-  function serve(ws: WebSocket, req: http.IncomingMessage, url: URL, plan: Plan | undefined): void {
+  function serve(ws: WebSocket, req: http.IncomingMessage, url: URL, plan: SocketPlan | undefined): void {
     const session: FakeElevenLabsSocketSession = { path: url.pathname, query: Object.fromEntries(url.searchParams.entries()), received: [], audioBytes: 0 };
     sessions.push(session);
     let authorised = options.apiKey === undefined || req.headers['xi-api-key'] === options.apiKey;
     let texts = 0;
-    let pending = Promise.resolve();
-    const later = (fn: () => void) => {
-      pending = pending.then(() => new Promise<void>((resolve) => setTimeout(() => (ws.readyState === ws.OPEN && fn(), resolve()), delay)));
-    };
+    const later = inOrderAfter(ws, delay);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return void ws.close(1003, 'binary messages are not accepted');
       let message: { text?: unknown; xi_api_key?: unknown; flush?: unknown };
@@ -101,8 +95,7 @@ export async function startFakeElevenLabsSocket(options: FakeElevenLabsSocketOpt
       }
       if (message.text === ' ' && session.received.length === 1) return;
       texts++;
-      if (plan && texts === 1 && 'closeCode' in plan) return void ws.close(plan.closeCode, plan.reason);
-      if (plan && texts === 1 && 'drop' in plan) return void ws.terminate();
+      if (texts === 1 && endByPlan(ws, plan)) return;
       const characters = [...message.text].length;
       later(() => {
         let left = characters * perCharacter;
@@ -127,9 +120,9 @@ export async function startFakeElevenLabsSocket(options: FakeElevenLabsSocketOpt
   return {
     url: server.url,
     sessions,
-    rejectNext: (status) => void plans.push({ reject: status }),
-    closeAfterText: (code, reason = '') => void plans.push({ closeCode: code, reason }),
-    dropAfterText: () => void plans.push({ drop: true }),
+    rejectNext: server.rejectNext,
+    closeAfterText: server.closeNextAfterFirst,
+    dropAfterText: server.dropNextAfterFirst,
     close: () => server.close(),
   };
 }

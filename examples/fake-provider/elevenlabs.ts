@@ -16,8 +16,8 @@
  * The audio is deterministic (same text -> same bytes), `bytesPerCharacter` bytes per character
  * of text (code points). Listens on 127.0.0.1 only.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
+import { startHttpFake } from './http-server';
 
 export interface FakeElevenLabsOptions {
   /** Audio bytes produced per character of text (default 100). */
@@ -107,92 +107,82 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions = {}): 
   const chunkSize = options.chunkSize ?? 1024;
   let counter = 0;
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      let json: Record<string, unknown> | undefined;
-      try {
-        json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      } catch {
-        json = undefined;
+  const server = await startHttpFake((req, res, body) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let json: Record<string, unknown> | undefined;
+    try {
+      json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      json = undefined;
+    }
+    requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams.entries()), headers: req.headers, json });
+    counter++;
+    const requestId = `req_${String(counter).padStart(20, '0')}`;
+    const sendJson = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId, ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const next = script.shift();
+    if (next === 'hang') return;
+    const match = /^\/v1\/text-to-speech\/([^/]+)(\/stream)?$/.exec(url.pathname);
+    setTimeout(() => {
+      if (next && 'status' in next) {
+        sendJson(next.status, next.body ?? ERROR_BODIES[next.status] ?? { detail: { status: 'error', message: 'error' } }, next.headers);
+        return;
       }
-      requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams.entries()), headers: req.headers, json });
-      counter++;
-      const requestId = `req_${String(counter).padStart(20, '0')}`;
-      const sendJson = (status: number, body: unknown, headers: Readonly<Record<string, string>> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId, ...headers });
-        res.end(JSON.stringify(body));
+      if (options.apiKey !== undefined && req.headers['xi-api-key'] !== options.apiKey) {
+        sendJson(401, ERROR_BODIES[401]);
+        return;
+      }
+      if (req.method !== 'POST' || !match) {
+        sendJson(404, { detail: 'Not Found' });
+        return;
+      }
+      if (typeof json?.text !== 'string') {
+        sendJson(422, ERROR_BODIES[422]);
+        return;
+      }
+      const text = json.text;
+      const model = typeof json.model_id === 'string' ? json.model_id : 'eleven_multilingual_v2';
+      const audio = fakeMp3(text, bytesPerCharacter);
+      const headers: Record<string, string> = {
+        'content-type': 'audio/mpeg',
+        'request-id': requestId,
+        'history-item-id': `hist_${counter}`,
+        'character-cost': String([...text].length * elevenLabsCreditsPerCharacter(model)),
       };
-      const next = script.shift();
-      if (next === 'hang') return;
-      const match = /^\/v1\/text-to-speech\/([^/]+)(\/stream)?$/.exec(url.pathname);
-      setTimeout(() => {
-        if (next && 'status' in next) {
-          sendJson(next.status, next.body ?? ERROR_BODIES[next.status] ?? { detail: { status: 'error', message: 'error' } }, next.headers);
+      const streaming = match[2] === '/stream';
+      const breakAfter = next && 'breakAfter' in next ? next.breakAfter : undefined;
+      if (!streaming && breakAfter === undefined) {
+        res.writeHead(200, { ...headers, 'content-length': String(audio.length) });
+        res.end(audio);
+        return;
+      }
+      res.writeHead(200, headers); // chunked transfer encoding
+      let offset = 0;
+      const limit = breakAfter ?? audio.length;
+      const pump = () => {
+        if (res.destroyed) return;
+        if (offset >= limit) {
+          if (breakAfter !== undefined) res.socket?.destroy();
+          else res.end();
           return;
         }
-        if (options.apiKey !== undefined && req.headers['xi-api-key'] !== options.apiKey) {
-          sendJson(401, ERROR_BODIES[401]);
-          return;
-        }
-        if (req.method !== 'POST' || !match) {
-          sendJson(404, { detail: 'Not Found' });
-          return;
-        }
-        if (typeof json?.text !== 'string') {
-          sendJson(422, ERROR_BODIES[422]);
-          return;
-        }
-        const text = json.text;
-        const model = typeof json.model_id === 'string' ? json.model_id : 'eleven_multilingual_v2';
-        const audio = fakeMp3(text, bytesPerCharacter);
-        const headers: Record<string, string> = {
-          'content-type': 'audio/mpeg',
-          'request-id': requestId,
-          'history-item-id': `hist_${counter}`,
-          'character-cost': String([...text].length * elevenLabsCreditsPerCharacter(model)),
-        };
-        const streaming = match[2] === '/stream';
-        const breakAfter = next && 'breakAfter' in next ? next.breakAfter : undefined;
-        if (!streaming && breakAfter === undefined) {
-          res.writeHead(200, { ...headers, 'content-length': String(audio.length) });
-          res.end(audio);
-          return;
-        }
-        res.writeHead(200, headers); // chunked transfer encoding
-        let offset = 0;
-        const limit = breakAfter ?? audio.length;
-        const pump = () => {
-          if (res.destroyed) return;
-          if (offset >= limit) {
-            if (breakAfter !== undefined) res.socket?.destroy();
-            else res.end();
-            return;
-          }
-          const end = Math.min(offset + chunkSize, limit);
-          res.write(audio.subarray(offset, end));
-          offset = end;
-          setTimeout(pump, options.chunkDelayMs ?? 3);
-        };
-        pump();
-      }, options.firstByteDelayMs ?? 15);
-    });
+        const end = Math.min(offset + chunkSize, limit);
+        res.write(audio.subarray(offset, end));
+        offset = end;
+        setTimeout(pump, options.chunkDelayMs ?? 3);
+      };
+      pump();
+    }, options.firstByteDelayMs ?? 15);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     failNext: (failure) => void script.push(failure),
     breakNext: ({ afterBytes }) => void script.push({ breakAfter: afterBytes }),
     hangNext: () => void script.push('hang'),
     audioFor: (text) => fakeMp3(text, bytesPerCharacter),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

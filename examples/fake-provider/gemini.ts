@@ -14,8 +14,7 @@
  *
  * Used by the tests (test/gemini/); it listens on 127.0.0.1 only.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startHttpFake } from './http-server';
 
 export interface FakeGeminiOptions {
   /** The text answered, streamed in this many chunks (default 4). */
@@ -53,75 +52,65 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   const paths: string[] = [];
   let failure: { status: number } | undefined;
 
-  const server = http.createServer((req, res) => {
-    const body: Buffer[] = [];
-    req.on('data', (c: Buffer) => body.push(c));
-    req.on('end', () => {
-      const url = req.url ?? '';
-      paths.push(url);
-      if (failure) {
-        const { status } = failure;
-        failure = undefined;
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: status, message: `fake failure ${status}`, status: STATUS_NAMES[status] ?? 'UNKNOWN' } }));
-        return;
-      }
-      const match = /^\/v1beta\/models\/([^:/?]+):(generateContent|streamGenerateContent|batchEmbedContents)/.exec(url);
-      if (!match) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 404, message: 'not found', status: 'NOT_FOUND' } }));
-        return;
-      }
-      const [, model, method] = match;
-      const modelVersion = model;
-      if (method === 'batchEmbedContents') {
-        const requests = (JSON.parse(Buffer.concat(body).toString() || '{}') as { requests?: unknown[] }).requests ?? [];
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ embeddings: requests.map(() => ({ values: [0.1, 0.2, 0.3] })) }));
-        return;
-      }
-      const candidate = (part: string, last: boolean) => ({
-        content: { parts: [{ text: part }], role: 'model' },
-        ...(last ? { finishReason: 'STOP' } : {}),
-        index: 0,
-      });
-      if (method === 'generateContent') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ candidates: [candidate(text, true)], usageMetadata: usage, modelVersion, responseId: 'resp-fake-1' }));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const size = Math.ceil(text.length / chunks);
-      let i = 0;
-      const send = () => {
-        const last = i === chunks - 1;
-        const event = {
-          candidates: [candidate(text.slice(i * size, (i + 1) * size), last)],
-          // Gemini reports usage as it goes; the last chunk's is final.
-          usageMetadata: last ? usage : { promptTokenCount: usage.promptTokenCount },
-          modelVersion,
-          responseId: 'resp-fake-stream',
-        };
-        res.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
-        i++;
-        if (i < chunks) setTimeout(send, options.chunkDelayMs ?? 2);
-        else res.end();
-      };
-      send();
+  const server = await startHttpFake((req, res, raw) => {
+    const url = req.url ?? '';
+    paths.push(url);
+    if (failure) {
+      const { status } = failure;
+      failure = undefined;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: status, message: `fake failure ${status}`, status: STATUS_NAMES[status] ?? 'UNKNOWN' } }));
+      return;
+    }
+    const match = /^\/v1beta\/models\/([^:/?]+):(generateContent|streamGenerateContent|batchEmbedContents)/.exec(url);
+    if (!match) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 404, message: 'not found', status: 'NOT_FOUND' } }));
+      return;
+    }
+    const [, model, method] = match;
+    const modelVersion = model;
+    if (method === 'batchEmbedContents') {
+      const requests = (JSON.parse(raw.toString() || '{}') as { requests?: unknown[] }).requests ?? [];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ embeddings: requests.map(() => ({ values: [0.1, 0.2, 0.3] })) }));
+      return;
+    }
+    const candidate = (part: string, last: boolean) => ({
+      content: { parts: [{ text: part }], role: 'model' },
+      ...(last ? { finishReason: 'STOP' } : {}),
+      index: 0,
     });
+    if (method === 'generateContent') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ candidates: [candidate(text, true)], usageMetadata: usage, modelVersion, responseId: 'resp-fake-1' }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const size = Math.ceil(text.length / chunks);
+    let i = 0;
+    const send = () => {
+      const last = i === chunks - 1;
+      const event = {
+        candidates: [candidate(text.slice(i * size, (i + 1) * size), last)],
+        // Gemini reports usage as it goes; the last chunk's is final.
+        usageMetadata: last ? usage : { promptTokenCount: usage.promptTokenCount },
+        modelVersion,
+        responseId: 'resp-fake-stream',
+      };
+      res.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
+      i++;
+      if (i < chunks) setTimeout(send, options.chunkDelayMs ?? 2);
+      else res.end();
+    };
+    send();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     paths,
     failNext(f) {
       failure = f;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

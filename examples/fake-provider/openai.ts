@@ -65,8 +65,8 @@
  * Response models: `gpt-4o-mini` and `gpt-4o` answer with their dated snapshot name (as OpenAI
  * does); other models are echoed.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { startHttpFake } from './http-server';
 
 export interface FakeOpenAIOptions {
   /** How long an idle keep-alive connection stays open (Node's default: 5 s). The benchmarks raise it: a client slowed down by valgrind otherwise races the server's close. */
@@ -121,36 +121,19 @@ export function words(text: string): number {
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = [];
   let counter = 0;
-  const sockets = new Set<import('node:net').Socket>();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const ctx = new Ctx(req, res, raw, options, ++counter);
-      requests.push({ method: req.method ?? '', path: ctx.path, headers: req.headers, body: ctx.recordedBody() });
-      ctx.handle().catch((error) => {
-        if (!res.headersSent) json(res, 500, { error: { message: String(error), type: 'server_error', param: null, code: null } });
-        else res.destroy();
-      });
+  const server = await startHttpFake((req, res, raw) => {
+    const ctx = new Ctx(req, res, raw, options, ++counter);
+    requests.push({ method: req.method ?? '', path: ctx.path, headers: req.headers, body: ctx.recordedBody() });
+    ctx.handle().catch((error) => {
+      if (!res.headersSent) json(res, 500, { error: { message: String(error), type: 'server_error', param: null, code: null } });
+      else res.destroy();
     });
-  });
-  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  }, { port: options.port, keepAliveTimeoutMs: options.keepAliveTimeoutMs });
   return {
-    url: `http://127.0.0.1:${port}/v1`,
-    port,
+    url: `${server.url}/v1`,
+    port: server.port,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
 

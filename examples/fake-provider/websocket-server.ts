@@ -5,8 +5,9 @@
  * code, drop) that tests push.
  */
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listenOnLoopback } from './http-server';
 
 export type SocketPlan = { reject: number } | { closeCode: number; reason: string } | { drop: true };
 
@@ -23,18 +24,45 @@ export interface Upgrade {
 
 export interface WebSocketFakeServer {
   readonly url: string;
-  readonly plans: SocketPlan[];
+  /** The next handshake is refused with that HTTP status. */
+  rejectNext(status: number): void;
+  /** The next session is closed with that code at its first message of the fake's kind. */
+  closeNextAfterFirst(code: number, reason?: string): void;
+  /** The next session's TCP connection is cut at its first message of the fake's kind. */
+  dropNextAfterFirst(): void;
   close(): Promise<void>;
+}
+
+/**
+ * Carries out a session's close or drop plan, which the fake calls at the session's first message
+ * of its kind (audio, text); true when the session has been ended.
+ */
+export function endByPlan(ws: WebSocket, plan: SocketPlan | undefined): boolean {
+  if (plan && 'closeCode' in plan) {
+    ws.close(plan.closeCode, plan.reason);
+    return true;
+  }
+  if (plan && 'drop' in plan) {
+    ws.terminate();
+    return true;
+  }
+  return false;
+}
+
+/**
+ * What a session sends later: each `fn` runs `delayMs` after the previous one ran, so replies
+ * leave in the order of the messages they answer, and not at all once the socket is closed.
+ */
+export function inOrderAfter(ws: WebSocket, delayMs: number): (fn: () => void) => void {
+  let pending = Promise.resolve();
+  return (fn) => {
+    pending = pending.then(() => new Promise<void>((resolve) => setTimeout(() => (ws.readyState === ws.OPEN && fn(), resolve()), delayMs)));
+  };
 }
 
 export async function startWebSocketServer(onUpgrade: (upgrade: Upgrade) => void): Promise<WebSocketFakeServer> {
   const plans: SocketPlan[] = [];
-  const sockets = new Set<Socket>();
   const server = http.createServer((_req, res) => void res.writeHead(426, { 'content-type': 'text/plain' }).end('upgrade required'));
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
     onUpgrade({
@@ -49,17 +77,16 @@ export async function startWebSocketServer(onUpgrade: (upgrade: Upgrade) => void
       accept: (serve) => wss.handleUpgrade(req, socket, head, serve),
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    url: `ws://127.0.0.1:${port}`,
-    plans,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        for (const socket of sockets) socket.destroy();
-        wss.close();
-        server.close(() => resolve());
-      }),
+    url: `ws://127.0.0.1:${loopback.port}`,
+    rejectNext: (status) => void plans.push({ reject: status }),
+    closeNextAfterFirst: (code, reason = '') => void plans.push({ closeCode: code, reason }),
+    dropNextAfterFirst: () => void plans.push({ drop: true }),
+    close: () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      return loopback.close();
+    },
   };
 }

@@ -52,45 +52,34 @@ export const INSTANCE_VARIABLE: VariableSpec = {
   selector: sel(M.buildInfo, [JOB]),
 };
 
-export const PROVIDER_VARIABLE: VariableSpec = {
-  name: 'provider',
-  label: 'Provider',
-  description: 'Provider of model calls (gen_ai.provider.name).',
-  promLabel: L.provider,
-  selector: calls(re(L.operation, OPS.model)),
-  allValue: '.*',
-};
+/** A GenAI variable: "All" matches `.*` (see the top of this file). */
+export function genAiVariable(name: string, label: string, description: string, promLabel: string, selector: string): VariableSpec {
+  return { name, label, description, promLabel, selector, allValue: '.*' };
+}
 
-export const MODEL_VARIABLE: VariableSpec = {
-  name: 'model',
-  label: 'Model',
-  description: 'Requested model of model calls (gen_ai.request.model); filters model-call panels only.',
-  promLabel: L.requestModel,
-  selector: calls(re(L.operation, OPS.model), variable(L.provider, 'provider')),
-  allValue: '.*',
-};
+export const PROVIDER_VARIABLE = genAiVariable('provider', 'Provider', 'Provider of model calls (gen_ai.provider.name).', L.provider, calls(re(L.operation, OPS.model)));
 
-export const AGENT_VARIABLE: VariableSpec = {
-  name: 'agent',
-  label: 'Agent',
-  description: 'The enclosing agent (gen_ai.agent.name); "All" includes calls made outside any agent.',
-  promLabel: L.agent,
-  selector: calls(eq(L.operation, OPS.agent)),
-  allValue: '.*',
-};
+export const MODEL_VARIABLE = genAiVariable(
+  'model',
+  'Model',
+  'Requested model of model calls (gen_ai.request.model); filters model-call panels only.',
+  L.requestModel,
+  calls(re(L.operation, OPS.model), variable(L.provider, 'provider')),
+);
 
-export const TOOL_VARIABLE: VariableSpec = {
-  name: 'tool',
-  label: 'Tool',
-  description: 'Tool of execute_tool calls (gen_ai.tool.name); filters the tool panels only.',
-  promLabel: L.tool,
-  selector: calls(eq(L.operation, OPS.tool)),
-  allValue: '.*',
-};
+export const AGENT_VARIABLE = genAiVariable(
+  'agent',
+  'Agent',
+  'The enclosing agent (gen_ai.agent.name); "All" includes calls made outside any agent.',
+  L.agent,
+  calls(eq(L.operation, OPS.agent)),
+);
+
+export const TOOL_VARIABLE = genAiVariable('tool', 'Tool', 'Tool of execute_tool calls (gen_ai.tool.name); filters the tool panels only.', L.tool, calls(eq(L.operation, OPS.tool)));
 
 /** A voice-pipeline stage's own model choice: it filters that stage's panels only. */
 function stageModel(name: string, label: string, stage: string, calls: string, what: string): VariableSpec {
-  return { name, label, description: `Model of ${what}; filters the ${stage} panels only.`, promLabel: L.requestModel, selector: calls, allValue: '.*' };
+  return genAiVariable(name, label, `Model of ${what}; filters the ${stage} panels only.`, L.requestModel, calls);
 }
 
 export const STT_MODEL_VARIABLE = stageModel('stt_model', 'Speech-to-text model', 'speech-to-text', calls(eq(L.operation, OPS.speechToText)), 'speech_to_text calls');

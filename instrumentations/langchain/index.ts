@@ -27,7 +27,7 @@
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { swallow } from '../../src/internal/errors';
 import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
-import { isThenable } from '../../src/tracing/values';
+import type { GenAiSpan } from '../../src/tracing/genai-span';
 import type { ToolLike } from './tool-span';
 
 export const LANGCHAIN = defineInstrumentation({ name: 'langchain' });
@@ -53,6 +53,31 @@ interface StructuredToolClass {
 }
 interface ReactAgentClass {
   prototype?: Partial<Record<(typeof AGENT_METHODS)[number], ToolCallFn>>;
+}
+
+/**
+ * Calls `original` inside the span `start` opens, and hands what it returned to `settle`. The span
+ * fails with a synchronous throw, which the caller still gets; if the span cannot be started,
+ * `original` runs untraced. Telemetry's own failures are swallowed.
+ */
+function runInSpan(
+  original: ToolCallFn,
+  self: unknown,
+  args: unknown[],
+  start: () => GenAiSpan,
+  settle: (span: GenAiSpan, result: unknown) => void,
+): unknown {
+  const span = swallow(COMPONENT, undefined, start);
+  if (span === undefined) return original.apply(self, args);
+  let result: unknown;
+  try {
+    result = span.run(() => original.apply(self, args));
+  } catch (error) {
+    swallow(COMPONENT, undefined, () => span.fail(error));
+    throw error;
+  }
+  swallow(COMPONENT, undefined, () => settle(span, result));
+  return result;
 }
 
 export class LangChainInstrumentation extends KitInstrumentation {
@@ -119,18 +144,8 @@ export class LangChainInstrumentation extends KitInstrumentation {
       const settle = method === 'invoke' ? spans.settleInvoke : spans.settleStream;
       this.patcher.wrap(cls?.prototype, method, (original: ToolCallFn) =>
         function run(this: unknown, ...args: unknown[]) {
-          const span = swallow(COMPONENT, undefined, () => spans.startAgentSpan(tracer(), this));
-          if (span === undefined) return original.apply(this, args);
-          let result: unknown;
-          try {
-            // Inside the span's context: the graph's nodes, so the model calls and tools, run under it.
-            result = span.run(() => original.apply(this, args));
-          } catch (error) {
-            swallow(COMPONENT, undefined, () => span.fail(error));
-            throw error;
-          }
-          swallow(COMPONENT, undefined, () => settle(span, result));
-          return result;
+          // Inside the span's context: the graph's nodes, so the model calls and tools, run under it.
+          return runInSpan(original, this, args, () => spans.startAgentSpan(tracer(), this), settle);
         },
       );
     }
@@ -139,29 +154,11 @@ export class LangChainInstrumentation extends KitInstrumentation {
   private patchTool(cls: StructuredToolClass | undefined): void {
     const tracer = () => this.tracer;
     // The span code is loaded with the SDK (the first patch): start-up loads the hook alone.
-    const { startToolSpan, settle } = require('./tool-span') as typeof import('./tool-span');
+    const { startToolSpan, settleCall } = require('./tool-span') as typeof import('./tool-span');
     this.patcher.wrap(cls?.prototype, 'call', (original: ToolCallFn) =>
       function call(this: unknown, ...args: unknown[]) {
-        const span = swallow(COMPONENT, undefined, () => startToolSpan(tracer(), this as ToolLike, args[0], args[1]));
-        if (span === undefined) return original.apply(this, args);
-        let result: unknown;
-        try {
-          // Always inside the span's context (as traceTool does): what a tool calls is why it is traced.
-          result = span.run(() => original.apply(this, args));
-        } catch (error) {
-          swallow(COMPONENT, undefined, () => span.fail(error));
-          throw error;
-        }
-        if (!isThenable(result)) {
-          swallow(COMPONENT, undefined, () => settle(span, result));
-          return result;
-        }
-        // The caller gets the tool's own promise; the span ends beside it.
-        result.then(
-          (value) => swallow(COMPONENT, undefined, () => settle(span, value)),
-          (error: unknown) => swallow(COMPONENT, undefined, () => span.fail(error)),
-        );
-        return result;
+        // Always inside the span's context (as traceTool does): what a tool calls is why it is traced.
+        return runInSpan(original, this, args, () => startToolSpan(tracer(), this as ToolLike, args[0], args[1]), settleCall);
       },
     );
   }

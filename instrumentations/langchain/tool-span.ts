@@ -4,7 +4,10 @@ import { runtimeSettings } from '../../src/config/runtime';
 import * as A from '../../src/semconv/attributes';
 import { Operation } from '../../src/semconv/operations';
 import { GenAiSpan } from '../../src/tracing/genai-span';
-import { obj, str } from '../../src/tracing/values';
+import { swallow } from '../../src/internal/errors';
+import { isThenable, obj, str } from '../../src/tracing/values';
+
+const COMPONENT = 'langchain';
 
 export interface ToolLike {
   readonly name?: unknown;
@@ -35,7 +38,19 @@ export function startToolSpan(tracer: Tracer, tool: ToolLike, arg: unknown, conf
   return GenAiSpan.start(tracer, { operation: Operation.ExecuteTool, toolName: str(tool?.name) ?? 'tool', attributes });
 }
 
-export function settle(span: GenAiSpan, result: unknown): void {
+/** What `call` returned: a result now, or the tool's own promise (the caller gets it; the span ends beside it). */
+export function settleCall(span: GenAiSpan, result: unknown): void {
+  if (!isThenable(result)) {
+    settle(span, result);
+    return;
+  }
+  result.then(
+    (value) => swallow(COMPONENT, undefined, () => settle(span, value)),
+    (error: unknown) => swallow(COMPONENT, undefined, () => span.fail(error)),
+  );
+}
+
+function settle(span: GenAiSpan, result: unknown): void {
   if (runtimeSettings().captureMessageContent) {
     // A ToolMessage (invoked with a tool call) or the tool's own output.
     const message = obj(result);

@@ -1,15 +1,5 @@
-// The ESM twin of bedrock-app.ts, run under `node --import aimeter/register`.
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
-import fakeBedrock from '../../examples/fake-provider/bedrock.js';
+// The ESM twin of bedrock-app.ts (the SDK's ES module build, by `import`), run under `node --import aimeter/register`.
+import * as sdk from '@aws-sdk/client-bedrock-runtime';
+import scenario from './bedrock-scenario.js';
 
-const MODEL = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
-const fake = await fakeBedrock.startFakeBedrock({ inputTokens: 100, outputTokens: 20 });
-const client = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: fake.url, maxAttempts: 1, credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake' } });
-const messages = [{ role: 'user' as const, content: [{ text: 'hi' }] }];
-await client.send(new ConverseCommand({ modelId: MODEL, messages }));
-for await (const _ of (await client.send(new ConverseStreamCommand({ modelId: MODEL, messages }))).stream ?? []);
-await client.send(new InvokeModelCommand({ modelId: MODEL, body: JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }) }));
-client.destroy();
-process.stdout.write('ready\n');
-process.stdin.resume();
-process.stdin.on('end', () => void fake.close().then(() => process.exit(0)));
+await scenario.runApp(sdk);

@@ -1,24 +1,9 @@
 /**
- * An unmodified CommonJS app calling Bedrock (Converse, ConverseStream, InvokeModel with a Claude
- * body) against the loopback fake, for test/bedrock/preload.test.ts (run under
- * `node --require aimeter/register`). bedrock-app.mts is its ESM twin.
+ * An unmodified CommonJS app calling Bedrock against the loopback fake (see bedrock-scenario.ts),
+ * for test/bedrock/preload.test.ts (run under `node --require aimeter/register`).
+ * bedrock-app.mts is its ESM twin.
  */
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
-import { startFakeBedrock } from '../../examples/fake-provider/bedrock';
+import * as sdk from '@aws-sdk/client-bedrock-runtime';
+import { runApp } from './bedrock-scenario';
 
-const MODEL = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
-
-async function main(): Promise<void> {
-  const fake = await startFakeBedrock({ inputTokens: 100, outputTokens: 20 });
-  const client = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: fake.url, maxAttempts: 1, credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake' } });
-  const messages = [{ role: 'user' as const, content: [{ text: 'hi' }] }];
-  await client.send(new ConverseCommand({ modelId: MODEL, messages }));
-  for await (const _ of (await client.send(new ConverseStreamCommand({ modelId: MODEL, messages }))).stream ?? []);
-  await client.send(new InvokeModelCommand({ modelId: MODEL, body: JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }) }));
-  client.destroy();
-  process.stdout.write('ready\n');
-  process.stdin.resume();
-  process.stdin.on('end', () => void fake.close().then(() => process.exit(0)));
-}
-
-void main();
+void runApp(sdk);

@@ -50,7 +50,10 @@ export function makeSandbox(cell: Cell): Sandbox {
   const dir = mkdtempSync(path.join(os.tmpdir(), `aimeter-${cell.id}-`));
   const esm = cell.entry === 'import';
   const app = path.join(dir, esm ? 'app.mjs' : 'app.cjs');
-  cpSync(path.join(REPO_ROOT, 'dist', 'test', 'compat', 'apps', esm ? 'openai-server.mjs' : 'openai-server.js'), app);
+  const apps = path.join(REPO_ROOT, 'dist', 'test', 'compat', 'apps');
+  cpSync(path.join(apps, esm ? 'openai-server.mjs' : 'openai-server.js'), app);
+  // What both twins run (CommonJS; it requires nothing of the sandbox's packages).
+  cpSync(path.join(apps, 'openai-server-scenario.js'), path.join(dir, 'openai-server-scenario.js'));
   const modules = path.join(dir, 'node_modules');
   mkdirSync(modules);
   let aimeter = REPO_ROOT;

@@ -12,6 +12,7 @@ import { GoogleGenAiInstrumentation } from '../../instrumentations/google-genai'
 import { internalErrorCounts } from '../../src/internal/errors';
 import { setRuntimeSettings } from '../../src/config/runtime';
 import { assertSameWithAndWithout } from '../helpers/differential';
+import { assertAbandonedAfterFirstChunk, assertTimeToFirstChunkWithin, waitForSpans } from '../helpers/provider-spans';
 import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
 
 const instrumentation = new GoogleGenAiInstrumentation();
@@ -36,12 +37,7 @@ function client() {
   return new genai.GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl: fake.url } });
 }
 
-async function onlySpan() {
-  for (let i = 0; i < 100 && telemetry.exporter.getFinishedSpans().length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-  const spans = telemetry.exporter.getFinishedSpans();
-  assert.equal(spans.length, 1, 'one span per call');
-  return spans[0]!;
-}
+const onlySpan = async () => (await waitForSpans(telemetry, 1))[0]!;
 
 const port = () => Number(new URL(fake.url).port);
 
@@ -110,9 +106,7 @@ test('generateContentStream: the same chunks, time to first chunk, one chunk per
   const a = span.attributes;
   assert.equal(a['gen_ai.request.stream'], true);
   assert.equal(a['aimeter.response.chunks'], 4);
-  const ttfc = a['gen_ai.response.time_to_first_chunk'] as number;
-  const duration = span.duration[0] + span.duration[1] / 1e9;
-  assert.ok(ttfc > 0 && ttfc < duration, `0 < ttfc ${ttfc} < duration ${duration}`);
+  assertTimeToFirstChunkWithin(span);
   assert.deepEqual(
     [a['gen_ai.usage.input_tokens'], a['gen_ai.usage.output_tokens'], a['gen_ai.usage.cache_read.input_tokens'], a['gen_ai.response.finish_reasons'], a['gen_ai.response.id']],
     [1200, 350, 1000, ['STOP'], 'resp-fake-stream'],
@@ -123,10 +117,7 @@ test('a stream the caller abandons ends its span, marked abandoned', async () =>
   telemetry.exporter.reset();
   const stream = await client().models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Say hello' });
   for await (const _ of stream) break;
-  const span = await onlySpan();
-  assert.equal(span.attributes['aimeter.response.abandoned'], true);
-  assert.equal(span.attributes['aimeter.response.chunks'], 1);
-  assert.equal(span.attributes['gen_ai.usage.output_tokens'], undefined, 'no final usage was read');
+  assertAbandonedAfterFirstChunk(await onlySpan());
 });
 
 test('embedContent: an embeddings span', async () => {

@@ -6,15 +6,14 @@
  */
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DeepgramInstrumentation } from '../../instrumentations/deepgram';
 import { setRuntimeSettings } from '../../src/config/runtime';
 import { startFakeDeepgramLive, type FakeDeepgramLive } from '../../examples/fake-provider/deepgram-live';
 import { find, sum } from '../helpers/exposition';
-import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
-import { assertClose, durationSeconds, onlySpan } from './util';
+import type { TestTelemetry } from '../helpers/telemetry';
+import { assertClose, assertLiveFailures, durationSeconds, endTelemetry, onlySpan, splitTimeToFirstChunk, streamedCallAttributes, telemetryWith } from './util';
 
 // The instrumentation hooks `require` when constructed: load the SDK after it.
 const instrumentation = new DeepgramInstrumentation();
@@ -84,13 +83,9 @@ describe('deepgram live: one span per WebSocket session', () => {
     await fake.close();
   });
   beforeEach(() => {
-    telemetry = setupTelemetry({ instrumentations: [instrumentation] });
-    instrumentation.enable();
+    telemetry = telemetryWith(instrumentation);
   });
-  afterEach(async () => {
-    setRuntimeSettings({ captureMessageContent: false });
-    await telemetry.shutdown();
-  });
+  afterEach(() => endTelemetry(telemetry));
 
   test('a whole session: attributes, Deepgram-reported seconds, time to first transcript from the first audio, cost', async () => {
     const socket = await client(fake).listen.v1.connect({ ...LINEAR16 });
@@ -108,15 +103,9 @@ describe('deepgram live: one span per WebSocket session', () => {
     assert.equal(span.name, 'speech_to_text nova-3');
     assert.equal(span.kind, SpanKind.CLIENT);
     assert.equal(span.status.code, SpanStatusCode.UNSET);
-    const ttft = span.attributes['gen_ai.response.time_to_first_chunk'] as number;
-    const { ['gen_ai.response.time_to_first_chunk']: _ttft, ...rest } = span.attributes;
+    const { timeToFirstChunk: ttft, rest } = splitTimeToFirstChunk(span);
     assert.deepEqual(rest, {
-      'gen_ai.operation.name': 'speech_to_text',
-      'gen_ai.provider.name': 'deepgram',
-      'gen_ai.request.model': 'nova-3',
-      'gen_ai.request.stream': true,
-      'server.address': '127.0.0.1',
-      'server.port': Number(new URL(fake.url).port),
+      ...streamedCallAttributes('speech_to_text', 'deepgram', 'nova-3', fake.url),
       'aimeter.speech.audio.duration': 1.5,
       'gen_ai.response.model': 'nova-3',
       'gen_ai.response.id': sessionRequestId(fake.sessions.length),
@@ -205,29 +194,16 @@ describe('deepgram live: one span per WebSocket session', () => {
   });
 
   test('errors: refused handshake (401, 429), close codes, dropped and refused connections', async () => {
-    const refusedPort = await closedPort();
-    for (const [name, prepare, expected, url] of [
-      ['401', () => fake.rejectNext(401), '401', fake.url],
-      ['429', () => fake.rejectNext(429), 'rate_limit', fake.url],
-      ['1011', () => fake.closeAfterAudio(1011, 'NET-0001'), 'close_1011', fake.url],
-      ['drop', () => fake.dropAfterAudio(), 'connection_error', fake.url],
-      ['refused', () => undefined, 'connection_error', `ws://127.0.0.1:${refusedPort}`],
-    ] as const) {
-      telemetry.exporter.reset();
-      const count = () => sum(telemetry.scrape(), 'gen_ai_client_operation_duration_seconds_count', { ...STT, error_type: expected });
-      const before = count();
-      prepare();
+    const stages = { ...fake, closeAfterFirst: fake.closeAfterAudio, dropAfterFirst: fake.dropAfterAudio };
+    await assertLiveFailures(telemetry, STT, stages, { code: 1011, reason: 'NET-0001' }, async (url) => {
       const socket = await new DeepgramClient({ apiKey: API_KEY, baseUrl: url }).listen.v1.connect({ ...LINEAR16 });
       const { events, closed } = record(socket);
       socket.connect();
       socket.socket.addEventListener('open', () => socket.sendMedia(HALF_SECOND));
       await closed;
       await settled();
-      const span = onlySpan(telemetry);
-      assert.equal(span.status.code, SpanStatusCode.ERROR, name);
-      assert.equal(span.attributes['error.type'], expected, `${name}: ${JSON.stringify(events)}`);
-      assert.equal(count() - before, 1, name);
-    }
+      return events;
+    });
   });
 
   test('content: no transcript by default; the final transcripts with capture on', async () => {
@@ -286,13 +262,4 @@ describe('deepgram live: one span per WebSocket session', () => {
 
 function sessionRequestId(n: number): string {
   return `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`;
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

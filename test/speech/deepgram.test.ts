@@ -9,8 +9,8 @@ import { DeepgramInstrumentation } from '../../instrumentations/deepgram';
 import { setRuntimeSettings } from '../../src/config/runtime';
 import { startFakeDeepgram, type FakeDeepgram } from '../../examples/fake-provider/deepgram';
 import { find, sum } from '../helpers/exposition';
-import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
-import { assertClose, describeError, durationSeconds, onlySpan, thrown } from './util';
+import type { TestTelemetry } from '../helpers/telemetry';
+import { assertClose, assertNoSpanWhenDisabled, describeError, durationSeconds, endTelemetry, offThenOn, onlySpan, telemetryWith, thrown } from './util';
 
 // The instrumentation hooks `require` when constructed: load the SDK after it.
 const instrumentation = new DeepgramInstrumentation();
@@ -35,15 +35,12 @@ describe('deepgram: speech-to-text spans and metrics', () => {
   let fake: FakeDeepgram;
 
   beforeEach(async () => {
-    telemetry = setupTelemetry({ instrumentations: [instrumentation] });
-    // registerInstrumentations does not re-enable an instrumentation a previous shutdown disabled.
-    instrumentation.enable();
+    telemetry = telemetryWith(instrumentation);
     fake = await startFakeDeepgram({ duration: 90, transcript: 'the quick brown fox jumps over the lazy dog', apiKey: API_KEY, delayMs: 10 });
   });
   afterEach(async () => {
-    setRuntimeSettings({ captureMessageContent: false });
     await fake.close();
-    await telemetry.shutdown();
+    await endTelemetry(telemetry);
   });
 
   test('transcribeFile: span attributes, audio seconds, real-time factor, cost', async () => {
@@ -264,26 +261,8 @@ describe('deepgram: speech-to-text spans and metrics', () => {
 describe('deepgram: differential (what the caller gets is identical with and without aimeter)', () => {
   after(() => setRuntimeSettings({ captureMessageContent: false }));
 
-  /** Runs `scenario` against a fresh fake with the instrumentation off, then on. */
-  async function both<T>(scenario: (fake: FakeDeepgram) => Promise<T>): Promise<{ off: T; on: T; spans: number }> {
-    // Off: instrumentation disabled (as if aimeter were absent).
-    instrumentation.disable();
-    let fake = await startFakeDeepgram({ duration: 61.5, transcript: 'same words either way', apiKey: API_KEY });
-    const off = await scenario(fake).finally(() => fake.close());
-    // On: enabled, with content capture on (the most intrusive setting).
-    const telemetry = setupTelemetry({ instrumentations: [instrumentation] });
-    instrumentation.enable();
-    setRuntimeSettings({ captureMessageContent: true });
-    fake = await startFakeDeepgram({ duration: 61.5, transcript: 'same words either way', apiKey: API_KEY });
-    try {
-      const on = await scenario(fake);
-      return { off, on, spans: telemetry.exporter.getFinishedSpans().length };
-    } finally {
-      await fake.close();
-      await telemetry.shutdown();
-      setRuntimeSettings({ captureMessageContent: false });
-    }
-  }
+  const both = <T>(scenario: (fake: FakeDeepgram) => Promise<T>) =>
+    offThenOn(instrumentation, () => startFakeDeepgram({ duration: 61.5, transcript: 'same words either way', apiKey: API_KEY }), scenario);
 
   test('transcribeFile result', async () => {
     const r = await both((f) => client(f).listen.v1.media.transcribeFile(AUDIO, { model: 'nova-3' }));
@@ -327,16 +306,6 @@ describe('deepgram: differential (what the caller gets is identical with and wit
     assert.ok(r.on.class === 'DeepgramError' || r.on.class === 'DeepgramTimeoutError');
   });
 
-  test('disabled means no span at all', async () => {
-    instrumentation.disable();
-    const telemetry = setupTelemetry({ instrumentations: [] });
-    const fake = await startFakeDeepgram({ apiKey: API_KEY });
-    try {
-      await client(fake).listen.v1.media.transcribeFile(AUDIO, { model: 'nova-3' });
-      assert.equal(telemetry.exporter.getFinishedSpans().length, 0);
-    } finally {
-      await fake.close();
-      await telemetry.shutdown();
-    }
-  });
+  test('disabled means no span at all', () =>
+    assertNoSpanWhenDisabled(instrumentation, () => startFakeDeepgram({ apiKey: API_KEY }), (fake) => client(fake).listen.v1.media.transcribeFile(AUDIO, { model: 'nova-3' })));
 });

@@ -5,7 +5,6 @@
  */
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import WebSocket from 'ws';
@@ -13,8 +12,8 @@ import { traceTextToSpeechSocket } from '../../src/index';
 import { setRuntimeSettings } from '../../src/config/runtime';
 import { startFakeElevenLabsSocket, type FakeElevenLabsSocket } from '../../examples/fake-provider/elevenlabs-ws';
 import { find, sum } from '../helpers/exposition';
-import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
-import { assertClose, durationSeconds, onlySpan } from './util';
+import type { TestTelemetry } from '../helpers/telemetry';
+import { assertClose, assertLiveFailures, durationSeconds, endTelemetry, onlySpan, splitTimeToFirstChunk, streamedCallAttributes, telemetryWith } from './util';
 
 const FLASH_V2_5_PER_MILLION = 50.0; // prices/prices.yaml
 const API_KEY = 'el-ws-key';
@@ -80,12 +79,9 @@ describe('ElevenLabs WebSocket text-to-speech: traceTextToSpeechSocket', () => {
     await fake.close();
   });
   beforeEach(() => {
-    telemetry = setupTelemetry();
+    telemetry = telemetryWith();
   });
-  afterEach(async () => {
-    setRuntimeSettings({ captureMessageContent: false });
-    await telemetry.shutdown();
-  });
+  afterEach(() => endTelemetry(telemetry));
 
   test('a whole session: characters, audio bytes and seconds, time to first audio from the first text, cost', async () => {
     const socket = open(fake);
@@ -105,15 +101,9 @@ describe('ElevenLabs WebSocket text-to-speech: traceTextToSpeechSocket', () => {
     assert.equal(span.kind, SpanKind.CLIENT);
     assert.equal(span.status.code, SpanStatusCode.UNSET);
     assert.equal(span.instrumentationScope.name, 'aimeter');
-    const ttfa = span.attributes['gen_ai.response.time_to_first_chunk'] as number;
-    const { ['gen_ai.response.time_to_first_chunk']: _ttfa, ...rest } = span.attributes;
+    const { timeToFirstChunk: ttfa, rest } = splitTimeToFirstChunk(span);
     assert.deepEqual(rest, {
-      'gen_ai.operation.name': 'text_to_speech',
-      'gen_ai.provider.name': 'elevenlabs',
-      'gen_ai.request.model': MODEL,
-      'gen_ai.request.stream': true,
-      'server.address': '127.0.0.1',
-      'server.port': Number(new URL(fake.url).port),
+      ...streamedCallAttributes('text_to_speech', 'elevenlabs', MODEL, fake.url),
       'aimeter.speech.voice.id': VOICE,
       'aimeter.speech.characters': CHARACTERS,
       'aimeter.speech.audio.size': bytes,
@@ -158,18 +148,8 @@ describe('ElevenLabs WebSocket text-to-speech: traceTextToSpeechSocket', () => {
   });
 
   test('errors: refused handshake (401, 429), close codes, dropped and refused connections', async () => {
-    const refusedPort = await closedPort();
-    for (const [name, prepare, expected, url] of [
-      ['401', () => fake.rejectNext(401), '401', fake.url],
-      ['429', () => fake.rejectNext(429), 'rate_limit', fake.url],
-      ['1008', () => fake.closeAfterText(1008, 'quota_exceeded'), 'close_1008', fake.url],
-      ['drop', () => fake.dropAfterText(), 'connection_error', fake.url],
-      ['refused', () => undefined, 'connection_error', `ws://127.0.0.1:${refusedPort}`],
-    ] as const) {
-      telemetry.exporter.reset();
-      const count = () => sum(telemetry.scrape(), 'gen_ai_client_operation_duration_seconds_count', { ...TTS, error_type: expected });
-      const before = count();
-      prepare();
+    const stages = { ...fake, closeAfterFirst: fake.closeAfterText, dropAfterFirst: fake.dropAfterText };
+    await assertLiveFailures(telemetry, TTS, stages, { code: 1008, reason: 'quota_exceeded' }, async (url) => {
       const socket = traceTextToSpeechSocket(new WebSocket(`${url}/v1/text-to-speech/${VOICE}/stream-input?model_id=${MODEL}`, { headers: { 'xi-api-key': API_KEY } }));
       const { seen, closed } = listen(socket);
       socket.on('open', () => {
@@ -177,11 +157,8 @@ describe('ElevenLabs WebSocket text-to-speech: traceTextToSpeechSocket', () => {
         socket.send(JSON.stringify({ text: 'Hello. ' }));
       });
       await closed;
-      const span = onlySpan(telemetry);
-      assert.equal(span.status.code, SpanStatusCode.ERROR, name);
-      assert.equal(span.attributes['error.type'], expected, `${name}: ${JSON.stringify(seen)}`);
-      assert.equal(count() - before, 1, name);
-    }
+      return seen;
+    });
     // A wrong key: ElevenLabs closes with 1008 (policy violation).
     telemetry.exporter.reset();
     const socket = traceTextToSpeechSocket(new WebSocket(`${fake.url}/v1/text-to-speech/${VOICE}/stream-input?model_id=${MODEL}`));
@@ -232,12 +209,3 @@ describe('ElevenLabs WebSocket text-to-speech: traceTextToSpeechSocket', () => {
     assert.ok(without.ok.messages.length > 10, 'many small audio messages');
   });
 });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -12,8 +12,8 @@ import { ElevenLabsInstrumentation } from '../../instrumentations/elevenlabs';
 import { setRuntimeSettings } from '../../src/config/runtime';
 import { startFakeElevenLabs, type FakeElevenLabs } from '../../examples/fake-provider/elevenlabs';
 import { find, sum } from '../helpers/exposition';
-import { setupTelemetry, type TestTelemetry } from '../helpers/telemetry';
-import { assertClose, describeError, durationSeconds, onlySpan, thrown } from './util';
+import type { TestTelemetry } from '../helpers/telemetry';
+import { assertClose, assertNoSpanWhenDisabled, describeError, durationSeconds, endTelemetry, offThenOn, onlySpan, splitTimeToFirstChunk, streamedCallAttributes, telemetryWith, thrown } from './util';
 
 // The instrumentation hooks `require` when constructed: load the SDK after it.
 const instrumentation = new ElevenLabsInstrumentation();
@@ -55,15 +55,12 @@ describe('elevenlabs: text-to-speech spans and metrics', () => {
   let fake: FakeElevenLabs;
 
   beforeEach(async () => {
-    telemetry = setupTelemetry({ instrumentations: [instrumentation] });
-    // registerInstrumentations does not re-enable an instrumentation a previous shutdown disabled.
-    instrumentation.enable();
+    telemetry = telemetryWith(instrumentation);
     fake = await startFakeElevenLabs(fakeOptions());
   });
   afterEach(async () => {
-    setRuntimeSettings({ captureMessageContent: false });
     await fake.close();
-    await telemetry.shutdown();
+    await endTelemetry(telemetry);
   });
 
   test('stream: characters, bytes, time to first audio byte, cost', async () => {
@@ -86,15 +83,9 @@ describe('elevenlabs: text-to-speech spans and metrics', () => {
     const span = onlySpan(telemetry);
     assert.equal(span.name, `text_to_speech ${MODEL}`);
     assert.equal(span.status.code, SpanStatusCode.UNSET);
-    const ttfb = span.attributes['gen_ai.response.time_to_first_chunk'] as number;
-    const { ['gen_ai.response.time_to_first_chunk']: _ttfb, ...rest } = span.attributes;
+    const { timeToFirstChunk: ttfb, rest } = splitTimeToFirstChunk(span);
     assert.deepEqual(rest, {
-      'gen_ai.operation.name': 'text_to_speech',
-      'gen_ai.provider.name': 'elevenlabs',
-      'gen_ai.request.model': MODEL,
-      'gen_ai.request.stream': true,
-      'server.address': '127.0.0.1',
-      'server.port': Number(new URL(fake.url).port),
+      ...streamedCallAttributes('text_to_speech', 'elevenlabs', MODEL, fake.url),
       'aimeter.speech.voice.id': VOICE,
       'aimeter.speech.characters': TEXT_CHARACTERS,
       'aimeter.speech.audio.size': TEXT_BYTES,
@@ -309,23 +300,7 @@ describe('elevenlabs: text-to-speech spans and metrics', () => {
 describe('elevenlabs: differential (what the caller gets is identical with and without aimeter)', () => {
   after(() => setRuntimeSettings({ captureMessageContent: false }));
 
-  async function both<T>(scenario: (fake: FakeElevenLabs) => Promise<T>): Promise<{ off: T; on: T; spans: number }> {
-    instrumentation.disable();
-    let fake = await startFakeElevenLabs(fakeOptions());
-    const off = await scenario(fake).finally(() => fake.close());
-    const telemetry = setupTelemetry({ instrumentations: [instrumentation] });
-    instrumentation.enable();
-    setRuntimeSettings({ captureMessageContent: true });
-    fake = await startFakeElevenLabs(fakeOptions());
-    try {
-      const on = await scenario(fake);
-      return { off, on, spans: telemetry.exporter.getFinishedSpans().length };
-    } finally {
-      await fake.close();
-      await telemetry.shutdown();
-      setRuntimeSettings({ captureMessageContent: false });
-    }
-  }
+  const both = <T>(scenario: (fake: FakeElevenLabs) => Promise<T>) => offThenOn(instrumentation, () => startFakeElevenLabs(fakeOptions()), scenario);
 
   const describeBody = (body: unknown) => ({
     webStream: body instanceof WebReadableStream,
@@ -437,16 +412,6 @@ describe('elevenlabs: differential (what the caller gets is identical with and w
     });
   }
 
-  test('disabled means no span at all', async () => {
-    instrumentation.disable();
-    const telemetry = setupTelemetry({ instrumentations: [] });
-    const fake = await startFakeElevenLabs(fakeOptions());
-    try {
-      await readAll(await client(fake).textToSpeech.stream(VOICE, { text: TEXT, modelId: MODEL }));
-      assert.equal(telemetry.exporter.getFinishedSpans().length, 0);
-    } finally {
-      await fake.close();
-      await telemetry.shutdown();
-    }
-  });
+  test('disabled means no span at all', () =>
+    assertNoSpanWhenDisabled(instrumentation, () => startFakeElevenLabs(fakeOptions()), async (fake) => readAll(await client(fake).textToSpeech.stream(VOICE, { text: TEXT, modelId: MODEL }))));
 });

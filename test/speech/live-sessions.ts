@@ -5,7 +5,7 @@
 import type WebSocket from 'ws';
 
 /** What is used of a DeepgramClient (typed structurally: the SDK's CJS and ESM typings differ). */
-interface LiveClient {
+export interface LiveClient {
   listen: {
     v1: {
       connect(args: { model: string; encoding: 'linear16'; sample_rate: number; reconnectAttempts: number }): Promise<{

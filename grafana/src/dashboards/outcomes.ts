@@ -11,20 +11,19 @@ import type { AimeterDashboardSpec } from '../aimeter-dashboard';
 import { L, M } from '../names';
 import type { PanelSpec } from '../panels';
 import { eq, increase, mean, ne, quantile, RANGE, rate, ratioOrZero, sumBy } from '../promql';
-import { AGENT_VARIABLE, JOB_VARIABLE, matcher, type VariableSpec } from '../variables';
+import { AGENT_VARIABLE, genAiVariable, JOB_VARIABLE, matcher } from '../variables';
 import { JOB, legend } from './filters';
 
 const VARIANT = L.variant;
 const OUTCOME = L.outcome;
 
-export const VARIANT_VARIABLE: VariableSpec = {
-  name: 'variant',
-  label: 'Variant',
-  description: 'The configuration under comparison (aimeter_variant: withVariant, aimeter.variant or AIMETER_VARIANT); "All" includes calls with none.',
-  promLabel: VARIANT,
-  selector: `${M.conversations}{${matcher(JOB_VARIABLE)}}`,
-  allValue: '.*',
-};
+export const VARIANT_VARIABLE = genAiVariable(
+  'variant',
+  'Variant',
+  'The configuration under comparison (aimeter_variant: withVariant, aimeter.variant or AIMETER_VARIANT); "All" includes calls with none.',
+  VARIANT,
+  `${M.conversations}{${matcher(JOB_VARIABLE)}}`,
+);
 
 const V = [...JOB, matcher(VARIANT_VARIABLE)];
 const RUNS = [...V, matcher(AGENT_VARIABLE)];

@@ -1,35 +1,6 @@
-// The ES-module twin of openai-server.ts (`import { OpenAI } from 'openai'`), run under
-// `node --import aimeter/register`; see that file.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The ES-module twin of openai-server.ts (`import { OpenAI } from 'openai'`: the version under
+// test's ES module build, through the ESM hook), run under `node --import aimeter/register`.
 import { OpenAI } from 'openai';
+import scenario from './openai-server-scenario.js';
 
-const client = new OpenAI({ baseURL: process.env.OPENAI_BASE_URL, maxRetries: 0 });
-
-async function ask(): Promise<Record<string, unknown>> {
-  const chat = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello to the world' }] });
-  const stream = await client.chat.completions.create({
-    model: 'gpt-4o-mini',
-    messages: [{ role: 'user', content: 'Hi' }],
-    stream: true,
-    stream_options: { include_usage: true },
-  });
-  let chunks = 0;
-  for await (const _ of stream) chunks++;
-  const embedding = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'one two three' });
-  return { node: process.version, chatTokens: chat.usage?.total_tokens, chunks, embeddingTokens: embedding.usage.prompt_tokens };
-}
-
-const server = http.createServer((_req, res) => {
-  ask().then(
-    (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
-    (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
-  );
-});
-server.listen(0, '127.0.0.1', () => process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`));
-// Ends by itself once stdin closes (no process.exit: a natural exit is the one telemetry flushes on).
-process.stdin.resume();
-process.stdin.on('end', () => {
-  server.close();
-  server.closeAllConnections();
-});
+scenario.runApp(OpenAI);
