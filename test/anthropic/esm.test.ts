@@ -11,6 +11,7 @@ const { setupTelemetry } = require('./test/helpers/telemetry.js');
 const { AnthropicInstrumentation } = require('./instrumentations/anthropic/index.js');
 const { startFakeAnthropic } = require('./examples/fake-provider/anthropic.js');
 const t = setupTelemetry({ instrumentations: [new AnthropicInstrumentation()] });
+await hooksReady();
 const { default: Anthropic } = await import('@anthropic-ai/sdk');
 const fake = await startFakeAnthropic();
 for (const native of [false, true]) {

@@ -12,6 +12,7 @@ const { setupTelemetry } = require('./test/helpers/telemetry.js');
 const { GoogleGenAiInstrumentation } = require('./instrumentations/google-genai/index.js');
 const { startFakeGemini } = require('./examples/fake-provider/gemini.js');
 const t = setupTelemetry({ instrumentations: [new GoogleGenAiInstrumentation()] });
+await hooksReady();
 const esm = await import('@google/genai');
 const cjs = require('@google/genai');
 const fake = await startFakeGemini({ promptTokens: 40, candidatesTokens: 9 });
