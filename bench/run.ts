@@ -18,6 +18,8 @@
  *   npm run bench -- --only=startup --before=.before-dist
  *                                     # start-up of an earlier build (a copy of its dist/)
  *                                     # beside the current one
+ *   npm run bench -- --only=startup --node=24
+ *                                     # start-up on another Node (a path, or a major from npx)
  *
  * The parts: bench/startup/ (start-up, issue 10), bench/overhead/ (target 1: calls outside any
  * context) with bench/requests/ (calls inside a real express app's requests, issues 15 and 16),
@@ -285,7 +287,7 @@ function startupDetail(r: StartupResult): string {
     `+${fmt(v.addedRssMB, 1)}`,
   ]);
   return (
-    `Start-up (a process that does nothing, medians of ${r.rounds} rounds, variants in rotating order; CPU = all threads; added = over bare node)\n` +
+    `Start-up on Node ${r.node} (a process that does nothing, medians of ${r.rounds} rounds, variants in rotating order; CPU = all threads; added = over bare node)\n` +
     table([['variant', 'wall ms', 'CPU ms', 'peak RSS MB', 'added wall', 'added CPU', 'added RSS'], ...rows])
   );
 }
@@ -426,7 +428,7 @@ async function main(): Promise<void> {
   const details: string[] = [];
   if (want('startup')) {
     process.stdout.write('  start-up ...');
-    const before = args.filter((a) => a.startsWith('--before='));
+    const before = args.filter((a) => a.startsWith('--before=') || a.startsWith('--node='));
     const r = await runChild<StartupResult>(path.join(__dirname, 'startup/index.js'), [...extra, ...before], { timeoutMs });
     results.startup = r;
     rows.push(...startupRows(r));

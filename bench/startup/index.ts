@@ -8,9 +8,11 @@
  * in rotating order, round after round, and each figure is the median over rounds. "Added" is
  * the variant's median minus bare node's.
  *
- * Usage: node dist/bench/startup/index.js [--quick] [--before=DIR]
+ * Usage: node dist/bench/startup/index.js [--quick] [--before=DIR] [--node=MAJOR|PATH]
+ * --node runs every variant on another Node: a binary's path, or a major fetched once with
+ * `npx -y node@MAJOR` (e.g. 22 or 24: in-thread ESM hooks, src/sdk/esm-hook.ts).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { median, runPart } from '../lib/stats';
@@ -50,6 +52,8 @@ export interface StartupFigures {
 
 export interface StartupResult {
   readonly rounds: number;
+  /** The Node version the variants ran on. */
+  readonly node: string;
   readonly variants: StartupFigures[];
 }
 
@@ -59,10 +63,17 @@ interface Run {
   readonly rssMB: number;
 }
 
-function runOnce(variant: StartupVariant): Promise<Run> {
+/** The Node binary every variant runs on (--node=MAJOR|PATH; default this one). */
+export function nodeBinary(option: string | undefined): string {
+  if (option === undefined) return process.execPath;
+  if (!/^\d+$/.test(option)) return option;
+  return execFileSync('npx', ['-y', `node@${option}`, '-p', 'process.execPath'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }).trim();
+}
+
+function runOnce(node: string, variant: StartupVariant): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...variant.args], {
+    const child = spawn(node, [...variant.args], {
       cwd: REPO_ROOT, // `aimeter/register` resolves to this checkout (the package's self-reference)
       env: { ...process.env, OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', ...variant.env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -99,15 +110,16 @@ function beforeVariants(dir: string | undefined): StartupVariant[] {
   ];
 }
 
-export async function runStartup(quick: boolean, beforeDir?: string): Promise<StartupResult> {
+export async function runStartup(quick: boolean, beforeDir?: string, node = process.execPath): Promise<StartupResult> {
   const rounds = quick ? 5 : 15;
+  const version = execFileSync(node, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
   const VARIANTS = [...VARIANTS_NOW, ...beforeVariants(beforeDir)];
   const runs = new Map<string, Run[]>(VARIANTS.map((v) => [v.name, []]));
-  for (const variant of VARIANTS) await runOnce(variant); // warm the file cache
+  for (const variant of VARIANTS) await runOnce(node, variant); // warm the file cache
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < VARIANTS.length; i++) {
       const variant = VARIANTS[(i + r) % VARIANTS.length]!;
-      runs.get(variant.name)!.push(await runOnce(variant));
+      runs.get(variant.name)!.push(await runOnce(node, variant));
     }
   }
   const medians = VARIANTS.map((v) => {
@@ -117,11 +129,12 @@ export async function runStartup(quick: boolean, beforeDir?: string): Promise<St
   const bare = medians[0]!;
   return {
     rounds,
+    node: version,
     variants: medians.map((m) => ({ ...m, addedWallMs: m.wallMs - bare.wallMs, addedCpuMs: m.cpuMs - bare.cpuMs, addedRssMB: m.rssMB - bare.rssMB })),
   };
 }
 
 if (require.main === module) {
-  const before = process.argv.find((a) => a.startsWith('--before='))?.slice('--before='.length);
-  runPart(() => runStartup(process.argv.includes('--quick'), before));
+  const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  runPart(() => runStartup(process.argv.includes('--quick'), option('before'), nodeBinary(option('node'))));
 }
