@@ -1,0 +1,89 @@
+/**
+ * The bundle's code cache (src/sdk/bundle-loader.ts; issue 10, start-up), through the real
+ * preload in child processes: the first start writes V8's compiled code of dist/bundle/aimeter.cjs
+ * under NODE_COMPILE_CACHE/aimeter, the next start takes it (the file is not rewritten: V8
+ * accepted it), and either way the app's first line finds aimeter running (hooks in place,
+ * `require('aimeter')` the same copy as the preload's). A corrupt cache costs one compile and is
+ * replaced; a cache directory that cannot be made, or that others can write to, is not used; and
+ * NODE_DISABLE_COMPILE_CACHE turns it off.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../helpers/child-app';
+
+// What the app's first line sees: http instrumented (shimmer marks what it wrapped), the running
+// instance reachable through require('aimeter').
+const APP = `console.log(JSON.stringify({ httpWrapped: require('http').get.__wrapped === true, running: require('aimeter').current() !== undefined }))`;
+
+function start(env: Record<string, string>): { httpWrapped: boolean; running: boolean } {
+  const out = execFileSync(process.execPath, ['--require', 'aimeter/register', '-e', APP], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '', NODE_DISABLE_COMPILE_CACHE: '', OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', ...env },
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { httpWrapped: boolean; running: boolean };
+}
+
+const cacheFiles = (dir: string): string[] => {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.cache'));
+  } catch {
+    return [];
+  }
+};
+
+test('the first start writes the code cache, the next one takes it, and both start aimeter fully', (t) => {
+  const root = mkdtempSync(path.join(tmpdir(), 'aimeter-cache-test-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const dir = path.join(root, 'aimeter');
+  assert.deepEqual(start({ NODE_COMPILE_CACHE: root }), { httpWrapped: true, running: true });
+  const [file] = cacheFiles(dir);
+  assert.ok(file, 'a cache file was written at exit');
+  assert.match(file, new RegExp(`-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.cache$`));
+  assert.equal(statSync(dir).mode & 0o777, 0o700, 'the directory is private');
+  assert.equal(statSync(path.join(dir, file)).mode & 0o777, 0o600);
+  const written = statSync(path.join(dir, file));
+  assert.ok(written.size > 100_000, `${written.size} bytes: the functions the preload compiled, not only the top level`);
+
+  assert.deepEqual(start({ NODE_COMPILE_CACHE: root }), { httpWrapped: true, running: true });
+  const again = statSync(path.join(dir, file));
+  assert.equal(again.mtimeMs, written.mtimeMs, 'not rewritten: V8 took the cache');
+  assert.equal(again.ino, written.ino);
+});
+
+test('a corrupt cache costs one compile and is replaced; the app never sees it', (t) => {
+  const root = mkdtempSync(path.join(tmpdir(), 'aimeter-cache-test-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  start({ NODE_COMPILE_CACHE: root });
+  const dir = path.join(root, 'aimeter');
+  const [file] = cacheFiles(dir);
+  const garbage = Buffer.alloc(4096, 7);
+  writeFileSync(path.join(dir, file!), garbage);
+  assert.deepEqual(start({ NODE_COMPILE_CACHE: root }), { httpWrapped: true, running: true });
+  assert.notDeepEqual(readFileSync(path.join(dir, file!)), garbage, 'rewritten with V8 code');
+  assert.deepEqual(cacheFiles(dir), [file], 'no partial files left');
+});
+
+test('no cache where it cannot be made or is not private, nor when NODE_DISABLE_COMPILE_CACHE is set', (t) => {
+  const root = mkdtempSync(path.join(tmpdir(), 'aimeter-cache-test-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  // NODE_COMPILE_CACHE names a file: the directory cannot be made.
+  const file = path.join(root, 'a-file');
+  writeFileSync(file, '');
+  assert.deepEqual(start({ NODE_COMPILE_CACHE: file }), { httpWrapped: true, running: true });
+  // A directory others can write to: bytecode planted there would run as the app.
+  const open = path.join(root, 'open');
+  mkdirSync(path.join(open, 'aimeter'), { recursive: true });
+  chmodSync(path.join(open, 'aimeter'), 0o777);
+  assert.deepEqual(start({ NODE_COMPILE_CACHE: open }), { httpWrapped: true, running: true });
+  assert.deepEqual(cacheFiles(path.join(open, 'aimeter')), []);
+  // Node's own switch.
+  const off = path.join(root, 'off');
+  assert.deepEqual(start({ NODE_COMPILE_CACHE: off, NODE_DISABLE_COMPILE_CACHE: '1' }), { httpWrapped: true, running: true });
+  assert.deepEqual(cacheFiles(path.join(off, 'aimeter')), []);
+});
