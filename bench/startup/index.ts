@@ -4,7 +4,9 @@
  * the floor (sdk-trace-node + instrumentation-http), NodeSDK with the contrib OpenAI
  * instrumentation, aimeter under --require and --import (defaults: /metrics served, on port 0
  * here), the same two from tsc's separate files instead of the bundle, and aimeter with
- * OTEL_SDK_DISABLED=true. Each run is a fresh process; the variants run
+ * OTEL_SDK_DISABLED=true, aimeter's first start (no code cache yet), and the same set-ups under a
+ * real app's start (express + openai, listen, one request: subject.ts `app`), whose "added" is
+ * over the app alone. Each run is a fresh process; the variants run
  * in rotating order, round after round, and each figure is the median over rounds. "Added" is
  * the variant's median minus bare node's.
  *
@@ -26,7 +28,11 @@ export interface StartupVariant {
   readonly name: string;
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** The variant whose figures "added" is counted over (default bare node). */
+  readonly over?: string;
 }
+
+const APP_ALONE = 'app: express + openai, one request';
 
 export const VARIANTS_NOW: readonly StartupVariant[] = [
   { name: 'bare node', args: [SUBJECT, 'bare'] },
@@ -38,6 +44,13 @@ export const VARIANTS_NOW: readonly StartupVariant[] = [
   { name: 'aimeter --import, unbundled (dist/src)', args: ['--import', `${UNBUNDLED.slice(0, -3)}.mjs`, SUBJECT, 'bare'] },
   { name: 'aimeter --import', args: ['--import', 'aimeter/register', SUBJECT, 'bare'] },
   { name: 'aimeter --require, OTEL_SDK_DISABLED=true', args: ['--require', 'aimeter/register', SUBJECT, 'bare'], env: { OTEL_SDK_DISABLED: 'true' } },
+  // A first start: the bundle's code cache not yet written (src/sdk/bundle-loader.ts).
+  { name: 'aimeter --require, no code cache (first start)', args: ['--require', 'aimeter/register', SUBJECT, 'bare'], env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
+  // What a real app does at start (subject.ts `app`): express + openai, listen, one request.
+  { name: APP_ALONE, args: [SUBJECT, 'bare', 'app'] },
+  { name: 'app + floor', args: [SUBJECT, 'floor', 'app'], over: APP_ALONE },
+  { name: 'app + NodeSDK + contrib', args: [SUBJECT, 'nodesdk', 'app'], over: APP_ALONE },
+  { name: 'app + aimeter --require', args: ['--require', 'aimeter/register', SUBJECT, 'bare', 'app'], over: APP_ALONE },
 ];
 
 export interface StartupFigures {
@@ -67,6 +80,7 @@ interface Run {
 export function nodeBinary(option: string | undefined): string {
   if (option === undefined) return process.execPath;
   if (!/^\d+$/.test(option)) return option;
+  if (process.versions.node.split('.')[0] === option) return process.execPath;
   return execFileSync('npx', ['-y', `node@${option}`, '-p', 'process.execPath'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }).trim();
 }
 
@@ -124,13 +138,16 @@ export async function runStartup(quick: boolean, beforeDir?: string, node = proc
   }
   const medians = VARIANTS.map((v) => {
     const list = runs.get(v.name)!;
-    return { name: v.name, wallMs: median(list.map((x) => x.wallMs)), cpuMs: median(list.map((x) => x.cpuMs)), rssMB: median(list.map((x) => x.rssMB)) };
+    return { name: v.name, over: v.over, wallMs: median(list.map((x) => x.wallMs)), cpuMs: median(list.map((x) => x.cpuMs)), rssMB: median(list.map((x) => x.rssMB)) };
   });
   const bare = medians[0]!;
   return {
     rounds,
     node: version,
-    variants: medians.map((m) => ({ ...m, addedWallMs: m.wallMs - bare.wallMs, addedCpuMs: m.cpuMs - bare.cpuMs, addedRssMB: m.rssMB - bare.rssMB })),
+    variants: medians.map(({ over, ...m }) => {
+      const base = medians.find((x) => x.name === over) ?? bare;
+      return { ...m, addedWallMs: m.wallMs - base.wallMs, addedCpuMs: m.cpuMs - base.cpuMs, addedRssMB: m.rssMB - base.rssMB };
+    }),
   };
 }
 

@@ -27,6 +27,15 @@ type NodeModuleInternals = typeof import('node:module') & {
   _nodeModulePaths(dir: string): string[];
 };
 
+/** What `aimeter/register` runs: src/sdk/preload.ts, from the bundle. */
+export function preload(options: { readonly esmHook: 'always' | 'esm-entry' }): { readonly ready: Promise<void> } {
+  // A shortcut, not the rule: OTEL_SDK_DISABLED=true exactly (any case, trimmed) is disabled by
+  // configFromEnv too, so the half-megabyte bundle need not even be read (about 4 MB of RSS).
+  // Every other value, valid or not, goes to the bundle, where config/env.ts decides and warns.
+  if (process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return { ready: Promise.resolve() };
+  return (loadBundle() as { preload: typeof preload }).preload(options);
+}
+
 /** The cached bytecode is written this long after start (or at exit, whichever is first). */
 const WRITE_AFTER_MS = 2000;
 

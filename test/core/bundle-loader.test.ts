@@ -1,15 +1,15 @@
 /**
- * The bundle's code cache (src/sdk/bundle-loader.ts; issue 10, start-up), through the real
+ * The bundle's loader (src/sdk/bundle-loader.ts; issue 10, start-up): its code cache, through the real
  * preload in child processes: the first start writes V8's compiled code of dist/bundle/aimeter.cjs
  * under NODE_COMPILE_CACHE/aimeter, the next start takes it (the file is not rewritten: V8
  * accepted it), and either way the app's first line finds aimeter running (hooks in place,
  * `require('aimeter')` the same copy as the preload's). A corrupt cache costs one compile and is
  * replaced; a cache directory that cannot be made, or that others can write to, is not used; and
- * NODE_DISABLE_COMPILE_CACHE turns it off.
+ * NODE_DISABLE_COMPILE_CACHE turns it off. With OTEL_SDK_DISABLED=true the bundle is not read at all.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -86,4 +86,22 @@ test('no cache where it cannot be made or is not private, nor when NODE_DISABLE_
   const off = path.join(root, 'off');
   assert.deepEqual(start({ NODE_COMPILE_CACHE: off, NODE_DISABLE_COMPILE_CACHE: '1' }), { httpWrapped: true, running: true });
   assert.deepEqual(cacheFiles(path.join(off, 'aimeter')), []);
+});
+
+test('OTEL_SDK_DISABLED=true: the bundle is not even read; any other value goes to the full rule', () => {
+  const probe = `console.log(JSON.stringify({ bundle: Object.keys(require.cache).some((f) => f.endsWith('aimeter.cjs')), wrapped: require('http').get.__wrapped === true }))`;
+  const run = (value: string) => {
+    const child = spawnSync(process.execPath, ['--require', 'aimeter/register', '-e', probe], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', OTEL_SDK_DISABLED: value, OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' },
+    });
+    return { ...(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { bundle: boolean; wrapped: boolean }), stderr: child.stderr };
+  };
+  for (const value of ['true', ' TRUE ']) assert.deepEqual(run(value), { bundle: false, wrapped: false, stderr: '' }, JSON.stringify(value));
+  // Not the shortcut's to judge: config/env.ts reads it (false, or invalid: a warning and the default, enabled).
+  assert.deepEqual(run('false'), { bundle: true, wrapped: true, stderr: '' });
+  const invalid = run('yes');
+  assert.deepEqual([invalid.bundle, invalid.wrapped], [true, true]);
+  assert.match(invalid.stderr, /OTEL_SDK_DISABLED="yes" is not valid/);
 });
