@@ -70,6 +70,37 @@ const placement = {
   },
 };
 
+/**
+ * The inlined OTel packages from their ES-module builds ("module"), so that esbuild keeps only the
+ * parts of @opentelemetry/semantic-conventions they import (its CommonJS index defines every
+ * constant: about 80 KB of code and 1 MB of heap at every start). instrumentation-http ships
+ * CommonJS only and requires the whole package: its require is answered by a module that
+ * re-exports just the names it reads, taken from its source at build time. The build fails if
+ * that source uses the package any other way than `semantic_conventions_1.NAME`.
+ */
+const SEMCONV = '@opentelemetry/semantic-conventions';
+const semconvSubset = {
+  name: 'semconv-subset',
+  setup(build) {
+    build.onResolve({ filter: /^@opentelemetry\/semantic-conventions$/ }, (args) => {
+      if (args.kind !== 'require-call') return undefined;
+      return { path: args.importer, namespace: 'semconv-subset' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'semconv-subset' }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      const declared = code.match(/const (\w+) = require\("@opentelemetry\/semantic-conventions"\);/g) ?? [];
+      const binding = /const (\w+) = /.exec(declared[0] ?? '')?.[1];
+      const uses = binding ? code.split(binding).length - 1 : 0;
+      const names = binding ? [...new Set([...code.matchAll(new RegExp(`\\b${binding}\\.(\\w+)`, 'g'))].map((m) => m[1]))] : [];
+      const members = binding ? [...code.matchAll(new RegExp(`\\b${binding}\\.`, 'g'))].length : 0;
+      if (declared.length !== 1 || uses !== members + 1 || names.length === 0) {
+        throw new Error(`${args.path}: uses ${SEMCONV} other than as ${binding ?? '<binding>'}.NAME; bundle.js's semconv-subset cannot list what it needs`);
+      }
+      return { contents: `export { ${names.sort().join(', ')} } from '${SEMCONV}';\n`, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 /** Coverage runs: the bundle's inline map keeps only aimeter's own sources (scripts/source-map-filter.js). */
 function keepOwnSourcesOnly(file) {
   const code = readFileSync(file, 'utf8');
@@ -98,7 +129,8 @@ async function main() {
     // for the files it came from. Never in what is shipped: prepack builds without it.
     // Not minified then: coverage is counted per line of the generated file.
     ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
-    plugins: [placement],
+    plugins: [placement, semconvSubset],
+    mainFields: ['module', 'main'],
     metafile: true,
   });
   if (process.env.NODE_V8_COVERAGE) keepOwnSourcesOnly(path.join(out, 'aimeter.cjs'));
