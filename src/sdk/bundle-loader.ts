@@ -135,7 +135,7 @@ export function cacheDir(nodeCompileCache: string | undefined): string | undefin
     const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
     const dir = nodeCompileCache ? path.join(nodeCompileCache, 'aimeter') : path.join(os.tmpdir(), `aimeter-compile-cache-${uid ?? os.userInfo().username}`);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stat = fs.statSync(dir);
+    const stat = fs.lstatSync(dir); // a symbolic link planted in a shared /tmp is not followed
     if (!stat.isDirectory()) return undefined;
     if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0)) return undefined; // someone else could plant bytecode
     return dir;

@@ -4,13 +4,14 @@
  * under NODE_COMPILE_CACHE/aimeter, the next start takes it (the file is not rewritten: V8
  * accepted it), and either way the app's first line finds aimeter running (hooks in place,
  * `require('aimeter')` the same copy as the preload's). A corrupt cache costs one compile and is
- * replaced; a cache directory that cannot be made, or that others can write to, is not used; and
+ * replaced; a cache directory that cannot be made, that others can write to, or that is a symbolic
+ * link, is not used; and
  * NODE_DISABLE_COMPILE_CACHE turns it off. With OTEL_SDK_DISABLED=true the bundle is not read at all.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../helpers/child-app';
@@ -82,6 +83,14 @@ test('no cache where it cannot be made or is not private, nor when NODE_DISABLE_
   chmodSync(path.join(open, 'aimeter'), 0o777);
   assert.deepEqual(start({ NODE_COMPILE_CACHE: open }), { httpWrapped: true, running: true });
   assert.deepEqual(cacheFiles(path.join(open, 'aimeter')), []);
+  // A symbolic link in its place (in a shared /tmp, anyone can plant one): not followed.
+  const linked = path.join(root, 'linked');
+  const target = path.join(root, 'target');
+  mkdirSync(target, { mode: 0o700 });
+  mkdirSync(linked);
+  symlinkSync(target, path.join(linked, 'aimeter'), 'dir');
+  assert.deepEqual(start({ NODE_COMPILE_CACHE: linked }), { httpWrapped: true, running: true });
+  assert.deepEqual(cacheFiles(target), []);
   // Node's own switch.
   const off = path.join(root, 'off');
   assert.deepEqual(start({ NODE_COMPILE_CACHE: off, NODE_DISABLE_COMPILE_CACHE: '1' }), { httpWrapped: true, running: true });
