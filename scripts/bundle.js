@@ -101,6 +101,28 @@ const semconvSubset = {
   },
 };
 
+/**
+ * require-in-the-middle's `debug` logger, loaded only when DEBUG is set: debug reads DEBUG once,
+ * when it is loaded, and otherwise logs nothing, but loading it costs its code, supports-color and
+ * node:tty at every start. (The app's own copy of debug never reached the bundled one anyway.)
+ */
+const lazyDebug = {
+  name: 'lazy-debug',
+  setup(build) {
+    build.onResolve({ filter: /^debug$/ }, (args) => {
+      if (args.namespace === 'lazy-debug' || !args.importer.includes(`${path.sep}require-in-the-middle${path.sep}`)) return undefined;
+      return { path: `${args.importer}?lazy-debug`, namespace: 'lazy-debug' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-debug' }, (args) => ({
+      contents:
+        "const off = () => Object.assign(() => {}, { enabled: false, extend: off });\n" +
+        "module.exports = process.env.DEBUG ? require('debug') : off;\n",
+      loader: 'js',
+      resolveDir: path.dirname(args.path.replace(/\?lazy-debug$/, '')),
+    }));
+  },
+};
+
 /** Coverage runs: the bundle's inline map keeps only aimeter's own sources (scripts/source-map-filter.js). */
 function keepOwnSourcesOnly(file) {
   const code = readFileSync(file, 'utf8');
@@ -129,7 +151,7 @@ async function main() {
     // for the files it came from. Never in what is shipped: prepack builds without it.
     // Not minified then: coverage is counted per line of the generated file.
     ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
-    plugins: [placement, semconvSubset],
+    plugins: [placement, semconvSubset, lazyDebug],
     mainFields: ['module', 'main'],
     metafile: true,
   });

@@ -114,3 +114,18 @@ test('OTEL_SDK_DISABLED=true: the bundle is not even read; any other value goes 
   assert.deepEqual([invalid.bundle, invalid.wrapped], [true, true]);
   assert.match(invalid.stderr, /OTEL_SDK_DISABLED="yes" is not valid/);
 });
+
+test("require-in-the-middle's debug logger is loaded only under DEBUG (scripts/bundle.js lazy-debug)", () => {
+  const probe = `require('http'); console.log(JSON.stringify(process.moduleLoadList.some((m) => m === 'NativeModule tty')))`;
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--require', 'aimeter/register', '-e', probe], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', DEBUG: '', OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', ...env },
+    });
+  const quiet = run({});
+  assert.equal(quiet.stdout.trim(), 'false', 'debug (and its node:tty) not loaded');
+  assert.equal(quiet.stderr, '');
+  const debugging = run({ DEBUG: 'require-in-the-middle' });
+  assert.match(debugging.stderr, /require-in-the-middle registering require hook/);
+});
