@@ -4,13 +4,17 @@
  * the floor (sdk-trace-node + instrumentation-http), NodeSDK with the contrib OpenAI
  * instrumentation, aimeter under --require and --import (defaults: /metrics served, on port 0
  * here), the same two from tsc's separate files instead of the bundle, and aimeter with
- * OTEL_SDK_DISABLED=true. Each run is a fresh process; the variants run
+ * OTEL_SDK_DISABLED=true, aimeter's first start (no code cache yet), and the same set-ups under a
+ * real app's start (express + openai, listen, one request: subject.ts `app`), whose "added" is
+ * over the app alone. Each run is a fresh process; the variants run
  * in rotating order, round after round, and each figure is the median over rounds. "Added" is
  * the variant's median minus bare node's.
  *
- * Usage: node dist/bench/startup/index.js [--quick] [--before=DIR]
+ * Usage: node dist/bench/startup/index.js [--quick] [--before=DIR] [--node=MAJOR|PATH]
+ * --node runs every variant on another Node: a binary's path, or a major fetched once with
+ * `npx -y node@MAJOR` (e.g. 22 or 24: in-thread ESM hooks, src/sdk/esm-hook.ts).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { median, runPart } from '../lib/stats';
@@ -24,7 +28,11 @@ export interface StartupVariant {
   readonly name: string;
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** The variant whose figures "added" is counted over (default bare node). */
+  readonly over?: string;
 }
+
+const APP_ALONE = 'app: express + openai, one request';
 
 export const VARIANTS_NOW: readonly StartupVariant[] = [
   { name: 'bare node', args: [SUBJECT, 'bare'] },
@@ -36,6 +44,13 @@ export const VARIANTS_NOW: readonly StartupVariant[] = [
   { name: 'aimeter --import, unbundled (dist/src)', args: ['--import', `${UNBUNDLED.slice(0, -3)}.mjs`, SUBJECT, 'bare'] },
   { name: 'aimeter --import', args: ['--import', 'aimeter/register', SUBJECT, 'bare'] },
   { name: 'aimeter --require, OTEL_SDK_DISABLED=true', args: ['--require', 'aimeter/register', SUBJECT, 'bare'], env: { OTEL_SDK_DISABLED: 'true' } },
+  // A first start: the bundle's code cache not yet written (src/sdk/bundle-loader.ts).
+  { name: 'aimeter --require, no code cache (first start)', args: ['--require', 'aimeter/register', SUBJECT, 'bare'], env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
+  // What a real app does at start (subject.ts `app`): express + openai, listen, one request.
+  { name: APP_ALONE, args: [SUBJECT, 'bare', 'app'] },
+  { name: 'app + floor', args: [SUBJECT, 'floor', 'app'], over: APP_ALONE },
+  { name: 'app + NodeSDK + contrib', args: [SUBJECT, 'nodesdk', 'app'], over: APP_ALONE },
+  { name: 'app + aimeter --require', args: ['--require', 'aimeter/register', SUBJECT, 'bare', 'app'], over: APP_ALONE },
 ];
 
 export interface StartupFigures {
@@ -50,6 +65,8 @@ export interface StartupFigures {
 
 export interface StartupResult {
   readonly rounds: number;
+  /** The Node version the variants ran on. */
+  readonly node: string;
   readonly variants: StartupFigures[];
 }
 
@@ -59,10 +76,18 @@ interface Run {
   readonly rssMB: number;
 }
 
-function runOnce(variant: StartupVariant): Promise<Run> {
+/** The Node binary every variant runs on (--node=MAJOR|PATH; default this one). */
+export function nodeBinary(option: string | undefined): string {
+  if (option === undefined) return process.execPath;
+  if (!/^\d+$/.test(option)) return option;
+  if (process.versions.node.split('.')[0] === option) return process.execPath;
+  return execFileSync('npx', ['-y', `node@${option}`, '-p', 'process.execPath'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }).trim();
+}
+
+function runOnce(node: string, variant: StartupVariant): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...variant.args], {
+    const child = spawn(node, [...variant.args], {
       cwd: REPO_ROOT, // `aimeter/register` resolves to this checkout (the package's self-reference)
       env: { ...process.env, OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', ...variant.env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -99,29 +124,34 @@ function beforeVariants(dir: string | undefined): StartupVariant[] {
   ];
 }
 
-export async function runStartup(quick: boolean, beforeDir?: string): Promise<StartupResult> {
+export async function runStartup(quick: boolean, beforeDir?: string, node = process.execPath): Promise<StartupResult> {
   const rounds = quick ? 5 : 15;
+  const version = execFileSync(node, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
   const VARIANTS = [...VARIANTS_NOW, ...beforeVariants(beforeDir)];
   const runs = new Map<string, Run[]>(VARIANTS.map((v) => [v.name, []]));
-  for (const variant of VARIANTS) await runOnce(variant); // warm the file cache
+  for (const variant of VARIANTS) await runOnce(node, variant); // warm the file cache
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < VARIANTS.length; i++) {
       const variant = VARIANTS[(i + r) % VARIANTS.length]!;
-      runs.get(variant.name)!.push(await runOnce(variant));
+      runs.get(variant.name)!.push(await runOnce(node, variant));
     }
   }
   const medians = VARIANTS.map((v) => {
     const list = runs.get(v.name)!;
-    return { name: v.name, wallMs: median(list.map((x) => x.wallMs)), cpuMs: median(list.map((x) => x.cpuMs)), rssMB: median(list.map((x) => x.rssMB)) };
+    return { name: v.name, over: v.over, wallMs: median(list.map((x) => x.wallMs)), cpuMs: median(list.map((x) => x.cpuMs)), rssMB: median(list.map((x) => x.rssMB)) };
   });
   const bare = medians[0]!;
   return {
     rounds,
-    variants: medians.map((m) => ({ ...m, addedWallMs: m.wallMs - bare.wallMs, addedCpuMs: m.cpuMs - bare.cpuMs, addedRssMB: m.rssMB - bare.rssMB })),
+    node: version,
+    variants: medians.map(({ over, ...m }) => {
+      const base = medians.find((x) => x.name === over) ?? bare;
+      return { ...m, addedWallMs: m.wallMs - base.wallMs, addedCpuMs: m.cpuMs - base.cpuMs, addedRssMB: m.rssMB - base.rssMB };
+    }),
   };
 }
 
 if (require.main === module) {
-  const before = process.argv.find((a) => a.startsWith('--before='))?.slice('--before='.length);
-  runPart(() => runStartup(process.argv.includes('--quick'), before));
+  const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  runPart(() => runStartup(process.argv.includes('--quick'), option('before'), nodeBinary(option('node'))));
 }

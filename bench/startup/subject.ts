@@ -9,7 +9,11 @@
  *            @opentelemetry/instrumentation-openai, with NodeSDK's defaults (what its README
  *            shows: `new NodeSDK({ instrumentations }).start()`)
  *
- * Usage: node [preload flags] dist/bench/startup/subject.js MODE
+ * With a second argument `app`, the set-up is followed by what a real app does at start: it
+ * requires express and openai, constructs its client, listens, serves one request (made over
+ * loopback by itself) and exits. Work a set-up puts off until first use shows here, not in `-e 0`.
+ *
+ * Usage: node [preload flags] dist/bench/startup/subject.js MODE [app]
  */
 process.on('exit', () => {
   const usage = process.resourceUsage();
@@ -44,4 +48,20 @@ if (mode === 'floor' || mode === 'floor-esm') {
   new NodeSDK({ instrumentations: [new HttpInstrumentation(), new OpenAIInstrumentation()] }).start();
 } else if (mode !== 'bare' && mode !== 'floor-esm') {
   throw new Error(`unknown mode ${mode}`);
+}
+
+if (process.argv[3] === 'app') {
+  const express = require('express') as typeof import('express');
+  const { default: OpenAI } = require('openai') as typeof import('openai');
+  const http = require('node:http') as typeof import('node:http');
+  const client = new OpenAI({ apiKey: 'not-used', baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0 });
+  const app = express();
+  app.get('/', (_req, res) => void res.json({ models: typeof client.models.list }));
+  const server = app.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as import('node:net').AddressInfo;
+    http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => server.close());
+    });
+  });
 }

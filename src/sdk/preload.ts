@@ -1,7 +1,7 @@
 /**
  * What `aimeter/register` runs, for both --require (CommonJS) and --import (ESM): the ESM
- * loader hook for import-in-the-middle (so `import OpenAI from 'openai'` is instrumented too),
- * then start(). Never throws: a preload that crashed the app would defeat its purpose.
+ * loader hook for import-in-the-middle (so `import OpenAI from 'openai'` is instrumented too;
+ * in the app's own thread where Node allows it, esm-hook.ts), then start(). Never throws: a preload that crashed the app would defeat its purpose.
  *
  * Cheap when it has nothing to do: OTEL_SDK_DISABLED, then the thread, are checked before anything
  * else is loaded (start.ts loads the pipeline itself, instrumentations first). Disabled loads
@@ -30,8 +30,8 @@ export function preload(options: PreloadOptions): PreloadResult {
   // Checked first: even node:worker_threads costs a megabyte and a half.
   const parsed = configFromEnv(process.env);
   if (parsed.config.disabled) return NOTHING_TO_WAIT_FOR;
-  // Node 20 runs --require preloads again inside its loader-hooks worker thread (started by the
-  // module.register() below); telemetry belongs to the application's main thread only, and that
+  // Node 20 runs --require preloads again inside its loader-hooks worker thread (started by
+  // module.register() in esm-hook.ts where in-thread hooks are not available); telemetry belongs to the application's main thread only, and that
   // thread must not load the module graph a second time.
   // A package manager's CLI (npm start, npx, yarn, pnpm under NODE_OPTIONS) is skipped too: the app
   // it starts is measured (src/processes/). A user's worker thread is measured, and sends its
@@ -41,7 +41,9 @@ export function preload(options: PreloadOptions): PreloadResult {
   if (role.kind === 'internal-thread' || role.kind === 'wrapper') return NOTHING_TO_WAIT_FOR;
   let ready: Promise<void> = Promise.resolve();
   try {
-    if (role.kind !== 'thread' && (options.esmHook === 'always' || entryIsEsm())) ready = registerEsmHook();
+    if (role.kind !== 'thread' && (options.esmHook === 'always' || entryIsEsm())) {
+      ready = (require('./esm-hook') as typeof import('./esm-hook')).registerEsmHook().ready;
+    }
   } catch (error) {
     const { recordInternalError } = require('../internal/errors') as typeof import('../internal/errors');
     recordInternalError('esm-hook', error);
@@ -53,15 +55,4 @@ export function preload(options: PreloadOptions): PreloadResult {
 
 function entryIsEsm(): boolean {
   return (require('./entry-format') as typeof import('./entry-format')).entryIsEsm();
-}
-
-function registerEsmHook(): Promise<void> {
-  const nodeModule = require('node:module') as typeof import('node:module');
-  const { pathToFileURL } = require('node:url') as typeof import('node:url');
-  const register = (nodeModule as { register?: (specifier: string, parentURL: string, options?: unknown) => void }).register;
-  if (typeof register !== 'function') return Promise.resolve(); // Node < 20.6: CommonJS only.
-  const iitm = require('import-in-the-middle') as typeof import('import-in-the-middle');
-  const { registerOptions, waitForAllMessagesAcknowledged } = iitm.createAddHookMessageChannel();
-  register('import-in-the-middle/hook.mjs', pathToFileURL(__filename).href, registerOptions);
-  return waitForAllMessagesAcknowledged();
 }

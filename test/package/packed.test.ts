@@ -86,6 +86,7 @@ test('the tarball carries the dashboards, rules, Alertmanager example, compose f
     'dist/src/index.d.ts',
     'dist/bundle/aimeter.cjs',
     'dist/bundle/index.cjs',
+    'dist/bundle/loader.cjs',
     'dist/bundle/register.cjs',
     'dist/bundle/register.mjs',
     'dist/bundle/vendor/zod.cjs',
