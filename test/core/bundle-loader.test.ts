@@ -25,7 +25,9 @@ function start(env: Record<string, string>): { httpWrapped: boolean; running: bo
     cwd: REPO_ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '', NODE_DISABLE_COMPILE_CACHE: '', OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', ...env },
+    // NODE_V8_COVERAGE cleared: under c8 the loader takes plain require() (the bundle's coverage
+    // build), which is not what these tests are about.
+    env: { ...process.env, NODE_V8_COVERAGE: '', NODE_OPTIONS: '', NODE_DISABLE_COMPILE_CACHE: '', OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', ...env },
   });
   return JSON.parse(out.trim().split('\n').at(-1)!) as { httpWrapped: boolean; running: boolean };
 }
