@@ -22,6 +22,7 @@ export const TOOL_DEFINITIONS = [
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let orderLookups = 0;
 
 const IMPLEMENTATIONS: Record<string, (args: Record<string, string>, client: OpenAI) => Promise<unknown>> = {
   async get_weather(args) {
@@ -30,8 +31,9 @@ const IMPLEMENTATIONS: Record<string, (args: Record<string, string>, client: Ope
   },
   async lookup_order(args, client) {
     await sleep(30 + Math.random() * 120);
-    // A flaky backend: tool errors show up in the Agents and tools dashboard.
-    if (Math.random() < 0.1) throw new Error('order service unavailable');
+    // A flaky backend: tool errors show up in the Agents and tools dashboard. One lookup in
+    // eight fails, the first early (not at random: a short run must show some).
+    if (++orderLookups % 8 === 3) throw new Error('order service unavailable');
     // A tool that calls a model itself: its tokens and dollars carry gen_ai_tool_name="lookup_order".
     const note = await client.chat.completions.create({
       model: 'gpt-4o-mini',
