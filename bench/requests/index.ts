@@ -22,11 +22,13 @@
  *   instructions    (`--instructions`) each app under valgrind's callgrind; the app calls
  *                   os.loadavg() at each block boundary (its IPC mark), where callgrind dumps
  *                   its counters (`--dump-before=uv_loadavg`): instructions per request in one
- *                   block after a warm-up, on the main thread (where the JavaScript runs: the
- *                   app, the SDKs, the instrumentations, the scavenges). V8's background threads
- *                   (concurrent compilers and markers) are left out: their work lands wherever
- *                   the scheduler puts it, and with it in, one block of 64 requests swings by
- *                   tens of percent. Blind to the host's load; about 60 times slower.
+ *                   block after a warm-up, on the main thread. Every set-up runs with the V8
+ *                   flags of DETERMINISTIC_V8 (no background compiler or GC threads: that work
+ *                   runs, and is counted, on the main thread; fixed GC schedule and seeds) and
+ *                   collects garbage before each block: two runs then agree within about 1% per
+ *                   block (without them, blocks moved by 20 to 50% between runs, with the
+ *                   compilers finishing whenever the host let them). Blind to the host's load;
+ *                   about 60 times slower.
  * At the end every app's /metrics is scraped: the requests must have been counted there.
  *
  * Usage: node dist/bench/requests/index.js [--quick] [--instructions] [--modes=bare,contrib,aimeter]
@@ -84,10 +86,10 @@ export interface RequestsResult {
  * route warms the code up, the second mostly its concurrency.
  */
 const SHAPES = [
-  { scenario: 'chat', concurrency: 1, block: 60, valgrindBlock: 64, valgrindWarmup: 200 },
-  { scenario: 'chat', concurrency: 16, block: 96, valgrindBlock: 64, valgrindWarmup: 80 },
-  { scenario: 'stream', concurrency: 1, block: 40, valgrindBlock: 64, valgrindWarmup: 200 },
-  { scenario: 'stream', concurrency: 16, block: 96, valgrindBlock: 64, valgrindWarmup: 80 },
+  { scenario: 'chat', concurrency: 1, block: 60, valgrindBlock: 64, valgrindWarmup: 400 },
+  { scenario: 'chat', concurrency: 16, block: 96, valgrindBlock: 64, valgrindWarmup: 100 },
+  { scenario: 'stream', concurrency: 1, block: 40, valgrindBlock: 64, valgrindWarmup: 400 },
+  { scenario: 'stream', concurrency: 16, block: 96, valgrindBlock: 64, valgrindWarmup: 100 },
 ] as const;
 
 /** --quick under valgrind: half the warm-up, blocks of 32. */
@@ -105,6 +107,8 @@ interface App {
   readonly agent: http.Agent;
   requests: number;
   mark(): Promise<Mark>;
+  /** A full garbage collection in the app (under valgrind: --expose-gc), answered when done. */
+  collect(): Promise<true>;
 }
 
 function freePort(): Promise<number> {
@@ -118,6 +122,19 @@ function freePort(): Promise<number> {
   });
 }
 
+
+/**
+ * V8 flags of every app under valgrind (all set-ups alike), so that two runs count the same work:
+ *   --single-threaded         no background compiler or GC threads: optimizing compiles and GC
+ *                             marking run on the main thread when their (deterministic) budgets
+ *                             say, instead of finishing whenever the scheduler lets a helper run
+ *                             (the main thread's count then moved with the host's load);
+ *   --predictable-gc-schedule fixed new-space size and heap growth (no growth heuristics);
+ *   --no-flush-bytecode       no function dropped for being idle and compiled again later;
+ *   --hash-seed, --random-seed fixed hash tables and Math.random (span and trace ids);
+ *   --expose-gc               the app collects garbage before each measured block (outside it).
+ */
+const DETERMINISTIC_V8 = ['--single-threaded', '--predictable-gc-schedule', '--no-flush-bytecode', '--hash-seed=15', '--random-seed=15', '--expose-gc'];
 
 function preloadArgs(mode: RequestMode): string[] {
   if (mode === 'aimeter') return ['--require', REGISTER];
@@ -138,6 +155,7 @@ async function startApp(mode: RequestMode, fakeUrl: string, valgrindDir: string 
           `--callgrind-out-file=${path.join(valgrindDir, `${mode}.cg`)}`,
           `--log-file=${path.join(valgrindDir, `${mode}.log`)}`,
           process.execPath,
+          ...DETERMINISTIC_V8,
           ...preloadArgs(mode),
         ],
       }
@@ -170,6 +188,11 @@ async function startApp(mode: RequestMode, fakeUrl: string, valgrindDir: string 
     mark() {
       const reply = nextMessage<Mark>(child, (m) => (typeof m?.cpuUs === 'number' ? m : undefined));
       child.send({ mark: true });
+      return reply;
+    },
+    collect() {
+      const reply = nextMessage<true>(child, (m) => (m?.collected === true ? true : undefined));
+      child.send({ collect: true });
       return reply;
     },
   };
@@ -276,6 +299,9 @@ async function measureInstructions(apps: App[], quick: boolean): Promise<Omit<Re
     apps.map(async (app) => {
       for (const shape of SHAPES) {
         await drive(app, shape.scenario, Math.round(shape.valgrindWarmup * scale), shape.concurrency);
+        // Every block starts from the same heap (empty new space, no marking under way); the
+        // collection is counted in the warm-up's part, before the mark.
+        await app.collect();
         await app.mark();
         await drive(app, shape.scenario, quick ? QUICK_VALGRIND_BLOCK : shape.valgrindBlock, shape.concurrency);
         await app.mark();
