@@ -136,6 +136,23 @@ function freePort(): Promise<number> {
  */
 const DETERMINISTIC_V8 = ['--single-threaded', '--predictable-gc-schedule', '--no-flush-bytecode', '--hash-seed=15', '--random-seed=15', '--expose-gc'];
 
+/**
+ * Where V8 enters its compilers from JavaScript (none calls another): lazy compilation to
+ * bytecode, Sparkplug's batches (from the budget interrupt), TurboFan (synchronous under
+ * --single-threaded) and on-stack replacement. Callgrind stops counting inside them: in a
+ * long-running server compilation amortises to nothing per request, but in a block after a few
+ * hundred requests it is the largest term (the app keeps optimizing some function every few
+ * requests for thousands of requests: `--trace-opt`), and it grows or shrinks with the warm-up.
+ * What is counted is running the code (the app, the SDKs, the instrumentations), the garbage
+ * collector, deoptimizations and the runtime.
+ */
+const JIT_ENTRIES = [
+  'v8::internal::Runtime_CompileLazy*',
+  'v8::internal::Runtime_CompileBaseline*',
+  'v8::internal::Runtime_CompileOptimized*',
+  'v8::internal::TieringManager::OnInterruptTick*',
+];
+
 function preloadArgs(mode: RequestMode): string[] {
   if (mode === 'aimeter') return ['--require', REGISTER];
   if (mode.startsWith('contrib')) return ['--require', CONTRIB];
@@ -150,6 +167,8 @@ async function startApp(mode: RequestMode, fakeUrl: string, valgrindDir: string 
         execArgv: [
           '--tool=callgrind',
           '--dump-before=uv_loadavg',
+          // The JIT's compiles are not counted (see JIT_ENTRIES).
+          ...JIT_ENTRIES.map((f) => `--toggle-collect=${f}`),
           // Per thread: the marks dump the main thread's counters only (file suffix -01).
           '--separate-threads=yes',
           `--callgrind-out-file=${path.join(valgrindDir, `${mode}.cg`)}`,
