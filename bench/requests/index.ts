@@ -25,8 +25,8 @@
  *                   block after a warm-up, on the main thread. Every set-up runs with the V8
  *                   flags of DETERMINISTIC_V8 (no background compiler or GC threads: that work
  *                   runs, and is counted, on the main thread; fixed GC schedule and seeds) and
- *                   collects garbage before each block: two runs then agree within about 1% per
- *                   block (without them, blocks moved by 20 to 50% between runs, with the
+ *                   collects garbage before each block, and the JIT's compiles are subtracted
+ *                   (JIT_ENTRY): two runs then agree within about 1% per block (without them, blocks moved by 20 to 50% between runs, with the
  *                   compilers finishing whenever the host let them). Blind to the host's load;
  *                   about 60 times slower.
  * At the end every app's /metrics is scraped: the requests must have been counted there.
@@ -67,6 +67,8 @@ export interface RequestCell {
   readonly addedQ3: number;
   /** Requests per second during the measured blocks (cpu mode only; 0 under valgrind). */
   readonly requestsPerSecond: number;
+  /** Instruction mode: compilation per request in the block, left out of perRequest (JIT_ENTRY). */
+  readonly compilePerRequest?: number;
 }
 
 export interface RequestsResult {
@@ -137,21 +139,37 @@ function freePort(): Promise<number> {
 const DETERMINISTIC_V8 = ['--single-threaded', '--predictable-gc-schedule', '--no-flush-bytecode', '--hash-seed=15', '--random-seed=15', '--expose-gc'];
 
 /**
- * Where V8 enters its compilers from JavaScript (none calls another): lazy compilation to
- * bytecode, Sparkplug's batches (from the budget interrupt), TurboFan (synchronous under
- * --single-threaded) and on-stack replacement. Callgrind stops counting inside them: in a
- * long-running server compilation amortises to nothing per request, but in a block after a few
- * hundred requests it is the largest term (the app keeps optimizing some function every few
- * requests for thousands of requests: `--trace-opt`), and it grows or shrinks with the warm-up.
- * What is counted is running the code (the app, the SDKs, the instrumentations), the garbage
- * collector, deoptimizations and the runtime.
+ * Where V8 enters its compilers from JavaScript: lazy compilation to bytecode, Sparkplug's batches
+ * (from the budget interrupt's tick), TurboFan (synchronous under --single-threaded) and
+ * on-stack replacement. Only generated code calls them, and no JavaScript runs inside a compile,
+ * so they never nest: the inclusive cost of the calls to them in a dump is the block's
+ * compilation, which is subtracted. In a long-running server compilation amortises to nothing
+ * per request, but in a block after a few hundred requests it is the largest term (the app keeps
+ * optimizing some function every few requests for thousands of requests: `--trace-opt`), and it
+ * grows or shrinks with the warm-up. What is counted is running the code (the app, the SDKs, the
+ * instrumentations), the garbage collector, deoptimizations and the runtime. (Callgrind's
+ * --toggle-collect at these functions was tried first: its state ended up inverted, counting
+ * compiles only.)
  */
-const JIT_ENTRIES = [
-  'v8::internal::Runtime_CompileLazy*',
-  'v8::internal::Runtime_CompileBaseline*',
-  'v8::internal::Runtime_CompileOptimized*',
-  'v8::internal::TieringManager::OnInterruptTick*',
-];
+const JIT_ENTRY = /^cfn=(?:\(\d+\) )?v8::internal::(Runtime_CompileLazy|Runtime_CompileBaseline|Runtime_CompileOptimized\w*|TieringManager::OnInterruptTick)\(/;
+
+/** A dump's instructions spent compiling: the inclusive costs of the calls to JIT_ENTRY functions. */
+export function compileInstructions(dump: string): number {
+  let total = 0;
+  let inJit = false;
+  let afterCalls = false;
+  for (const line of dump.split('\n')) {
+    if (afterCalls) {
+      // The line after `calls=`: "<position> <inclusive Ir>".
+      afterCalls = false;
+      if (inJit) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+      continue;
+    }
+    if (line.startsWith('cfn=')) inJit = JIT_ENTRY.test(line);
+    else if (line.startsWith('calls=')) afterCalls = true;
+  }
+  return total;
+}
 
 function preloadArgs(mode: RequestMode): string[] {
   if (mode === 'aimeter') return ['--require', REGISTER];
@@ -167,8 +185,9 @@ async function startApp(mode: RequestMode, fakeUrl: string, valgrindDir: string 
         execArgv: [
           '--tool=callgrind',
           '--dump-before=uv_loadavg',
-          // The JIT's compiles are not counted (see JIT_ENTRIES).
-          ...JIT_ENTRIES.map((f) => `--toggle-collect=${f}`),
+          // Full names in every dump: each part is read on its own (JIT_ENTRIES).
+          '--compress-strings=no',
+          '--compress-pos=no',
           // Per thread: the marks dump the main thread's counters only (file suffix -01).
           '--separate-threads=yes',
           `--callgrind-out-file=${path.join(valgrindDir, `${mode}.cg`)}`,
@@ -296,15 +315,18 @@ async function measureCpu(apps: App[], quick: boolean): Promise<Omit<RequestsRes
   return { method: 'cpu', cycles, blockRequests: Object.fromEntries(SHAPES.map((s) => [`${s.scenario}/${s.concurrency}`, s.block])), cells };
 }
 
-/** callgrind's dumps of one app's main thread: part number -> instructions (Ir) since the previous dump. */
-function callgrindParts(dir: string, mode: RequestMode): Map<number, number> {
-  const parts = new Map<number, number>();
+/**
+ * callgrind's dumps of one app's main thread: part number -> instructions (Ir) since the previous
+ * dump, and how many of them were compiling (JIT_ENTRY).
+ */
+function callgrindParts(dir: string, mode: RequestMode): Map<number, { readonly total: number; readonly compile: number }> {
+  const parts = new Map<number, { total: number; compile: number }>();
   for (const file of readdirSync(dir)) {
     if (!file.startsWith(`${mode}.cg.`) || !file.endsWith('-01')) continue;
     const text = readFileSync(path.join(dir, file), 'utf8');
     const part = /^part: (\d+)$/m.exec(text);
     const summary = /^summary: (\d+)$/m.exec(text);
-    if (part && summary) parts.set(Number(part[1]), Number(summary[1]));
+    if (part && summary) parts.set(Number(part[1]), { total: Number(summary[1]), compile: compileInstructions(text) });
   }
   return parts;
 }
@@ -333,6 +355,8 @@ async function measureInstructions(apps: App[], quick: boolean): Promise<Omit<Re
 
 async function instructionCells(apps: App[], dir: string, blocks: RequestsResult['blockRequests']): Promise<RequestCell[]> {
   const perRequest = new Map<RequestMode, number[]>();
+  /** Compilation per request, left out of perRequest ("aimeter chat/1" -> instructions). */
+  const compiles = new Map<string, number>();
   for (const app of apps) {
     const parts = callgrindParts(dir, app.mode);
     // Marks 2, 4, 6, 8 close the measured blocks (see measureInstructions).
@@ -341,7 +365,9 @@ async function instructionCells(apps: App[], dir: string, blocks: RequestsResult
       SHAPES.map((s, i) => {
         const value = parts.get(2 * (i + 1));
         if (value === undefined) throw new Error(`callgrind wrote no part ${2 * (i + 1)} for ${app.mode} (see ${dir})`);
-        return value / blocks[`${s.scenario}/${s.concurrency}`]!;
+        const n = blocks[`${s.scenario}/${s.concurrency}`]!;
+        compiles.set(`${app.mode} ${s.scenario}/${s.concurrency}`, value.compile / n);
+        return (value.total - value.compile) / n;
       }),
     );
   }
@@ -350,7 +376,8 @@ async function instructionCells(apps: App[], dir: string, blocks: RequestsResult
     const bare = perRequest.get('bare')![i]!;
     for (const app of apps) {
       const own = perRequest.get(app.mode)![i]!;
-      cells.push({ scenario: shape.scenario, concurrency: shape.concurrency, mode: app.mode, perRequest: own, added: own - bare, addedQ1: own - bare, addedQ3: own - bare, requestsPerSecond: 0 });
+      const compile = compiles.get(`${app.mode} ${shape.scenario}/${shape.concurrency}`);
+      cells.push({ scenario: shape.scenario, concurrency: shape.concurrency, mode: app.mode, perRequest: own, added: own - bare, addedQ1: own - bare, addedQ3: own - bare, requestsPerSecond: 0, compilePerRequest: compile });
     }
   });
   return cells;
