@@ -26,9 +26,12 @@
  *                   flags of DETERMINISTIC_V8 (no background compiler or GC threads: that work
  *                   runs, and is counted, on the main thread; fixed GC schedule and seeds) and
  *                   collects garbage before each block, and the JIT's compiles are subtracted
- *                   (JIT_ENTRY): two runs then agree within about 1% per block (without them, blocks moved by 20 to 50% between runs, with the
- *                   compilers finishing whenever the host let them). Blind to the host's load;
- *                   about 60 times slower.
+ *                   (JIT_ENTRY): two runs then agree within 1% on bare's blocks and within 1%
+ *                   to 24% on the added instructions per shape (concurrency 16 and streaming
+ *                   keep some timing of their own: which requests interleave, how events
+ *                   coalesce into reads). Without them, added instructions moved by 2 to 90%
+ *                   between runs, with the compilers finishing whenever the host let them.
+ *                   Blind to the host's load; about 60 times slower.
  * At the end every app's /metrics is scraped: the requests must have been counted there.
  *
  * Usage: node dist/bench/requests/index.js [--quick] [--instructions] [--modes=bare,contrib,aimeter]
