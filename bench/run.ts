@@ -147,7 +147,7 @@ function requestDetail(r: RequestsResult): string {
     `aimeter's --require preload; driven over loopback, each request one openai SDK call to the loopback provider; ` +
     (cpu
       ? `the app's CPU, all threads; ${r.cycles} cycles of one block per set-up in random order, added = minus bare's block in the same cycle, medians; `
-      : `instructions on the app's main thread under callgrind, one block after a warm-up; `) +
+      : `instructions on the app's main thread under callgrind (V8 single-threaded, fixed seeds and GC schedule, the JIT's compiles subtracted), one block after a warm-up and a full GC; `) +
     `requests per block: ${blocks}. GenAI calls counted on each /metrics: ${counted})\n` +
     table([header, ...rows])
   );

@@ -52,7 +52,13 @@ const server = app.listen(0, '127.0.0.1', () => {
 // the load generator would otherwise race the close of the connections it is about to reuse.
 server.keepAliveTimeout = 600_000;
 
-process.on('message', (message: { mark?: boolean }) => {
+process.on('message', (message: { mark?: boolean; collect?: boolean }) => {
+  if (message?.collect) {
+    // The instruction mode, before each measured block (node --expose-gc; a no-op without it).
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.({ collected: true });
+    return;
+  }
   if (!message?.mark) return;
   os.loadavg(); // the instruction mode's marker (see the header)
   const cpu = process.cpuUsage();

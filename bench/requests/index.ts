@@ -22,11 +22,16 @@
  *   instructions    (`--instructions`) each app under valgrind's callgrind; the app calls
  *                   os.loadavg() at each block boundary (its IPC mark), where callgrind dumps
  *                   its counters (`--dump-before=uv_loadavg`): instructions per request in one
- *                   block after a warm-up, on the main thread (where the JavaScript runs: the
- *                   app, the SDKs, the instrumentations, the scavenges). V8's background threads
- *                   (concurrent compilers and markers) are left out: their work lands wherever
- *                   the scheduler puts it, and with it in, one block of 64 requests swings by
- *                   tens of percent. Blind to the host's load; about 60 times slower.
+ *                   block after a warm-up, on the main thread. Every set-up runs with the V8
+ *                   flags of DETERMINISTIC_V8 (no background compiler or GC threads: that work
+ *                   runs, and is counted, on the main thread; fixed GC schedule and seeds) and
+ *                   collects garbage before each block, and the JIT's compiles are subtracted
+ *                   (JIT_ENTRY): two runs then agree within 1% on bare's blocks and within 1%
+ *                   to 24% on the added instructions per shape (concurrency 16 and streaming
+ *                   keep some timing of their own: which requests interleave, how events
+ *                   coalesce into reads). Without them, added instructions moved by 2 to 90%
+ *                   between runs, with the compilers finishing whenever the host let them.
+ *                   Blind to the host's load; about 60 times slower.
  * At the end every app's /metrics is scraped: the requests must have been counted there.
  *
  * Usage: node dist/bench/requests/index.js [--quick] [--instructions] [--modes=bare,contrib,aimeter]
@@ -65,6 +70,8 @@ export interface RequestCell {
   readonly addedQ3: number;
   /** Requests per second during the measured blocks (cpu mode only; 0 under valgrind). */
   readonly requestsPerSecond: number;
+  /** Instruction mode: compilation per request in the block, left out of perRequest (JIT_ENTRY). */
+  readonly compilePerRequest?: number;
 }
 
 export interface RequestsResult {
@@ -84,14 +91,19 @@ export interface RequestsResult {
  * route warms the code up, the second mostly its concurrency.
  */
 const SHAPES = [
-  { scenario: 'chat', concurrency: 1, block: 60, valgrindBlock: 64, valgrindWarmup: 200 },
-  { scenario: 'chat', concurrency: 16, block: 96, valgrindBlock: 64, valgrindWarmup: 80 },
-  { scenario: 'stream', concurrency: 1, block: 40, valgrindBlock: 64, valgrindWarmup: 200 },
-  { scenario: 'stream', concurrency: 16, block: 96, valgrindBlock: 64, valgrindWarmup: 80 },
+  { scenario: 'chat', concurrency: 1, block: 60, valgrindBlock: 128, valgrindWarmup: 400 },
+  { scenario: 'chat', concurrency: 16, block: 96, valgrindBlock: 128, valgrindWarmup: 100 },
+  { scenario: 'stream', concurrency: 1, block: 40, valgrindBlock: 128, valgrindWarmup: 400 },
+  { scenario: 'stream', concurrency: 16, block: 96, valgrindBlock: 128, valgrindWarmup: 100 },
 ] as const;
 
-/** --quick under valgrind: half the warm-up, blocks of 32. */
-const QUICK_VALGRIND_BLOCK = 32;
+/**
+ * --quick under valgrind: half the warm-up, blocks of 64. Blocks are long because what is left of
+ * the run-to-run spread is the garbage collector's quantum: with the same heap at the start, a
+ * block of 32 requests takes one scavenge or two depending on a few bytes (about 8M instructions,
+ * 250k per request); 64 and 128 requests halve and quarter that.
+ */
+const QUICK_VALGRIND_BLOCK = 64;
 
 interface Mark {
   readonly cpuUs: number;
@@ -105,6 +117,8 @@ interface App {
   readonly agent: http.Agent;
   requests: number;
   mark(): Promise<Mark>;
+  /** A full garbage collection in the app (under valgrind: --expose-gc), answered when done. */
+  collect(): Promise<true>;
 }
 
 function freePort(): Promise<number> {
@@ -118,6 +132,52 @@ function freePort(): Promise<number> {
   });
 }
 
+
+/**
+ * V8 flags of every app under valgrind (all set-ups alike), so that two runs count the same work:
+ *   --single-threaded         no background compiler or GC threads: optimizing compiles and GC
+ *                             marking run on the main thread when their (deterministic) budgets
+ *                             say, instead of finishing whenever the scheduler lets a helper run
+ *                             (the main thread's count then moved with the host's load);
+ *   --predictable-gc-schedule fixed new-space size and heap growth (no growth heuristics);
+ *   --no-flush-bytecode       no function dropped for being idle and compiled again later;
+ *   --hash-seed, --random-seed fixed hash tables and Math.random (span and trace ids);
+ *   --expose-gc               the app collects garbage before each measured block (outside it).
+ */
+const DETERMINISTIC_V8 = ['--single-threaded', '--predictable-gc-schedule', '--no-flush-bytecode', '--hash-seed=15', '--random-seed=15', '--expose-gc'];
+
+/**
+ * Where V8 enters its compilers from JavaScript: lazy compilation to bytecode, Sparkplug's batches
+ * (from the budget interrupt's tick), TurboFan (synchronous under --single-threaded) and
+ * on-stack replacement. Only generated code calls them, and no JavaScript runs inside a compile,
+ * so they never nest: the inclusive cost of the calls to them in a dump is the block's
+ * compilation, which is subtracted. In a long-running server compilation amortises to nothing
+ * per request, but in a block after a few hundred requests it is the largest term (the app keeps
+ * optimizing some function every few requests for thousands of requests: `--trace-opt`), and it
+ * grows or shrinks with the warm-up. What is counted is running the code (the app, the SDKs, the
+ * instrumentations), the garbage collector, deoptimizations and the runtime. (Callgrind's
+ * --toggle-collect at these functions was tried first: its state ended up inverted, counting
+ * compiles only.)
+ */
+const JIT_ENTRY = /^cfn=(?:\(\d+\) )?v8::internal::(Runtime_CompileLazy|Runtime_CompileBaseline|Runtime_CompileOptimized\w*|TieringManager::OnInterruptTick)\(/;
+
+/** A dump's instructions spent compiling: the inclusive costs of the calls to JIT_ENTRY functions. */
+export function compileInstructions(dump: string): number {
+  let total = 0;
+  let inJit = false;
+  let afterCalls = false;
+  for (const line of dump.split('\n')) {
+    if (afterCalls) {
+      // The line after `calls=`: "<position> <inclusive Ir>".
+      afterCalls = false;
+      if (inJit) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+      continue;
+    }
+    if (line.startsWith('cfn=')) inJit = JIT_ENTRY.test(line);
+    else if (line.startsWith('calls=')) afterCalls = true;
+  }
+  return total;
+}
 
 function preloadArgs(mode: RequestMode): string[] {
   if (mode === 'aimeter') return ['--require', REGISTER];
@@ -133,11 +193,15 @@ async function startApp(mode: RequestMode, fakeUrl: string, valgrindDir: string 
         execArgv: [
           '--tool=callgrind',
           '--dump-before=uv_loadavg',
+          // Full names in every dump: each part is read on its own (JIT_ENTRIES).
+          '--compress-strings=no',
+          '--compress-pos=no',
           // Per thread: the marks dump the main thread's counters only (file suffix -01).
           '--separate-threads=yes',
           `--callgrind-out-file=${path.join(valgrindDir, `${mode}.cg`)}`,
           `--log-file=${path.join(valgrindDir, `${mode}.log`)}`,
           process.execPath,
+          ...DETERMINISTIC_V8,
           ...preloadArgs(mode),
         ],
       }
@@ -170,6 +234,11 @@ async function startApp(mode: RequestMode, fakeUrl: string, valgrindDir: string 
     mark() {
       const reply = nextMessage<Mark>(child, (m) => (typeof m?.cpuUs === 'number' ? m : undefined));
       child.send({ mark: true });
+      return reply;
+    },
+    collect() {
+      const reply = nextMessage<true>(child, (m) => (m?.collected === true ? true : undefined));
+      child.send({ collect: true });
       return reply;
     },
   };
@@ -254,15 +323,18 @@ async function measureCpu(apps: App[], quick: boolean): Promise<Omit<RequestsRes
   return { method: 'cpu', cycles, blockRequests: Object.fromEntries(SHAPES.map((s) => [`${s.scenario}/${s.concurrency}`, s.block])), cells };
 }
 
-/** callgrind's dumps of one app's main thread: part number -> instructions (Ir) since the previous dump. */
-function callgrindParts(dir: string, mode: RequestMode): Map<number, number> {
-  const parts = new Map<number, number>();
+/**
+ * callgrind's dumps of one app's main thread: part number -> instructions (Ir) since the previous
+ * dump, and how many of them were compiling (JIT_ENTRY).
+ */
+function callgrindParts(dir: string, mode: RequestMode): Map<number, { readonly total: number; readonly compile: number }> {
+  const parts = new Map<number, { total: number; compile: number }>();
   for (const file of readdirSync(dir)) {
     if (!file.startsWith(`${mode}.cg.`) || !file.endsWith('-01')) continue;
     const text = readFileSync(path.join(dir, file), 'utf8');
     const part = /^part: (\d+)$/m.exec(text);
     const summary = /^summary: (\d+)$/m.exec(text);
-    if (part && summary) parts.set(Number(part[1]), Number(summary[1]));
+    if (part && summary) parts.set(Number(part[1]), { total: Number(summary[1]), compile: compileInstructions(text) });
   }
   return parts;
 }
@@ -276,6 +348,9 @@ async function measureInstructions(apps: App[], quick: boolean): Promise<Omit<Re
     apps.map(async (app) => {
       for (const shape of SHAPES) {
         await drive(app, shape.scenario, Math.round(shape.valgrindWarmup * scale), shape.concurrency);
+        // Every block starts from the same heap (empty new space, no marking under way); the
+        // collection is counted in the warm-up's part, before the mark.
+        await app.collect();
         await app.mark();
         await drive(app, shape.scenario, quick ? QUICK_VALGRIND_BLOCK : shape.valgrindBlock, shape.concurrency);
         await app.mark();
@@ -288,6 +363,8 @@ async function measureInstructions(apps: App[], quick: boolean): Promise<Omit<Re
 
 async function instructionCells(apps: App[], dir: string, blocks: RequestsResult['blockRequests']): Promise<RequestCell[]> {
   const perRequest = new Map<RequestMode, number[]>();
+  /** Compilation per request, left out of perRequest ("aimeter chat/1" -> instructions). */
+  const compiles = new Map<string, number>();
   for (const app of apps) {
     const parts = callgrindParts(dir, app.mode);
     // Marks 2, 4, 6, 8 close the measured blocks (see measureInstructions).
@@ -296,7 +373,9 @@ async function instructionCells(apps: App[], dir: string, blocks: RequestsResult
       SHAPES.map((s, i) => {
         const value = parts.get(2 * (i + 1));
         if (value === undefined) throw new Error(`callgrind wrote no part ${2 * (i + 1)} for ${app.mode} (see ${dir})`);
-        return value / blocks[`${s.scenario}/${s.concurrency}`]!;
+        const n = blocks[`${s.scenario}/${s.concurrency}`]!;
+        compiles.set(`${app.mode} ${s.scenario}/${s.concurrency}`, value.compile / n);
+        return (value.total - value.compile) / n;
       }),
     );
   }
@@ -305,7 +384,8 @@ async function instructionCells(apps: App[], dir: string, blocks: RequestsResult
     const bare = perRequest.get('bare')![i]!;
     for (const app of apps) {
       const own = perRequest.get(app.mode)![i]!;
-      cells.push({ scenario: shape.scenario, concurrency: shape.concurrency, mode: app.mode, perRequest: own, added: own - bare, addedQ1: own - bare, addedQ3: own - bare, requestsPerSecond: 0 });
+      const compile = compiles.get(`${app.mode} ${shape.scenario}/${shape.concurrency}`);
+      cells.push({ scenario: shape.scenario, concurrency: shape.concurrency, mode: app.mode, perRequest: own, added: own - bare, addedQ1: own - bare, addedQ3: own - bare, requestsPerSecond: 0, compilePerRequest: compile });
     }
   });
   return cells;

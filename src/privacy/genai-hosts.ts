@@ -20,11 +20,20 @@ function key(host: string, port: number | undefined): string {
   return `${host.toLowerCase().replace(/^\[(.*)\]$/, '$1')}:${port ?? ''}`;
 }
 
-/** Called for every GenAI span with a server address (cheap: one Set lookup when known). */
+/** The pair remembered last: a process's calls mostly go to one server, compared without building the key. */
+let lastHost: string | undefined;
+let lastPort: number | undefined;
+
+/** Called for every GenAI span with a server address (cheap: two comparisons when it was the last one). */
 export function rememberGenAiServer(host: string, port: number | undefined): void {
+  if (host === lastHost && port === lastPort) return;
   const k = key(host, port);
-  if (seen.has(k) || seen.size >= MAX_SEEN) return;
-  seen.add(k);
+  if (!seen.has(k)) {
+    if (seen.size >= MAX_SEEN) return;
+    seen.add(k);
+  }
+  lastHost = host;
+  lastPort = port;
 }
 
 /** True for a well-known AI provider host, or a server a GenAI span of this process called. */

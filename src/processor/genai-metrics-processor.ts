@@ -8,7 +8,7 @@
 import { type Context, TraceFlags } from '@opentelemetry/api';
 import { GenAiMetrics } from '../metrics/genai-metrics';
 import { type ExemplarContext, labelKey } from '../metrics/series-store';
-import { extendedKey, type HistogramSlot, type LabelSet, LabelSets } from './label-set';
+import { extendedKey, FINISH_REASON_SLOTS, type HistogramSlot, type LabelSet, LabelSets } from './label-set';
 import { recordInternalError } from '../internal/errors';
 import { syncParentSpanId } from '../tracing/call-scope';
 import { warn, warnOnce } from '../internal/log';
@@ -222,11 +222,14 @@ export class GenAiMetricsProcessor {
     else this.metrics.observe(metric, extendedKey(labels.key, call.errorType), [...values, call.errorType], call.durationSeconds, exemplar);
   }
 
-  /** One count per choice; the reason is one label more than the label set (like error_type). */
+  /**
+   * One count per choice; the reason is one label more than the label set (like error_type). The
+   * reasons are a closed list, so each has a slot of the label set: no key built per call.
+   */
   private recordFinishReasons(call: GenAiCall, labels: LabelSet): void {
-    for (const reason of call.finishReasons ?? []) {
-      this.metrics.add('finishReasons', extendedKey(labels.key, reason), [...labels.values, reason], 1);
-    }
+    const reasons = call.finishReasons;
+    if (reasons === undefined) return;
+    for (let i = 0; i < reasons.length; i++) labels.add(FINISH_REASON_SLOTS[reasons[i]!], 1);
   }
 
   private recordUsage(usage: Usage, labels: LabelSet): void {

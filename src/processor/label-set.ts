@@ -15,6 +15,7 @@
 import type { GenAiMetrics, CounterKey, HistogramKey } from '../metrics/genai-metrics';
 import { type ExemplarContext, keyPart, labelKey, type HistogramSeries, type LabelValues, type ScalarSeries } from '../metrics/series-store';
 import type { ModelPrice } from '../prices/types';
+import type { FinishReason } from './finish-reasons';
 
 /** Where a model call records with its label set: the metric, and the value of its one extra label, if any. */
 interface SlotDef<K> {
@@ -63,7 +64,24 @@ const COUNTERS = {
   usageCacheRead: { metric: 'inferenceUsageCacheRead', extra: 'unknown' },
   usageCacheWrite: { metric: 'inferenceUsageCacheWrite', extra: 'unknown' },
   usageReasoning: { metric: 'inferenceUsageReasoning', extra: 'unknown' },
+  // aimeter_finish_reasons_total: one slot per reason of the allow-list (finish-reasons.ts).
+  finishStop: { metric: 'finishReasons', extra: 'stop' },
+  finishLength: { metric: 'finishReasons', extra: 'length' },
+  finishContentFilter: { metric: 'finishReasons', extra: 'content_filter' },
+  finishToolCalls: { metric: 'finishReasons', extra: 'tool_calls' },
+  finishError: { metric: 'finishReasons', extra: 'error' },
+  finishOther: { metric: 'finishReasons', extra: 'other' },
 } as const satisfies Record<string, SlotDef<CounterKey>>;
+
+/** The counter slot of each finish reason (every FinishReason has one). */
+export const FINISH_REASON_SLOTS: Readonly<Record<FinishReason, CounterSlot>> = {
+  stop: 'finishStop',
+  length: 'finishLength',
+  content_filter: 'finishContentFilter',
+  tool_calls: 'finishToolCalls',
+  error: 'finishError',
+  other: 'finishOther',
+};
 
 export type HistogramSlot = keyof typeof HISTOGRAMS;
 export type CounterSlot = keyof typeof COUNTERS;
