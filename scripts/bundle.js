@@ -123,6 +123,39 @@ const lazyDebug = {
   },
 };
 
+/**
+ * require-in-the-middle, as @opentelemetry/instrumentation runs it (one hook for every module,
+ * internals on), resolves the main file of a file's package at every require() of a file inside
+ * node_modules, to tell a package's main file from its internals: for an app's start that is one
+ * package.json lookup per file loaded (hundreds for express and openai). A package's main file
+ * does not change while the process runs, so it is resolved once per package directory. The
+ * build fails if the line is not found (a new release of require-in-the-middle: look again).
+ */
+const ritmMainOnce = {
+  name: 'ritm-main-once',
+  setup(build) {
+    const file = path.join('require-in-the-middle', 'index.js');
+    build.onLoad({ filter: /require-in-the-middle[\\/]index\.js$/ }, (args) => {
+      if (!args.path.endsWith(file)) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      const line = 'res = require.resolve(moduleName, { paths: [basedir] })';
+      if (!source.includes(line)) throw new Error(`scripts/bundle.js: "${line}" not found in ${args.path}`);
+      const once =
+        '\nconst mainFileOf = new Map()\n' +
+        'function resolveMainOnce (moduleName, basedir) {\n' +
+        "  const key = basedir + '\\0' + moduleName\n" +
+        '  let main = mainFileOf.get(key)\n' +
+        '  if (main === undefined) {\n' +
+        '    main = require.resolve(moduleName, { paths: [basedir] })\n' +
+        '    mainFileOf.set(key, main)\n' +
+        '  }\n' +
+        '  return main\n' +
+        '}\n';
+      return { contents: source.replace(line, 'res = resolveMainOnce(moduleName, basedir)') + once, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 /** Coverage runs: the bundle's inline map keeps only aimeter's own sources (scripts/source-map-filter.js). */
 function keepOwnSourcesOnly(file) {
   const code = readFileSync(file, 'utf8');
@@ -151,7 +184,7 @@ async function main() {
     // for the files it came from. Never in what is shipped: prepack builds without it.
     // Not minified then: coverage is counted per line of the generated file.
     ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
-    plugins: [placement, semconvSubset, lazyDebug],
+    plugins: [placement, semconvSubset, lazyDebug, ritmMainOnce],
     mainFields: ['module', 'main'],
     metafile: true,
   });
