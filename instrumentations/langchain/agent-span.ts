@@ -10,8 +10,9 @@ import { Operation } from '../../src/semconv/operations';
 import { GenAiSpan } from '../../src/tracing/genai-span';
 import { observeAsyncIterator, observeStreamInPlace } from '../../src/tracing/stream-observer';
 import { isThenable, obj, str } from '../../src/tracing/values';
+import { LANGCHAIN } from './definition';
 
-const COMPONENT = 'langchain';
+const COMPONENT = LANGCHAIN.component;
 
 /** The agent's name as createAgent({ name }) keeps it (`options.name`); none: no agent name. */
 export function startAgentSpan(tracer: Tracer, agent: unknown): GenAiSpan {

@@ -6,8 +6,9 @@ import { Operation } from '../../src/semconv/operations';
 import { GenAiSpan } from '../../src/tracing/genai-span';
 import { swallow } from '../../src/internal/errors';
 import { isThenable, obj, str } from '../../src/tracing/values';
+import { LANGCHAIN } from './definition';
 
-const COMPONENT = 'langchain';
+const COMPONENT = LANGCHAIN.component;
 
 export interface ToolLike {
   readonly name?: unknown;

@@ -127,7 +127,7 @@ export class OpenAIInstrumentation extends KitInstrumentation<OpenAIInstrumentat
       try {
         if (injectedUsage) {
           const self = this;
-          retryWithoutStreamUsage(result, call.server, () => call.span.call(original, self, args, enter), () => call.usageNoLongerInjected());
+          retryWithoutStreamUsage(result, call.server, () => call.span.call(original, self, args, enter), () => call.usageNoLongerInjected(), OPENAI.component);
         }
         call.observe(result);
       } catch (error) {

@@ -13,8 +13,6 @@
  */
 import { recordInternalError } from '../../src/internal/errors';
 
-const COMPONENT = 'openai-instrumentation';
-
 /** Servers ("host:port") that refused stream_options (bounded). */
 const refusing = new Set<string>();
 const MAX_REFUSING = 256;
@@ -42,12 +40,14 @@ function isRefusal(error: unknown): boolean {
  * Makes `apiPromise` (the SDK's answer to the call sent with include_usage) retry once with the
  * caller's own arguments when the server refuses. `retry` sends them (returns the SDK's
  * APIPromise); `onRetry` is told, so that the call stops stripping usage it no longer asked for.
+ * `component` labels a swallowed error (the instrumentation's own, as everywhere in it).
  */
 export function retryWithoutStreamUsage(
   apiPromise: unknown,
   server: { address?: string; port?: number },
   retry: () => unknown,
   onRetry: () => void,
+  component: string,
 ): void {
   const p = apiPromise as { responsePromise?: Promise<unknown> } | null;
   const first = p?.responsePromise;
@@ -59,7 +59,7 @@ export function retryWithoutStreamUsage(
       onRetry();
       second = retry() as { responsePromise?: Promise<unknown> };
     } catch (e) {
-      recordInternalError(COMPONENT, e);
+      recordInternalError(component, e);
       throw error;
     }
     const responses = second?.responsePromise;

@@ -1,7 +1,8 @@
 /**
  * What `aimeter/register` runs, for both --require (CommonJS) and --import (ESM): the ESM
  * loader hook for import-in-the-middle (so `import OpenAI from 'openai'` is instrumented too;
- * in the app's own thread where Node allows it, esm-hook.ts), then start(). Never throws: a preload that crashed the app would defeat its purpose.
+ * in the app's own thread where Node allows it, esm-hook.ts), then start(). Never throws: a
+ * preload that crashed the app would defeat its purpose.
  *
  * Cheap when it has nothing to do: OTEL_SDK_DISABLED, then the thread, are checked before anything
  * else is loaded (start.ts loads the pipeline itself, instrumentations first). Disabled loads
@@ -31,8 +32,9 @@ export function preload(options: PreloadOptions): PreloadResult {
   const parsed = configFromEnv(process.env);
   if (parsed.config.disabled) return NOTHING_TO_WAIT_FOR;
   // Node 20 runs --require preloads again inside its loader-hooks worker thread (started by
-  // module.register() in esm-hook.ts where in-thread hooks are not available); telemetry belongs to the application's main thread only, and that
-  // thread must not load the module graph a second time.
+  // module.register() in esm-hook.ts where in-thread hooks are not available); telemetry belongs
+  // to the application's main thread only, and that thread must not load the module graph a
+  // second time.
   // A package manager's CLI (npm start, npx, yarn, pnpm under NODE_OPTIONS) is skipped too: the app
   // it starts is measured (src/processes/). A user's worker thread is measured, and sends its
   // records to the main thread; it uses the CommonJS hooks only (no second loader thread).

@@ -136,3 +136,20 @@ test('tracedRequestResponse: the value and the error reach the caller unchanged;
   assert.equal(await throwingSettle.call(undefined, 'ok'), value);
   assert.equal(internalErrorCounts().get('test-kit'), before + 2);
 });
+
+test("every instrumentation labels its swallowed errors with its definition's component, never a literal", () => {
+  const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const root = path.join(__dirname, '..', '..', '..', 'instrumentations');
+  const literal = /\b(?:swallow|recordInternalError)\(\s*['"`]|\bCOMPONENT\s*=\s*['"`]/;
+  const offenders: string[] = [];
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => literal.test(line) && offenders.push(`${path.relative(root, file)}:${i + 1}: ${line.trim()}`));
+  }
+  // The same label for one instrumentation everywhere in it (aimeter_internal_errors_total).
+  assert.deepEqual(offenders, []);
+});
