@@ -10,7 +10,9 @@ import { Operation } from '../../src/semconv/operations';
 import { GenAiSpan } from '../../src/tracing/genai-span';
 import { observeAsyncIterator, observeStreamInPlace } from '../../src/tracing/stream-observer';
 import { isThenable, obj, str } from '../../src/tracing/values';
-import { LANGCHAIN } from './definition';
+// index.ts loads this module lazily, from inside its patches, so its exports are complete by then
+// (start-up loads each instrumentation's index alone: test/core/preload-order.test.ts).
+import { LANGCHAIN } from './index';
 
 const COMPONENT = LANGCHAIN.component;
 

@@ -26,12 +26,11 @@
  */
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { swallow } from '../../src/internal/errors';
-import { KitInstrumentation } from '../../src/tracing/define';
+import { defineInstrumentation, KitInstrumentation } from '../../src/tracing/define';
 import type { GenAiSpan } from '../../src/tracing/genai-span';
-import { LANGCHAIN } from './definition';
 import type { ToolLike } from './tool-span';
 
-export { LANGCHAIN };
+export const LANGCHAIN = defineInstrumentation({ name: 'langchain' });
 export const LANGCHAIN_INSTRUMENTATION_NAME = LANGCHAIN.name;
 
 const MODULE = '@langchain/core';
