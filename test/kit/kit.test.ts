@@ -4,6 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { internalErrorCounts } from '../../src/internal/errors';
@@ -13,6 +15,7 @@ import { GenAiSpan } from '../../src/tracing/genai-span';
 import { fernServer, tracedRequestResponse } from '../../src/tracing/request-response';
 import { codePoints, isAsyncIterable, isThenable, num, obj, serverOf, str } from '../../src/tracing/values';
 import { INSTRUMENTATIONS } from '../../instrumentations';
+import { REPO_ROOT } from '../helpers/child-app';
 
 test('str / num / obj: one meaning each', () => {
   assert.equal(str('gpt-4o'), 'gpt-4o');
@@ -138,9 +141,7 @@ test('tracedRequestResponse: the value and the error reach the caller unchanged;
 });
 
 test("every instrumentation labels its swallowed errors with its definition's component, never a literal", () => {
-  const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
-  const path = require('node:path') as typeof import('node:path');
-  const root = path.join(__dirname, '..', '..', '..', 'instrumentations');
+  const root = path.join(REPO_ROOT, 'instrumentations');
   const literal = /\b(?:swallow|recordInternalError)\(\s*['"`]|\bCOMPONENT\s*=\s*['"`]/;
   const offenders: string[] = [];
   for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
@@ -148,7 +149,9 @@ test("every instrumentation labels its swallowed errors with its definition's co
     const file = path.join(entry.parentPath ?? entry.path, entry.name);
     readFileSync(file, 'utf8')
       .split('\n')
-      .forEach((line, i) => literal.test(line) && offenders.push(`${path.relative(root, file)}:${i + 1}: ${line.trim()}`));
+      .forEach((line, i) => {
+        if (literal.test(line)) offenders.push(`${path.relative(root, file)}:${i + 1}: ${line.trim()}`);
+      });
   }
   // The same label for one instrumentation everywhere in it (aimeter_internal_errors_total).
   assert.deepEqual(offenders, []);
