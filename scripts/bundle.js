@@ -134,9 +134,7 @@ const lazyDebug = {
 const ritmMainOnce = {
   name: 'ritm-main-once',
   setup(build) {
-    const file = path.join('require-in-the-middle', 'index.js');
-    build.onLoad({ filter: /require-in-the-middle[\\/]index\.js$/ }, (args) => {
-      if (!args.path.endsWith(file)) return undefined;
+    build.onLoad({ filter: /[\\/]require-in-the-middle[\\/]index\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const line = 'res = require.resolve(moduleName, { paths: [basedir] })';
       if (!source.includes(line)) throw new Error(`scripts/bundle.js: "${line}" not found in ${args.path}`);
