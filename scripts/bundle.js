@@ -154,6 +154,27 @@ const ritmMainOnce = {
   },
 };
 
+/**
+ * @opentelemetry/instrumentation's `import { Hook } from 'import-in-the-middle'` gets
+ * src/sdk/esm-hook-gate.ts: the real Hook only where an ES-module loader hook can run, so that a
+ * CommonJS app does not load import-in-the-middle and node:worker_threads for Hooks that nothing
+ * would ever call. The build fails if the import is no longer there (look again).
+ */
+const esmHookGate = {
+  name: 'esm-hook-gate',
+  setup(build) {
+    let gated = 0;
+    build.onResolve({ filter: /^import-in-the-middle$/ }, (args) => {
+      if (!/[\\/]@opentelemetry[\\/]instrumentation[\\/]/.test(args.importer)) return undefined;
+      gated += 1;
+      return { path: path.join(root, 'dist', 'src', 'sdk', 'esm-hook-gate.js') };
+    });
+    build.onEnd((result) => {
+      if (result.errors.length === 0 && gated === 0) throw new Error('scripts/bundle.js: @opentelemetry/instrumentation no longer imports import-in-the-middle; esm-hook-gate has nothing to gate');
+    });
+  },
+};
+
 /** Coverage runs: the bundle's inline map keeps only aimeter's own sources (scripts/source-map-filter.js). */
 function keepOwnSourcesOnly(file) {
   const code = readFileSync(file, 'utf8');
@@ -182,7 +203,7 @@ async function main() {
     // for the files it came from. Never in what is shipped: prepack builds without it.
     // Not minified then: coverage is counted per line of the generated file.
     ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
-    plugins: [placement, semconvSubset, lazyDebug, ritmMainOnce],
+    plugins: [esmHookGate, placement, semconvSubset, lazyDebug, ritmMainOnce],
     mainFields: ['module', 'main'],
     metafile: true,
   });

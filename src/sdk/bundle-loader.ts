@@ -19,6 +19,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { entryIsEsm } from './entry-format';
+import { atFirstUse } from './first-use';
 
 declare const BUNDLE_HASH: string;
 
@@ -33,7 +35,17 @@ export function preload(options: { readonly esmHook: 'always' | 'esm-entry' }): 
   // configFromEnv too, so the half-megabyte bundle need not even be read (about 4 MB of RSS).
   // Every other value, valid or not, goes to the bundle, where config/env.ts decides and warns.
   if (process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return { ready: Promise.resolve() };
-  return (loadBundle() as { preload: typeof preload }).preload(options);
+  if (options.esmHook === 'always' || entryIsEsm()) return (loadBundle() as { preload: typeof preload }).preload({ esmHook: 'always' });
+  // A CommonJS entry point: everything at the app's first require() or event-loop turn (first-use.ts).
+  atFirstUse(() => {
+    try {
+      (loadBundle() as { preload: typeof preload }).preload(options);
+    } catch (error) {
+      // Inside the app's require(): an unreadable or damaged install must not become its error.
+      process.stderr.write(`aimeter: failed to load (${String(error)}); the application runs on without telemetry.\n`);
+    }
+  });
+  return { ready: Promise.resolve() };
 }
 
 /** The cached bytecode is written this long after start (or at exit, whichever is first). */

@@ -10,6 +10,7 @@
  * `new Hook([...])` announces on import-in-the-middle's add-hook channel.
  */
 import type { MessagePort } from 'node:worker_threads';
+import { openEsmHookGate } from './esm-hook-gate';
 
 type Iitm = typeof import('import-in-the-middle');
 type NodeModule = typeof import('node:module') & {
@@ -35,6 +36,7 @@ export interface RegisteredEsmHook {
 export function registerEsmHook(): RegisteredEsmHook {
   const nodeModule = require('node:module') as NodeModule;
   if (typeof nodeModule.register !== 'function') return { kind: 'none', ready: Promise.resolve() }; // Node < 20.6: CommonJS only.
+  openEsmHookGate();
   const iitm = require('import-in-the-middle') as Iitm;
   if (inThreadHooksWork(nodeModule)) {
     const { registerOptions } = iitm.createAddHookMessageChannel();

@@ -100,7 +100,8 @@ test('no cache where it cannot be made or is not private, nor when NODE_DISABLE_
 });
 
 test('OTEL_SDK_DISABLED=true: the bundle is not even read; any other value goes to the full rule', () => {
-  const probe = `console.log(JSON.stringify({ bundle: Object.keys(require.cache).some((f) => f.endsWith('aimeter.cjs')), wrapped: require('http').get.__wrapped === true }))`;
+  // require('http') first: a CommonJS app starts aimeter at its first require() (first-use.ts).
+  const probe = `console.log(JSON.stringify({ wrapped: require('http').get.__wrapped === true, bundle: Object.keys(require.cache).some((f) => f.endsWith('aimeter.cjs')) }))`;
   const run = (value: string) => {
     const child = spawnSync(process.execPath, ['--require', 'aimeter/register', '-e', probe], {
       cwd: REPO_ROOT,
