@@ -155,6 +155,33 @@ const ritmMainOnce = {
 };
 
 /**
+ * @opentelemetry/instrumentation reads and parses a package's package.json at every require() of
+ * a file of an instrumented package, to learn its version (openai: 150 files, 150 reads of one
+ * package.json at an app's start, a seventh of the preload's own start-up CPU in a real app). The
+ * version of a package directory does not change while the process runs (its files are loaded
+ * from it once), so it is read once per directory. The build fails if the method is not found.
+ */
+const versionOnce = {
+  name: 'version-once',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@opentelemetry[\\/]instrumentation[\\/]build[\\/]esm[\\/]platform[\\/]node[\\/]instrumentation\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const method = '    _extractPackageVersion(baseDir) {\n';
+      if (!source.includes(method)) throw new Error(`scripts/bundle.js: "_extractPackageVersion(baseDir)" not found in ${args.path}`);
+      const once =
+        '    _extractPackageVersion(baseDir) {\n' +
+        '        if (versionOfDir.has(baseDir)) return versionOfDir.get(baseDir);\n' +
+        '        const version = this._readPackageVersion(baseDir);\n' +
+        '        versionOfDir.set(baseDir, version);\n' +
+        '        return version;\n' +
+        '    }\n' +
+        '    _readPackageVersion(baseDir) {\n';
+      return { contents: source.replace(method, once) + '\nconst versionOfDir = new Map();\n', loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
  * @opentelemetry/instrumentation's `import { Hook } from 'import-in-the-middle'` gets
  * src/sdk/esm-hook-gate.ts: the real Hook only where an ES-module loader hook can run, so that a
  * CommonJS app does not load import-in-the-middle and node:worker_threads for Hooks that nothing
@@ -203,7 +230,7 @@ async function main() {
     // for the files it came from. Never in what is shipped: prepack builds without it.
     // Not minified then: coverage is counted per line of the generated file.
     ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
-    plugins: [esmHookGate, placement, semconvSubset, lazyDebug, ritmMainOnce],
+    plugins: [esmHookGate, placement, semconvSubset, lazyDebug, ritmMainOnce, versionOnce],
     mainFields: ['module', 'main'],
     metafile: true,
   });
