@@ -124,6 +124,24 @@ const lazyDebug = {
 };
 
 /**
+ * A plugin that edits one file of an inlined package: `find` (which must be there, once or more:
+ * a new release that changed it fails the build, to be looked at again) becomes `replace`, and
+ * `append` is added at the end of the file.
+ */
+function sourcePatch({ name, filter, find, replace, append }) {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes(find)) throw new Error(`scripts/bundle.js ${name}: ${JSON.stringify(find)} not found in ${args.path}`);
+        return { contents: `${source.split(find).join(replace)}\n${append}`, loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
+
+/**
  * require-in-the-middle, as @opentelemetry/instrumentation runs it (one hook for every module,
  * internals on), resolves the main file of a file's package at every require() of a file inside
  * node_modules, to tell a package's main file from its internals: for an app's start that is one
@@ -131,28 +149,23 @@ const lazyDebug = {
  * does not change while the process runs, so it is resolved once per package directory. The
  * build fails if the line is not found (a new release of require-in-the-middle: look again).
  */
-const ritmMainOnce = {
+const ritmMainOnce = sourcePatch({
   name: 'ritm-main-once',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]require-in-the-middle[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const line = 'res = require.resolve(moduleName, { paths: [basedir] })';
-      if (!source.includes(line)) throw new Error(`scripts/bundle.js: "${line}" not found in ${args.path}`);
-      const once =
-        '\nconst mainFileOf = new Map()\n' +
-        'function resolveMainOnce (moduleName, basedir) {\n' +
-        "  const key = basedir + '\\0' + moduleName\n" +
-        '  let main = mainFileOf.get(key)\n' +
-        '  if (main === undefined) {\n' +
-        '    main = require.resolve(moduleName, { paths: [basedir] })\n' +
-        '    mainFileOf.set(key, main)\n' +
-        '  }\n' +
-        '  return main\n' +
-        '}\n';
-      return { contents: source.replace(line, 'res = resolveMainOnce(moduleName, basedir)') + once, loader: 'js', resolveDir: path.dirname(args.path) };
-    });
-  },
-};
+  filter: /[\\/]require-in-the-middle[\\/]index\.js$/,
+  find: 'res = require.resolve(moduleName, { paths: [basedir] })',
+  replace: 'res = resolveMainOnce(moduleName, basedir)',
+  append:
+    'const mainFileOf = new Map()\n' +
+    'function resolveMainOnce (moduleName, basedir) {\n' +
+    "  const key = basedir + '\\0' + moduleName\n" +
+    '  let main = mainFileOf.get(key)\n' +
+    '  if (main === undefined) {\n' +
+    '    main = require.resolve(moduleName, { paths: [basedir] })\n' +
+    '    mainFileOf.set(key, main)\n' +
+    '  }\n' +
+    '  return main\n' +
+    '}\n',
+});
 
 /**
  * @opentelemetry/instrumentation reads and parses a package's package.json at every require() of
@@ -161,25 +174,20 @@ const ritmMainOnce = {
  * version of a package directory does not change while the process runs (its files are loaded
  * from it once), so it is read once per directory. The build fails if the method is not found.
  */
-const versionOnce = {
+const versionOnce = sourcePatch({
   name: 'version-once',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]@opentelemetry[\\/]instrumentation[\\/]build[\\/]esm[\\/]platform[\\/]node[\\/]instrumentation\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const method = '    _extractPackageVersion(baseDir) {\n';
-      if (!source.includes(method)) throw new Error(`scripts/bundle.js: "_extractPackageVersion(baseDir)" not found in ${args.path}`);
-      const once =
-        '    _extractPackageVersion(baseDir) {\n' +
-        '        if (versionOfDir.has(baseDir)) return versionOfDir.get(baseDir);\n' +
-        '        const version = this._readPackageVersion(baseDir);\n' +
-        '        versionOfDir.set(baseDir, version);\n' +
-        '        return version;\n' +
-        '    }\n' +
-        '    _readPackageVersion(baseDir) {\n';
-      return { contents: source.replace(method, once) + '\nconst versionOfDir = new Map();\n', loader: 'js', resolveDir: path.dirname(args.path) };
-    });
-  },
-};
+  filter: /[\\/]@opentelemetry[\\/]instrumentation[\\/]build[\\/]esm[\\/]platform[\\/]node[\\/]instrumentation\.js$/,
+  find: '    _extractPackageVersion(baseDir) {\n',
+  replace:
+    '    _extractPackageVersion(baseDir) {\n' +
+    '        if (versionOfDir.has(baseDir)) return versionOfDir.get(baseDir);\n' +
+    '        const version = this._readPackageVersion(baseDir);\n' +
+    '        versionOfDir.set(baseDir, version);\n' +
+    '        return version;\n' +
+    '    }\n' +
+    '    _readPackageVersion(baseDir) {\n',
+  append: 'const versionOfDir = new Map();\n',
+});
 
 /**
  * @opentelemetry/instrumentation's `import { Hook } from 'import-in-the-middle'` gets
