@@ -40,10 +40,22 @@ export function processRole(hints: AimeterConfig['processHints'], facts: Process
   return { kind: 'main' };
 }
 
-/** The role of this thread of this process (worker_threads is loaded by the preload anyway). */
+/** The role of this thread of this process. */
 export function currentRole(hints: AimeterConfig['processHints']): ProcessRole {
-  const { isMainThread, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
-  return processRole(hints, { isMainThread, parentPort, clusterWorker: isClusterWorker(isMainThread) });
+  const thread = inWorkerThread() ? (require('node:worker_threads') as typeof import('node:worker_threads')) : { isMainThread: true, parentPort: null };
+  return processRole(hints, { isMainThread: thread.isMainThread, parentPort: thread.parentPort, clusterWorker: isClusterWorker(thread.isMainThread) });
+}
+
+/**
+ * Whether this is a worker thread (a user's Worker or Node's loader-hooks thread), without loading
+ * node:worker_threads in the main thread (about 1.5 MB and a few milliseconds at every start):
+ * Node bootstraps every worker thread, and only those, with the built-in module named here
+ * (Node 20, 22 and 24; the worker-thread tests of test/processes/ fail if a release renames it).
+ * Where the module list is not there, worker_threads tells.
+ */
+export function inWorkerThread(moduleLoadList: unknown = (process as { moduleLoadList?: unknown }).moduleLoadList): boolean {
+  if (!Array.isArray(moduleLoadList)) return !(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
+  return moduleLoadList.includes('NativeModule internal/process/worker_thread_only');
 }
 
 /**

@@ -52,18 +52,35 @@ export class ThreadForwarder implements RecordMirror {
   };
 }
 
-/** In the main thread: records what the worker threads send into `metrics`. */
+/**
+ * In the main thread: records what the worker threads send into `metrics`. The channel is opened
+ * when the first Worker is created (Node's `process` 'worker' event, emitted in the Worker's
+ * constructor, before the thread runs a line), not at start: a BroadcastChannel loads Node's
+ * worker messaging, which an app without threads has no use for (issue 10, start-up).
+ */
 export function receiveThreadRecords(metrics: GenAiMetrics): { close(): void } {
-  const channel = new BroadcastChannel(CHANNEL);
-  (channel as unknown as { unref?: () => void }).unref?.();
-  channel.onmessage = (event: MessageEvent) => {
-    swallow('thread-receive', undefined, () => {
-      const batch: unknown = event.data;
-      if (!Array.isArray(batch)) return;
-      for (const record of batch as ThreadRecord[]) applyRecord(metrics, record);
-    });
+  let channel: InstanceType<typeof BroadcastChannel> | undefined;
+  let closed = false;
+  const open = (): void => {
+    if (closed || channel) return;
+    channel = new BroadcastChannel(CHANNEL);
+    (channel as unknown as { unref?: () => void }).unref?.();
+    channel.onmessage = (event: MessageEvent) => {
+      swallow('thread-receive', undefined, () => {
+        const batch: unknown = event.data;
+        if (!Array.isArray(batch)) return;
+        for (const record of batch as ThreadRecord[]) applyRecord(metrics, record);
+      });
+    };
   };
-  return { close: () => channel.close() };
+  process.once('worker', open);
+  return {
+    close: () => {
+      closed = true;
+      process.removeListener('worker', open);
+      channel?.close();
+    },
+  };
 }
 
 function applyRecord(metrics: GenAiMetrics, [kind, metric, values, value]: ThreadRecord): void {
