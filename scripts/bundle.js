@@ -71,32 +71,45 @@ const placement = {
 };
 
 /**
- * The inlined OTel packages from their ES-module builds ("module"), so that esbuild keeps only the
- * parts of @opentelemetry/semantic-conventions they import (its CommonJS index defines every
- * constant: about 80 KB of code and 1 MB of heap at every start). instrumentation-http ships
- * CommonJS only and requires the whole package: its require is answered by a module that
- * re-exports just the names it reads, taken from its source at build time. The build fails if
- * that source uses the package any other way than `semantic_conventions_1.NAME`.
+ * The inlined OTel packages from their ES-module builds ("module"), so that esbuild keeps, and the
+ * preload initialises, only the parts of them that are used. A `require()` of one of them (tsc's
+ * CommonJS output of aimeter's own files, and instrumentation-http, which ships CommonJS only)
+ * would take the whole package, every module of it initialised at start: each such require is
+ * answered by a module that re-exports just the names the requiring file reads, taken from its
+ * source at build time (`const x_1 = require("pkg")`, then only `x_1.NAME`). A file that uses one
+ * any other way gets the whole package; for @opentelemetry/semantic-conventions (about 80 KB of
+ * code and 1 MB of heap at every start) the build fails instead.
  */
 const SEMCONV = '@opentelemetry/semantic-conventions';
-const semconvSubset = {
-  name: 'semconv-subset',
+const SUBSET_PACKAGES = [SEMCONV, '@opentelemetry/core', '@opentelemetry/resources', '@opentelemetry/sdk-trace', '@opentelemetry/instrumentation', '@opentelemetry/context-async-hooks'];
+
+/** The names `file` reads from its one `require(pkg)`, or undefined when it uses the package otherwise. */
+function namesRead(file, pkg) {
+  const code = readFileSync(file, 'utf8');
+  const declared = code.match(new RegExp(`const (\\w+) = require\\("${pkg.replace(/[/]/g, '\\/')}"\\);`, 'g')) ?? [];
+  const binding = /const (\w+) = /.exec(declared[0] ?? '')?.[1];
+  if (declared.length !== 1 || !binding) return undefined;
+  const uses = code.split(binding).length - 1;
+  const names = [...new Set([...code.matchAll(new RegExp(`\\b${binding}\\.(\\w+)`, 'g'))].map((m) => m[1]))];
+  const members = [...code.matchAll(new RegExp(`\\b${binding}\\.`, 'g'))].length;
+  return uses === members + 1 && names.length > 0 ? names.sort() : undefined;
+}
+
+const namedSubset = {
+  name: 'named-subset',
   setup(build) {
-    build.onResolve({ filter: /^@opentelemetry\/semantic-conventions$/ }, (args) => {
-      if (args.kind !== 'require-call') return undefined;
-      return { path: args.importer, namespace: 'semconv-subset' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'semconv-subset' }, (args) => {
-      const code = readFileSync(args.path, 'utf8');
-      const declared = code.match(/const (\w+) = require\("@opentelemetry\/semantic-conventions"\);/g) ?? [];
-      const binding = /const (\w+) = /.exec(declared[0] ?? '')?.[1];
-      const uses = binding ? code.split(binding).length - 1 : 0;
-      const names = binding ? [...new Set([...code.matchAll(new RegExp(`\\b${binding}\\.(\\w+)`, 'g'))].map((m) => m[1]))] : [];
-      const members = binding ? [...code.matchAll(new RegExp(`\\b${binding}\\.`, 'g'))].length : 0;
-      if (declared.length !== 1 || uses !== members + 1 || names.length === 0) {
-        throw new Error(`${args.path}: uses ${SEMCONV} other than as ${binding ?? '<binding>'}.NAME; bundle.js's semconv-subset cannot list what it needs`);
+    build.onResolve({ filter: /^@opentelemetry\// }, (args) => {
+      if (args.kind !== 'require-call' || !SUBSET_PACKAGES.includes(args.path)) return undefined;
+      const names = namesRead(args.importer, args.path);
+      if (names === undefined) {
+        if (args.path === SEMCONV) throw new Error(`${args.importer}: uses ${SEMCONV} other than as <binding>.NAME; bundle.js's named-subset cannot list what it needs`);
+        return undefined; // the whole package, as esbuild does by itself
       }
-      return { contents: `export { ${names.sort().join(', ')} } from '${SEMCONV}';\n`, loader: 'js', resolveDir: path.dirname(args.path) };
+      return { path: `${args.importer}?${args.path}`, namespace: 'named-subset', pluginData: { pkg: args.path, names, resolveDir: path.dirname(args.importer) } };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'named-subset' }, (args) => {
+      const { pkg, names, resolveDir } = args.pluginData;
+      return { contents: `export { ${names.join(', ')} } from '${pkg}';\n`, loader: 'js', resolveDir };
     });
   },
 };
@@ -124,18 +137,21 @@ const lazyDebug = {
 };
 
 /**
- * A plugin that edits one file of an inlined package: `find` (which must be there, once or more:
- * a new release that changed it fails the build, to be looked at again) becomes `replace`, and
+ * A plugin that edits one file of an inlined package: each `find` (which must be there: a new
+ * release that changed it fails the build, to be looked at again) becomes its `replace`, and
  * `append` is added at the end of the file.
  */
-function sourcePatch({ name, filter, find, replace, append }) {
+function sourcePatch({ name, filter, edits, append = '' }) {
   return {
     name,
     setup(build) {
       build.onLoad({ filter }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes(find)) throw new Error(`scripts/bundle.js ${name}: ${JSON.stringify(find)} not found in ${args.path}`);
-        return { contents: `${source.split(find).join(replace)}\n${append}`, loader: 'js', resolveDir: path.dirname(args.path) };
+        let source = readFileSync(args.path, 'utf8');
+        for (const { find, replace } of edits) {
+          if (!source.includes(find)) throw new Error(`scripts/bundle.js ${name}: ${JSON.stringify(find)} not found in ${args.path}`);
+          source = source.split(find).join(replace);
+        }
+        return { contents: `${source}\n${append}`, loader: 'js', resolveDir: path.dirname(args.path) };
       });
     },
   };
@@ -152,8 +168,7 @@ function sourcePatch({ name, filter, find, replace, append }) {
 const ritmMainOnce = sourcePatch({
   name: 'ritm-main-once',
   filter: /[\\/]require-in-the-middle[\\/]index\.js$/,
-  find: 'res = require.resolve(moduleName, { paths: [basedir] })',
-  replace: 'res = resolveMainOnce(moduleName, basedir)',
+  edits: [{ find: 'res = require.resolve(moduleName, { paths: [basedir] })', replace: 'res = resolveMainOnce(moduleName, basedir)' }],
   append:
     'const mainFileOf = new Map()\n' +
     'function resolveMainOnce (moduleName, basedir) {\n' +
@@ -177,15 +192,19 @@ const ritmMainOnce = sourcePatch({
 const versionOnce = sourcePatch({
   name: 'version-once',
   filter: /[\\/]@opentelemetry[\\/]instrumentation[\\/]build[\\/]esm[\\/]platform[\\/]node[\\/]instrumentation\.js$/,
-  find: '    _extractPackageVersion(baseDir) {\n',
-  replace:
-    '    _extractPackageVersion(baseDir) {\n' +
-    '        if (versionOfDir.has(baseDir)) return versionOfDir.get(baseDir);\n' +
-    '        const version = this._readPackageVersion(baseDir);\n' +
-    '        versionOfDir.set(baseDir, version);\n' +
-    '        return version;\n' +
-    '    }\n' +
-    '    _readPackageVersion(baseDir) {\n',
+  edits: [
+    {
+      find: '    _extractPackageVersion(baseDir) {\n',
+      replace:
+        '    _extractPackageVersion(baseDir) {\n' +
+        '        if (versionOfDir.has(baseDir)) return versionOfDir.get(baseDir);\n' +
+        '        const version = this._readPackageVersion(baseDir);\n' +
+        '        versionOfDir.set(baseDir, version);\n' +
+        '        return version;\n' +
+        '    }\n' +
+        '    _readPackageVersion(baseDir) {\n',
+    },
+  ],
   append: 'const versionOfDir = new Map();\n',
 });
 
@@ -238,7 +257,7 @@ async function main() {
     // for the files it came from. Never in what is shipped: prepack builds without it.
     // Not minified then: coverage is counted per line of the generated file.
     ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
-    plugins: [esmHookGate, placement, semconvSubset, lazyDebug, ritmMainOnce, versionOnce],
+    plugins: [esmHookGate, namedSubset, placement, lazyDebug, ritmMainOnce, versionOnce],
     mainFields: ['module', 'main'],
     metafile: true,
   });
