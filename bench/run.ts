@@ -191,7 +191,9 @@ function startupRows(r: StartupResult): Row[] {
   const nodeSdk = find('NodeSDK');
   const disabled = find('aimeter --require, OTEL_SDK_DISABLED');
   const rows: Row[] = [];
-  for (const flag of ['--require', '--import']) {
+  // `--require` twice: at `-e 0` (a CommonJS app's preload defers its start to the first
+  // require(), src/sdk/first-use.ts, so this is the loader alone) and started by a first require().
+  for (const flag of ['--require', '--require, started by a first require()', '--import']) {
     const ours = r.variants.find((v) => v.name === `aimeter ${flag}`)!;
     for (const [what, added, unit] of [
       ['wall', (v: StartupFigures) => v.addedWallMs, 'ms'],

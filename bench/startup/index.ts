@@ -33,6 +33,7 @@ export interface StartupVariant {
 }
 
 const APP_ALONE = 'app: express + openai, one request';
+const ONE_REQUIRE = 'bare node, one require() of an empty file';
 
 export const VARIANTS_NOW: readonly StartupVariant[] = [
   { name: 'bare node', args: [SUBJECT, 'bare'] },
@@ -41,6 +42,10 @@ export const VARIANTS_NOW: readonly StartupVariant[] = [
   { name: 'NodeSDK + contrib instrumentation-openai', args: [SUBJECT, 'nodesdk'] },
   { name: 'aimeter --require, unbundled (dist/src)', args: ['--require', UNBUNDLED, SUBJECT, 'bare'] },
   { name: 'aimeter --require', args: ['--require', 'aimeter/register', SUBJECT, 'bare'] },
+  // A CommonJS app starts aimeter at its first require() (src/sdk/first-use.ts): `-e 0` then
+  // measures the loader alone; this is the start itself, over node doing the same require().
+  { name: ONE_REQUIRE, args: [SUBJECT, 'bare', 'require'] },
+  { name: 'aimeter --require, started by a first require()', args: ['--require', 'aimeter/register', SUBJECT, 'bare', 'require'], over: ONE_REQUIRE },
   { name: 'aimeter --import, unbundled (dist/src)', args: ['--import', `${UNBUNDLED.slice(0, -3)}.mjs`, SUBJECT, 'bare'] },
   { name: 'aimeter --import', args: ['--import', 'aimeter/register', SUBJECT, 'bare'] },
   { name: 'aimeter --require, OTEL_SDK_DISABLED=true', args: ['--require', 'aimeter/register', SUBJECT, 'bare'], env: { OTEL_SDK_DISABLED: 'true' } },

@@ -13,7 +13,10 @@
  * requires express and openai, constructs its client, listens, serves one request (made over
  * loopback by itself) and exits. Work a set-up puts off until first use shows here, not in `-e 0`.
  *
- * Usage: node [preload flags] dist/bench/startup/subject.js MODE [app]
+ * With `require` instead, one require() of an empty file follows (what starts aimeter in a
+ * CommonJS app: src/sdk/first-use.ts).
+ *
+ * Usage: node [preload flags] dist/bench/startup/subject.js MODE [app|require]
  */
 process.on('exit', () => {
   const usage = process.resourceUsage();
@@ -49,6 +52,11 @@ if (mode === 'floor' || mode === 'floor-esm') {
 } else if (mode !== 'bare' && mode !== 'floor-esm') {
   throw new Error(`unknown mode ${mode}`);
 }
+
+// `require`: one require() of an empty file, which is what starts aimeter in a CommonJS app
+// (src/sdk/first-use.ts): the start-up of a preload that defers to first use, next to the set-ups
+// above, which start eagerly.
+if (process.argv[3] === 'require') require('./empty');
 
 if (process.argv[3] === 'app') {
   const express = require('express') as typeof import('express');
