@@ -50,7 +50,12 @@ export const VARIANTS_NOW: readonly StartupVariant[] = [
   { name: 'aimeter --import', args: ['--import', 'aimeter/register', SUBJECT, 'bare'] },
   { name: 'aimeter --require, OTEL_SDK_DISABLED=true', args: ['--require', 'aimeter/register', SUBJECT, 'bare'], env: { OTEL_SDK_DISABLED: 'true' } },
   // A first start: the bundle's code cache not yet written (src/sdk/bundle-loader.ts).
-  { name: 'aimeter --require, no code cache (first start)', args: ['--require', 'aimeter/register', SUBJECT, 'bare'], env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
+  {
+    name: 'aimeter --require, started, no code cache (first start)',
+    args: ['--require', 'aimeter/register', SUBJECT, 'bare', 'require'],
+    env: { NODE_DISABLE_COMPILE_CACHE: '1' },
+    over: ONE_REQUIRE,
+  },
   // What a real app does at start (subject.ts `app`): express + openai, listen, one request.
   { name: APP_ALONE, args: [SUBJECT, 'bare', 'app'] },
   { name: 'app + floor', args: [SUBJECT, 'floor', 'app'], over: APP_ALONE },
@@ -125,6 +130,8 @@ function beforeVariants(dir: string | undefined): StartupVariant[] {
   const abs = path.resolve(REPO_ROOT, dir);
   return [
     { name: 'aimeter --require (before)', args: ['--require', earlier(abs, 'register.cjs', 'register.js'), SUBJECT, 'bare'] },
+    { name: 'aimeter --require, started by a first require() (before)', args: ['--require', earlier(abs, 'register.cjs', 'register.js'), SUBJECT, 'bare', 'require'], over: ONE_REQUIRE },
+    { name: 'app + aimeter --require (before)', args: ['--require', earlier(abs, 'register.cjs', 'register.js'), SUBJECT, 'bare', 'app'], over: APP_ALONE },
     { name: 'aimeter --import (before)', args: ['--import', earlier(abs, 'register.mjs', 'register.mjs'), SUBJECT, 'bare'] },
   ];
 }
