@@ -74,8 +74,8 @@ const placement = {
  * The inlined OTel packages from their ES-module builds ("module"), so that esbuild keeps only the
  * parts of @opentelemetry/semantic-conventions they import (its CommonJS index defines every
  * constant: about 80 KB of code and 1 MB of heap at every start). instrumentation-http ships
- * CommonJS only and requires the whole package: its require is answered by a module that
- * re-exports just the names it reads, taken from its source at build time. The build fails if
+ * CommonJS only and requires the whole package: its require is answered by a plain object of
+ * just the names it reads and their values, taken from its source at build time. The build fails if
  * that source uses the package any other way than `semantic_conventions_1.NAME`.
  */
 const SEMCONV = '@opentelemetry/semantic-conventions';
@@ -96,7 +96,13 @@ const semconvSubset = {
       if (declared.length !== 1 || uses !== members + 1 || names.length === 0) {
         throw new Error(`${args.path}: uses ${SEMCONV} other than as ${binding ?? '<binding>'}.NAME; bundle.js's semconv-subset cannot list what it needs`);
       }
-      return { contents: `export { ${names.sort().join(', ')} } from '${SEMCONV}';\n`, loader: 'js', resolveDir: path.dirname(args.path) };
+      // The values themselves (strings), as a plain CommonJS object: re-exported from the ES
+      // build, each `semantic_conventions_1.NAME` read at every request went through two getters.
+      const all = require(require.resolve(SEMCONV, { paths: [path.dirname(args.path)] }));
+      const values = Object.fromEntries(names.sort().map((name) => [name, all[name]]));
+      const odd = names.filter((name) => typeof values[name] !== 'string');
+      if (odd.length > 0) throw new Error(`${args.path}: ${SEMCONV} names that are not strings (${odd.join(', ')}); bundle.js's semconv-subset inlines strings only`);
+      return { contents: `module.exports = ${JSON.stringify(values)};\n`, loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
 };
@@ -154,6 +160,33 @@ const ritmMainOnce = {
   },
 };
 
+/**
+ * `import * as api from '@opentelemetry/api'` in an inlined ES module (sdk-trace's Tracer.js)
+ * becomes, with the API external, `__toESM(require("@opentelemetry/api"))`: a copy of the API's
+ * exports with a getter per name, so every `api.context` or `api.trace` in Tracer.startSpan, at
+ * every span, ran that getter on top of the API's own (about 5 us a request in a CPU profile).
+ * The API's CommonJS build sets __esModule, so the copy holds the very same names and values as
+ * the module itself: the import is read as the module instead. The build fails if no file is
+ * rewritten (a new release of sdk-trace: look again).
+ */
+const API_NAMESPACE_IMPORT = /^import \* as (\w+) from '@opentelemetry\/api';$/m;
+const apiNamespaceDirect = {
+  name: 'api-namespace-direct',
+  setup(build) {
+    let rewritten = 0;
+    build.onLoad({ filter: /[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]esm[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const match = API_NAMESPACE_IMPORT.exec(source);
+      if (!match) return undefined;
+      rewritten += 1;
+      return { contents: source.replace(match[0], `const ${match[1]} = require('@opentelemetry/api');`), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+    build.onEnd((result) => {
+      if (result.errors.length === 0 && rewritten === 0) throw new Error("scripts/bundle.js: no `import * as api from '@opentelemetry/api'` found to rewrite (api-namespace-direct)");
+    });
+  },
+};
+
 /** Coverage runs: the bundle's inline map keeps only aimeter's own sources (scripts/source-map-filter.js). */
 function keepOwnSourcesOnly(file) {
   const code = readFileSync(file, 'utf8');
@@ -182,7 +215,7 @@ async function main() {
     // for the files it came from. Never in what is shipped: prepack builds without it.
     // Not minified then: coverage is counted per line of the generated file.
     ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
-    plugins: [placement, semconvSubset, lazyDebug, ritmMainOnce],
+    plugins: [placement, semconvSubset, lazyDebug, ritmMainOnce, apiNamespaceDirect],
     mainFields: ['module', 'main'],
     metafile: true,
   });
