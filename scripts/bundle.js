@@ -195,11 +195,30 @@ const apiNamespaceDirect = {
  * its last answer. The build fails if either function is not found (a new release of
  * instrumentation-http: look again).
  */
+/**
+ * instrumentation-http is CommonJS and requires @opentelemetry/core and /instrumentation, which
+ * the bundle holds as ES modules: each `core_1.hrTime` or `instrumentation_1.safeExecuteInTheMiddle`
+ * then goes through two getters (esbuild's CommonJS view of the module, the module's export),
+ * several times a request. Their exports are functions, classes and enums set once when the
+ * module first runs (neither requires instrumentation-http back), so a copy of them taken at the
+ * require holds the same values, as plain properties.
+ */
+function snapshotEsmRequires(source, file) {
+  let out = source;
+  for (const name of ['@opentelemetry/core', '@opentelemetry/instrumentation']) {
+    const re = new RegExp(`^const (\\w+) = require\\("${name.replace('/', '\\/')}"\\);$`, 'm');
+    out = out.replace(re, (_line, binding) => `const ${binding} = { ...require("${name}") };`);
+  }
+  if (out === source) throw new Error(`scripts/bundle.js: ${file} requires neither @opentelemetry/core nor /instrumentation any more (snapshotEsmRequires: look again)`);
+  return out;
+}
+
 const incomingUrlFastPath = {
   name: 'incoming-url-fast-path',
   setup(build) {
-    build.onLoad({ filter: /[\\/]@opentelemetry[\\/]instrumentation-http[\\/]build[\\/]src[\\/]utils\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
+    build.onLoad({ filter: /[\\/]@opentelemetry[\\/]instrumentation-http[\\/]build[\\/]src[\\/](?:http|utils)\.js$/ }, (args) => {
+      const source = snapshotEsmRequires(readFileSync(args.path, 'utf8'), args.path);
+      if (!/[\\/]utils\.js$/.test(args.path)) return { contents: source, loader: 'js', resolveDir: path.dirname(args.path) };
       const head = 'function getInfoFromIncomingMessage(component, request, logger) {\n';
       if (source.split(head).length !== 2) throw new Error(`scripts/bundle.js: "${head.trim()}" not found once in ${args.path}`);
       const fast = path.join(root, 'dist', 'src', 'http', 'incoming-url.js');
