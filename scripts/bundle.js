@@ -78,7 +78,9 @@ const placement = {
  * answered by a module that re-exports just the names the requiring file reads, taken from its
  * source at build time (`const x_1 = require("pkg")`, then only `x_1.NAME`). A file that uses one
  * any other way gets the whole package; for @opentelemetry/semantic-conventions (about 80 KB of
- * code and 1 MB of heap at every start) the build fails instead.
+ * code and 1 MB of heap at every start) the build fails instead, and its names come as a plain
+ * object of their string values (read through esbuild's getters, each `semantic_conventions_1.NAME`
+ * of instrumentation-http cost two getter calls at every request).
  */
 const SEMCONV = '@opentelemetry/semantic-conventions';
 const SUBSET_PACKAGES = [SEMCONV, '@opentelemetry/core', '@opentelemetry/resources', '@opentelemetry/sdk-trace', '@opentelemetry/instrumentation', '@opentelemetry/context-async-hooks'];
@@ -109,7 +111,12 @@ const namedSubset = {
     });
     build.onLoad({ filter: /.*/, namespace: 'named-subset' }, (args) => {
       const { pkg, names, resolveDir } = args.pluginData;
-      return { contents: `export { ${names.join(', ')} } from '${pkg}';\n`, loader: 'js', resolveDir };
+      if (pkg !== SEMCONV) return { contents: `export { ${names.join(', ')} } from '${pkg}';\n`, loader: 'js', resolveDir };
+      const all = require(require.resolve(SEMCONV, { paths: [resolveDir] }));
+      const values = Object.fromEntries(names.map((name) => [name, all[name]]));
+      const odd = names.filter((name) => typeof values[name] !== 'string');
+      if (odd.length > 0) throw new Error(`${args.path}: ${SEMCONV} names that are not strings (${odd.join(', ')}); bundle.js's named-subset inlines strings only`);
+      return { contents: `module.exports = ${JSON.stringify(values)};\n`, loader: 'js', resolveDir };
     });
   },
 };
@@ -229,6 +236,93 @@ const esmHookGate = {
   },
 };
 
+/**
+ * `import * as api from '@opentelemetry/api'` in an inlined ES module (sdk-trace's Tracer.js)
+ * becomes, with the API external, `__toESM(require("@opentelemetry/api"))`: a copy of the API's
+ * exports with a getter per name, so every `api.context` or `api.trace` in Tracer.startSpan, at
+ * every span, ran that getter on top of the API's own (about 5 us a request in a CPU profile).
+ * The API's CommonJS build sets __esModule, so the copy holds the very same names and values as
+ * the module itself: the import is read as the module instead. The build fails if no file is
+ * rewritten (a new release of sdk-trace: look again).
+ */
+const API_NAMESPACE_IMPORT = /^import \* as (\w+) from '@opentelemetry\/api';$/m;
+const apiNamespaceDirect = {
+  name: 'api-namespace-direct',
+  setup(build) {
+    let rewritten = 0;
+    build.onLoad({ filter: /[\\/]@opentelemetry[\\/][^\\/]+[\\/]build[\\/]esm[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const match = API_NAMESPACE_IMPORT.exec(source);
+      if (!match) return undefined;
+      rewritten += 1;
+      return { contents: source.replace(match[0], `const ${match[1]} = require('@opentelemetry/api');`), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+    build.onEnd((result) => {
+      if (result.errors.length === 0 && rewritten === 0) throw new Error("scripts/bundle.js: no `import * as api from '@opentelemetry/api'` found to rewrite (api-namespace-direct)");
+    });
+  },
+};
+
+/**
+ * instrumentation-http parses every incoming request's URL with the WHATWG parser to read its
+ * path and query (about 10 us a request): aimeter's copy asks src/http/incoming-url.ts first,
+ * which answers, without parsing, exactly where the parser would give the request's own text
+ * back (test/core/incoming-url.test.ts holds it to the parser); and its Host header parse keeps
+ * its last answer. The build fails if either function is not found (a new release of
+ * instrumentation-http: look again).
+ */
+/**
+ * instrumentation-http is CommonJS and requires @opentelemetry/core and /instrumentation, which
+ * the bundle holds as ES modules: each `core_1.hrTime` or `instrumentation_1.safeExecuteInTheMiddle`
+ * then goes through two getters (esbuild's CommonJS view of the module, the module's export),
+ * several times a request. Their exports are functions, classes and enums set once when the
+ * module first runs (neither requires instrumentation-http back), so a copy of them taken at the
+ * require holds the same values, as plain properties.
+ */
+function snapshotEsmRequires(source, file) {
+  let out = source;
+  for (const name of ['@opentelemetry/core', '@opentelemetry/instrumentation']) {
+    const re = new RegExp(`^const (\\w+) = require\\("${name.replace('/', '\\/')}"\\);$`, 'm');
+    out = out.replace(re, (_line, binding) => `const ${binding} = { ...require("${name}") };`);
+  }
+  if (out === source) throw new Error(`scripts/bundle.js: ${file} requires neither @opentelemetry/core nor /instrumentation any more (snapshotEsmRequires: look again)`);
+  return out;
+}
+
+const incomingUrlFastPath = {
+  name: 'incoming-url-fast-path',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@opentelemetry[\\/]instrumentation-http[\\/]build[\\/]src[\\/](?:http|utils)\.js$/ }, (args) => {
+      const source = snapshotEsmRequires(readFileSync(args.path, 'utf8'), args.path);
+      if (!/[\\/]utils\.js$/.test(args.path)) return { contents: source, loader: 'js', resolveDir: path.dirname(args.path) };
+      const head = 'function getInfoFromIncomingMessage(component, request, logger) {\n';
+      if (source.split(head).length !== 2) throw new Error(`scripts/bundle.js: "${head.trim()}" not found once in ${args.path}`);
+      const fast = path.join(root, 'dist', 'src', 'http', 'incoming-url.js');
+      const first = `${head}    const plain = plainIncomingUrl(request.url ?? '/', request.headers.host);\n    if (plain !== undefined) return plain;\n`;
+      // After the "use strict" directive, which must stay the file's first statement.
+      const contents = source.replace(head, first).replace(/^("use strict";\n)/, `$1const { plainIncomingUrl } = require(${JSON.stringify(fast)});\n`);
+      if (!contents.includes('const { plainIncomingUrl }')) throw new Error(`scripts/bundle.js: no "use strict" line opening ${args.path}`);
+      // parseHostHeader (server.address and server.port from the Host header, split anew at every
+      // request) remembers its last answer: a pure function of its two arguments, whose one
+      // caller, getIncomingRequestAttributes, only reads the object it returns.
+      const parse = 'function parseHostHeader(hostHeader, proto) {\n';
+      if (contents.split(parse).length !== 2) throw new Error(`scripts/bundle.js: "${parse.trim()}" not found once in ${args.path}`);
+      const memo =
+        'let lastHostHeader, lastHostProto, lastHostParsed;\n' +
+        'function parseHostHeader(hostHeader, proto) {\n' +
+        '    if (lastHostParsed === undefined || hostHeader !== lastHostHeader || proto !== lastHostProto) {\n' +
+        '        lastHostParsed = parseHostHeaderOnce(hostHeader, proto);\n' +
+        '        lastHostHeader = hostHeader;\n' +
+        '        lastHostProto = proto;\n' +
+        '    }\n' +
+        '    return lastHostParsed;\n' +
+        '}\n' +
+        'function parseHostHeaderOnce(hostHeader, proto) {\n';
+      return { contents: contents.replace(parse, memo), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 /** Coverage runs: the bundle's inline map keeps only aimeter's own sources (scripts/source-map-filter.js). */
 function keepOwnSourcesOnly(file) {
   const code = readFileSync(file, 'utf8');
@@ -257,7 +351,7 @@ async function main() {
     // for the files it came from. Never in what is shipped: prepack builds without it.
     // Not minified then: coverage is counted per line of the generated file.
     ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
-    plugins: [esmHookGate, namedSubset, placement, lazyDebug, ritmMainOnce, versionOnce],
+    plugins: [esmHookGate, namedSubset, placement, lazyDebug, ritmMainOnce, versionOnce, apiNamespaceDirect, incomingUrlFastPath],
     mainFields: ['module', 'main'],
     metafile: true,
   });

@@ -18,6 +18,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { SpanLimitsConfig } from '../config/env';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { PooledIdGenerator } from './id-generator';
 
 export interface TracingOptions {
   readonly resource: Resource;
@@ -38,6 +39,7 @@ export function startTracing(options: TracingOptions): Tracing {
     sampler: options.sampler,
     spanLimits: { ...options.spanLimits },
     spanProcessors: [...options.spanProcessors],
+    idGenerator: new PooledIdGenerator(),
   });
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

@@ -87,7 +87,14 @@ describe('every incoming request is the root of its trace', () => {
             assert.equal(server.parentSpanId, undefined, 'the request is the root of its trace');
             assert.equal(server.attributes['http.route'], framework.route);
             assert.equal(server.name, framework.route ? `GET ${framework.route}` : 'GET');
+            // What instrumentation-http reads of the request (in aimeter's bundle, the URL and
+            // the Host header take a shorter way: scripts/bundle.js, incoming-url-fast-path).
+            assert.equal(server.attributes['url.scheme'], 'http');
+            assert.equal(server.attributes['server.address'], '127.0.0.1');
+            assert.equal(server.attributes['server.port'], port);
           }
+          assert.deepEqual(servers.map((s) => s.attributes['url.path']).sort(), ['/api/chat/greeting', '/api/chat/weather']);
+          assert.ok(servers.every((s) => s.attributes['url.query'] === undefined));
           const chats = all.filter((s) => s.name === 'chat gpt-4o-mini');
           assert.equal(chats.length, 2);
           for (const chat of chats) {
