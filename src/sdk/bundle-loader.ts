@@ -30,16 +30,16 @@ type NodeModuleInternals = typeof import('node:module') & {
 };
 
 /** What `aimeter/register` runs: src/sdk/preload.ts, from the bundle. */
-export function preload(options: { readonly esmHook: 'always' | 'esm-entry' }): { readonly ready: Promise<void> } {
+export function preload(options: { readonly esmHook: 'always' | 'esm-entry' | 'never' }): { readonly ready: Promise<void> } {
   // A shortcut, not the rule: OTEL_SDK_DISABLED=true exactly (any case, trimmed) is disabled by
   // configFromEnv too, so the half-megabyte bundle need not even be read (about 4 MB of RSS).
   // Every other value, valid or not, goes to the bundle, where config/env.ts decides and warns.
   if (process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return { ready: Promise.resolve() };
-  if (options.esmHook === 'always' || entryIsEsm()) return (loadBundle() as { preload: typeof preload }).preload({ esmHook: 'always' });
+  if (options.esmHook === 'always' || (options.esmHook === 'esm-entry' && entryIsEsm())) return (loadBundle() as { preload: typeof preload }).preload({ esmHook: 'always' });
   // A CommonJS entry point: everything at the app's first require() or event-loop turn (first-use.ts).
   atFirstUse(() => {
     try {
-      (loadBundle() as { preload: typeof preload }).preload(options);
+      (loadBundle() as { preload: typeof preload }).preload({ esmHook: 'never' });
     } catch (error) {
       // Inside the app's require(): an unreadable or damaged install must not become its error.
       process.stderr.write(`aimeter: failed to load (${String(error)}); the application runs on without telemetry.\n`);

@@ -20,10 +20,11 @@ const NOTHING_TO_WAIT_FOR: PreloadResult = { ready: Promise.resolve() };
 
 export interface PreloadOptions {
   /**
-   * 'always' (--import: the app is an ES module) or 'esm-entry' (--require: only when the entry
-   * point is an ES module, see entry-format.ts).
+   * 'always' (--import, or an ES-module entry point), 'esm-entry' (--require: only when the entry
+   * point is an ES module, see entry-format.ts) or 'never' (the bundle's loader found the entry
+   * point to be CommonJS already).
    */
-  readonly esmHook: 'always' | 'esm-entry';
+  readonly esmHook: 'always' | 'esm-entry' | 'never';
 }
 
 export function preload(options: PreloadOptions): PreloadResult {
@@ -43,7 +44,7 @@ export function preload(options: PreloadOptions): PreloadResult {
   if (role.kind === 'internal-thread' || role.kind === 'wrapper') return NOTHING_TO_WAIT_FOR;
   let ready: Promise<void> = Promise.resolve();
   try {
-    if (role.kind !== 'thread' && (options.esmHook === 'always' || entryIsEsm())) {
+    if (role.kind !== 'thread' && (options.esmHook === 'always' || (options.esmHook === 'esm-entry' && entryIsEsm()))) {
       ready = (require('./esm-hook') as typeof import('./esm-hook')).registerEsmHook().ready;
     }
   } catch (error) {
