@@ -264,14 +264,6 @@ const apiNamespaceDirect = {
 };
 
 /**
- * instrumentation-http parses every incoming request's URL with the WHATWG parser to read its
- * path and query (about 10 us a request): aimeter's copy asks src/http/incoming-url.ts first,
- * which answers, without parsing, exactly where the parser would give the request's own text
- * back (test/core/incoming-url.test.ts holds it to the parser); and its Host header parse keeps
- * its last answer. The build fails if either function is not found (a new release of
- * instrumentation-http: look again).
- */
-/**
  * instrumentation-http is CommonJS and requires @opentelemetry/core and /instrumentation, which
  * the bundle holds as ES modules: each `core_1.hrTime` or `instrumentation_1.safeExecuteInTheMiddle`
  * then goes through two getters (esbuild's CommonJS view of the module, the module's export),
@@ -289,6 +281,14 @@ function snapshotEsmRequires(source, file) {
   return out;
 }
 
+/**
+ * instrumentation-http parses every incoming request's URL with the WHATWG parser to read its
+ * path and query (about 10 us a request): aimeter's copy asks src/http/incoming-url.ts first,
+ * which answers, without parsing, exactly where the parser would give the request's own text
+ * back (test/core/incoming-url.test.ts holds it to the parser); and its Host header parse keeps
+ * its last answer. The build fails if either function is not found (a new release of
+ * instrumentation-http: look again).
+ */
 const incomingUrlFastPath = {
   name: 'incoming-url-fast-path',
   setup(build) {

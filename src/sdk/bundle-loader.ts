@@ -21,6 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { entryIsEsm } from './entry-format';
 import { atFirstUse } from './first-use';
+import type { PreloadOptions, PreloadResult } from './preload';
 
 declare const BUNDLE_HASH: string;
 
@@ -30,7 +31,7 @@ type NodeModuleInternals = typeof import('node:module') & {
 };
 
 /** What `aimeter/register` runs: src/sdk/preload.ts, from the bundle. */
-export function preload(options: { readonly esmHook: 'always' | 'esm-entry' | 'never' }): { readonly ready: Promise<void> } {
+export function preload(options: PreloadOptions): PreloadResult {
   // A shortcut, not the rule: OTEL_SDK_DISABLED=true exactly (any case, trimmed) is disabled by
   // configFromEnv too, so the half-megabyte bundle need not even be read (about 4 MB of RSS).
   // Every other value, valid or not, goes to the bundle, where config/env.ts decides and warns.
