@@ -8,8 +8,8 @@ const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist', 'src', 'prices');
 const { bundledPriceFilePath, readPriceFile } = require(path.join(dist, 'price-book.js'));
-const { BUNDLED_JSON, checksum } = require(path.join(dist, 'bundled.js'));
+const { BUNDLED_JSON } = require(path.join(dist, 'bundled.js'));
 
 const yamlFile = bundledPriceFilePath();
 const models = readPriceFile(yamlFile);
-writeFileSync(BUNDLED_JSON, `${JSON.stringify({ yamlChecksum: checksum(readFileSync(yamlFile, 'utf8')), models })}\n`);
+writeFileSync(BUNDLED_JSON, `${JSON.stringify({ yamlText: readFileSync(yamlFile, 'utf8'), models })}\n`);

@@ -7,8 +7,10 @@
 // and compiling each file costs about as much as the code in it (docs/performance.md), and this
 // file replaces about 220 of them.
 //
+// @opentelemetry/api, a peer dependency, is one copy shared with the app: the bundle carries the
+// version it was built with and uses it only where it is the installed copy (api-binding below);
+// otherwise it is required from node_modules.
 // Kept out of the bundle (required from node_modules, as before):
-// - @opentelemetry/api: one shared copy with the app (a peer dependency);
 // - import-in-the-middle: its loader hook (hook.mjs, another thread) and the ES-module wrappers
 //   it generates import it by name, so the main thread must use that same installed copy;
 // - what is loaded only when configured or used (exporters, the metrics SDK, prom-client at the
@@ -49,7 +51,7 @@ const INLINE = new Set([
   '@opentelemetry/semantic-conventions',
 ]);
 /** Never inlined, whoever requires them (see the top of this file). */
-const ALWAYS_EXTERNAL = new Set(['@opentelemetry/api', 'import-in-the-middle']);
+const ALWAYS_EXTERNAL = new Set(['import-in-the-middle']);
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'warning', absWorkingDir: root };
 
 const packageOf = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
@@ -118,6 +120,37 @@ const namedSubset = {
       if (odd.length > 0) throw new Error(`${args.path}: ${SEMCONV} names that are not strings (${odd.join(', ')}); bundle.js's named-subset inlines strings only`);
       return { contents: `module.exports = ${JSON.stringify(values)};\n`, loader: 'js', resolveDir };
     });
+  },
+};
+
+/**
+ * Every `require('@opentelemetry/api')` of the bundle gets src/sdk/api-binding.ts's answer: the
+ * API's CommonJS build as installed here at build time (inlined, its version recorded), registered
+ * as the installed package where that IS the installed version and nobody loaded it yet; else
+ * the installed package, required from node_modules. One copy with the app either way.
+ */
+const API = '@opentelemetry/api';
+const API_ENTRY = require.resolve(API, { paths: [root] });
+const API_VERSION = JSON.parse(readFileSync(path.join(path.dirname(API_ENTRY), '..', '..', 'package.json'), 'utf8')).version;
+const apiBinding = {
+  name: 'api-binding',
+  setup(build) {
+    build.onResolve({ filter: /^@opentelemetry\/api$/ }, (args) => {
+      // The binding's own require()s of the installed package (and any require.resolve) stay as they are.
+      if (args.namespace === 'api-binding' || args.kind === 'require-resolve') return { path: API, external: true };
+      return { path: API, namespace: 'api-binding' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'api-binding' }, () => ({
+      contents:
+        `module.exports = require(${JSON.stringify(path.join(root, 'dist', 'src', 'sdk', 'api-binding.js'))}).bindApi({\n` +
+        `  bundledVersion: ${JSON.stringify(API_VERSION)},\n` +
+        `  resolveInstalled: () => require.resolve('${API}'),\n` +
+        `  loadBundled: () => require(${JSON.stringify(API_ENTRY)}),\n` +
+        `  loadInstalled: () => require('${API}'),\n` +
+        '});\n',
+      loader: 'js',
+      resolveDir: root,
+    }));
   },
 };
 
@@ -213,6 +246,24 @@ const versionOnce = sourcePatch({
     },
   ],
   append: 'const versionOfDir = new Map();\n',
+});
+
+/**
+ * @opentelemetry/core reads the global `performance` when its module first runs, to hand it out as
+ * `otperformance`: in Node that getter loads node:perf_hooks and eight internal modules (about
+ * 0.6 MB of RSS at start-up, issue 10) in a process that may never make a span. aimeter's copy
+ * reads the clock through `performance` at each call instead: the same clock, loaded at the first
+ * span. The build fails if the line is not found (a new release of core: look again).
+ */
+const lazyPerformance = sourcePatch({
+  name: 'lazy-performance',
+  filter: /[\\/]@opentelemetry[\\/]core[\\/]build[\\/]esm[\\/]platform[\\/]node[\\/]index\.js$/,
+  edits: [
+    {
+      find: 'export const otperformance = performance;',
+      replace: 'export const otperformance = { now: () => performance.now(), get timeOrigin() { return performance.timeOrigin; } };',
+    },
+  ],
 });
 
 /**
@@ -351,7 +402,7 @@ async function main() {
     // for the files it came from. Never in what is shipped: prepack builds without it.
     // Not minified then: coverage is counted per line of the generated file.
     ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
-    plugins: [esmHookGate, namedSubset, placement, lazyDebug, ritmMainOnce, versionOnce, apiNamespaceDirect, incomingUrlFastPath],
+    plugins: [esmHookGate, apiBinding, namedSubset, placement, lazyDebug, ritmMainOnce, versionOnce, lazyPerformance, apiNamespaceDirect, incomingUrlFastPath],
     mainFields: ['module', 'main'],
     metafile: true,
   });

@@ -1,8 +1,8 @@
 /**
  * The bundled price list, fast: `npm run build` (scripts/build-prices.js) validates
  * prices/prices.yaml once and writes the entries to dist/src/prices/bundled-prices.json with a
- * checksum of the YAML text. At start-up the JSON is used when the checksum still matches the
- * YAML next to it, so neither the YAML parser nor the schema library is loaded (about 100 ms and
+ * copy of the YAML text. At start-up the JSON is used when that text is still the YAML next to
+ * it, so neither the YAML parser nor the schema library is loaded (about 100 ms and
  * 170 modules of the preload's start-up, docs/performance.md); otherwise (an edited YAML, a
  * build without the step) `readYaml` reads the YAML as before.
  */
@@ -15,19 +15,13 @@ import type { PriceFileEntry } from './schema';
 export const BUNDLED_JSON = path.join(packageRoot(), 'dist', 'src', 'prices', 'bundled-prices.json');
 
 export interface BundledJson {
-  /** checksum() of the prices.yaml text the entries were validated from. */
-  readonly yamlChecksum: string;
+  /**
+   * The prices.yaml text the entries were validated from. Compared whole: a string comparison is
+   * native code, where a checksum loop over 13 KB of text was hot enough for V8 to optimise it,
+   * the first optimisation of a process costing about 3.5 MB of RSS at start-up.
+   */
+  readonly yamlText: string;
   readonly models: PriceFileEntry[];
-}
-
-/** FNV-1a over the text: enough to notice an edit, and no crypto module to load. */
-export function checksum(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return `${text.length}-${(hash >>> 0).toString(16)}`;
 }
 
 export function readBundled(yamlFile: string, readYaml: (file: string) => PriceFileEntry[]): PriceFileEntry[] {
@@ -37,6 +31,6 @@ export function readBundled(yamlFile: string, readYaml: (file: string) => PriceF
   } catch {
     json = undefined;
   }
-  if (json && Array.isArray(json.models) && json.yamlChecksum === checksum(fs.readFileSync(yamlFile, 'utf8'))) return json.models;
+  if (json && Array.isArray(json.models) && json.yamlText === fs.readFileSync(yamlFile, 'utf8')) return json.models;
   return readYaml(yamlFile);
 }
