@@ -9,16 +9,19 @@
  *   never reaches the span.
  * - Trace context: not sent to AI provider hosts (see src/privacy/trace-context.ts); the request
  *   hook takes the propagation headers off the ClientRequest before its headers are written.
+ * - SERVER spans: made by src/http/server-span.ts inside instrumentation-http's patch (the route,
+ *   no span for aimeter's own servers, a fraction of the cost per request).
  */
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import type { ClientRequest, RequestOptions } from 'node:http';
 import type { Attributes } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { serverSpanHooks } from '../http/server-span-hooks';
+import { isOwnServerRequest } from '../http/own-servers';
+import { redactedQuery, useLeanServerSpans } from '../http/server-span';
 import { setRuntimeSettings } from '../config/runtime';
 import { recordInternalError } from '../internal/errors';
-import { REDACTED, redactQueryValues, redactUrlQuery } from '../privacy/query-string';
+import { REDACTED, redactUrlQuery } from '../privacy/query-string';
 import type * as TraceContextRules from '../privacy/trace-context';
-import { ATTR_URL_FULL, ATTR_URL_QUERY } from '../semconv/attributes';
+import { ATTR_URL_FULL } from '../semconv/attributes';
 
 const COMPONENT = 'http-instrumentation';
 
@@ -31,29 +34,18 @@ export function createHttpInstrumentation(settings: HttpInstrumentationSettings 
   if (settings.propagateTraceContextToGenAi !== undefined) {
     setRuntimeSettings({ propagateTraceContextToGenAi: settings.propagateTraceContextToGenAi });
   }
-  return new HttpInstrumentation({
-    // The route on SERVER spans and no spans for aimeter's own servers (src/http/).
-    ...serverSpanHooks(),
-    startIncomingSpanHook: incomingQuery,
+  const instrumentation = new HttpInstrumentation({
+    // Used only if instrumentation-http's own incoming path ran (useLeanServerSpans said no): the
+    // query still redacted, still no spans for aimeter's own servers.
+    ignoreIncomingRequestHook: isOwnServerRequest,
+    startIncomingSpanHook: redactedQuery,
     startOutgoingSpanHook: outgoingUrl,
     requestHook: (_span, request) => {
       if (isClientRequest(request)) withholdFromGenAiHost(request);
     },
   });
-}
-
-/** url.query of an incoming request, values redacted. */
-function incomingQuery(request: IncomingMessage): Attributes {
-  try {
-    const url = request.url ?? '';
-    const q = url.indexOf('?');
-    if (q === -1) return {};
-    const hash = url.indexOf('#', q);
-    return { [ATTR_URL_QUERY]: redactQueryValues(url.slice(q + 1, hash === -1 ? undefined : hash)) };
-  } catch (error) {
-    recordInternalError(COMPONENT, error);
-    return {};
-  }
+  if (!useLeanServerSpans(instrumentation)) recordInternalError(COMPONENT, new Error('instrumentation-http is not the release src/http/server-span.ts was written against: its own SERVER spans are used (no http.route)'));
+  return instrumentation;
 }
 
 /**
