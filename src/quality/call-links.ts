@@ -6,7 +6,7 @@
  *
  * Bounded twice: at most `cap` entries per key kind (the oldest go first) and each entry lives
  * `ttlMs`. The processor feeds it once per model call or agent run (rememberCall), so it must be
- * cheap: one Map delete/set per key, expired entries dropped from the front as new ones arrive.
+ * cheap: one Map set per key, expired entries dropped from the front as new ones arrive.
  */
 import type { SpanContext } from '@opentelemetry/api';
 import { LINKED_CALL_LABELS } from '../metrics/catalog';
@@ -35,28 +35,57 @@ export interface CallLinksOptions {
 export const DEFAULT_LINK_CAP = 10_000;
 export const DEFAULT_LINK_TTL_MS = 60 * 60 * 1000;
 
+/**
+ * A Map bounded by `cap` and by each entry's expiry, oldest first out. The order of insertion is
+ * kept in a queue beside the Map (each key with the sequence number of its latest insertion), so
+ * that finding the oldest entry is one array read: asking the Map itself (its first key) walks
+ * over every entry deleted from its front since it last rehashed, which at the cap, where every
+ * insertion deletes one, made each set cost microseconds.
+ */
 class BoundedMap {
-  private readonly map = new Map<string, CallLink>();
+  private readonly map = new Map<string, { readonly link: CallLink; readonly seq: number }>();
+  private keys: string[] = [];
+  private seqs: number[] = [];
+  private head = 0;
+  private seq = 0;
   constructor(private readonly cap: number) {}
 
   set(key: string, link: CallLink, now: number): void {
-    // Re-inserted keys move to the end, so the front is always the oldest.
-    this.map.delete(key);
-    this.map.set(key, link);
-    for (const [first, entry] of this.map) {
-      if (this.map.size <= this.cap && entry.expiresAt > now) break;
-      this.map.delete(first);
+    const seq = ++this.seq;
+    this.map.set(key, { link, seq });
+    this.keys.push(key);
+    this.seqs.push(seq);
+    while (this.head < this.keys.length) {
+      const first = this.keys[this.head]!;
+      const entry = this.map.get(first);
+      // A queue slot whose key was inserted again later (or already dropped) is stale: skip it.
+      if (entry !== undefined && entry.seq === this.seqs[this.head]) {
+        if (this.map.size <= this.cap && entry.link.expiresAt > now) break;
+        this.map.delete(first);
+      }
+      this.head++;
     }
+    // Slots before the head are spent; stale ones behind a long-lived front pile up when one key
+    // (a conversation) is set again and again: either way, rebuilt from the Map once they
+    // outnumber its entries, so the queue stays within about twice the Map.
+    if (this.keys.length > 2 * this.map.size + 1024) this.compact();
+  }
+
+  private compact(): void {
+    const live = [...this.map].sort((a, b) => a[1].seq - b[1].seq);
+    this.keys = live.map(([key]) => key);
+    this.seqs = live.map(([, entry]) => entry.seq);
+    this.head = 0;
   }
 
   get(key: string, now: number): CallLink | undefined {
-    const link = this.map.get(key);
-    if (link === undefined) return undefined;
-    if (link.expiresAt <= now) {
+    const entry = this.map.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.link.expiresAt <= now) {
       this.map.delete(key);
       return undefined;
     }
-    return link;
+    return entry.link;
   }
 
   get size(): number {

@@ -165,6 +165,31 @@ test('traceRetrieval: the semconv retrieval span, then the model call in one tra
   assert.equal(sum(t.scrape(), 'gen_ai_client_operation_duration_seconds_count', { gen_ai_operation_name: 'retrieval' }), 2);
 });
 
+test('a key set again is the newest (the cap drops others first), and a key set over and over keeps the table small', () => {
+  let now = 1_000;
+  const links = new CallLinks({ cap: 2, ttlMs: 1_000_000, now: () => now });
+  const sc = (n: number) => ({ traceId: '1'.repeat(32), spanId: String(n).padStart(16, '0'), traceFlags: 1 });
+  links.remember(sc(1), ['openai', 'm1', '', ''], undefined, 'c1');
+  links.remember(sc(2), ['openai', 'm2', '', ''], undefined, 'c2');
+  links.remember(sc(3), ['openai', 'm3', '', ''], undefined, 'c1'); // c1 again: now the newest
+  links.remember(sc(4), ['openai', 'm4', '', ''], undefined, 'c3'); // over the cap: c2 goes, not c1
+  assert.equal(links.byConversationId('c2'), undefined);
+  assert.equal(links.byConversationId('c1')?.labels[1], 'm3');
+  assert.equal(links.byConversationId('c3')?.labels[1], 'm4');
+  // One long-lived conversation in front, another set 100,000 times behind it: the queue of
+  // insertions is rebuilt as it goes, so the table stays at its two entries and c3 survives.
+  for (let i = 0; i < 100_000; i++) {
+    now += 1;
+    links.remember(sc(10 + i), ['openai', `x${i}`, '', ''], undefined, 'c4');
+  }
+  assert.equal(links.sizes().conversations, 2);
+  assert.equal(links.byConversationId('c4')?.labels[1], 'x99999');
+  assert.equal(links.byConversationId('c1'), undefined, 'c1 was the oldest when c4 came');
+  assert.equal(links.byConversationId('c3')?.labels[1], 'm4');
+  const queue = (links as unknown as { byConversation: { keys: string[] } }).byConversation.keys.length;
+  assert.ok(queue <= 2 * 2 + 1024 + 1, `the insertion queue holds ${queue} slots for 2 entries`);
+});
+
 test('the table of recent calls keeps at most its cap and forgets after its TTL', () => {
   let now = 1_000;
   const saved = callLinks();
