@@ -6,12 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bindApi, installedVersion, type ApiSources } from '../../src/sdk/api-binding';
-import { REPO_ROOT } from '../helpers/child-app';
+import { REPO_ROOT, runFileWith } from '../helpers/child-app';
 
 const INSTALLED_ENTRY = require.resolve('@opentelemetry/api');
 const INSTALLED_VERSION = (JSON.parse(readFileSync(path.join(path.dirname(INSTALLED_ENTRY), '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -78,21 +77,9 @@ test('installedVersion reads the package.json of a 1.x layout, and nothing else'
   }
 });
 
-/** `source` as a file under the preload (and `extra` node flags before it); its last stdout line as JSON. */
+/** `source` as a file run with `preload` flags; its last stdout line as JSON. */
 function run(source: string, file: string, preload: readonly string[]): Record<string, unknown> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'aimeter-api-binding-'));
-  try {
-    writeFileSync(path.join(dir, file), source);
-    const out = execFileSync(process.execPath, [...preload, path.join(dir, file)], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, NODE_OPTIONS: '', OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' },
-    });
-    return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runFileWith(preload, source, file);
 }
 
 const API = JSON.stringify(INSTALLED_ENTRY);

@@ -7,34 +7,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { installInstrumentations } from '../../src/sdk/instrumentations';
 import { esmHooksMayRun } from '../../src/sdk/esm-hook-gate';
 import { HOOKED_BUILTINS } from '../../src/sdk/first-use';
-import { REPO_ROOT } from '../helpers/child-app';
+import { REPO_ROOT, runFileWith } from '../helpers/child-app';
 
 const RUNNING = `globalThis[Symbol.for('aimeter.instance')] != null`;
 const OURS = `Object.keys(require.cache).filter((f) => f.includes('dist/bundle/')).map((f) => f.split('dist/bundle/')[1]).sort()`;
 
-/** Runs `source` as a file (not -e, which requires `module` itself) under the preload; its last stdout line as JSON. */
+/** Runs `source` as a file under the preload; its last stdout line as JSON. */
 function run(source: string, file = 'app.js'): Record<string, unknown> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'aimeter-first-use-'));
-  try {
-    writeFileSync(path.join(dir, file), source);
-    const out = execFileSync(process.execPath, ['--require', path.join(REPO_ROOT, 'dist', 'bundle', 'register.cjs'), path.join(dir, file)], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, NODE_OPTIONS: '', OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' },
-    });
-    return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runFileWith(['--require', path.join(REPO_ROOT, 'dist', 'bundle', 'register.cjs')], source, file);
 }
 
 test('a process that requires nothing and never turns its event loop loads nothing of aimeter but its loader', () => {

@@ -1,6 +1,8 @@
 /** Runs an app in a child process (e.g. under the aimeter preload) and waits for its "ready" line. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -19,6 +21,27 @@ export interface StartOptions {
   timeoutMs?: number;
   cwd?: string;
   killAfterMs?: number;
+}
+
+/**
+ * Writes `source` to a file named `file` in a temporary directory (a file, not -e, which requires
+ * `module` itself) and runs it with `nodeArgs` before it (preload flags), /metrics on a free port;
+ * its last stdout line, parsed as JSON.
+ */
+export function runFileWith(nodeArgs: readonly string[], source: string, file = 'app.js'): Record<string, unknown> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aimeter-run-'));
+  try {
+    writeFileSync(path.join(dir, file), source);
+    const out = execFileSync(process.execPath, [...nodeArgs, path.join(dir, file)], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NODE_OPTIONS: '', OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' },
+    });
+    return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs a Node app (`node <args>`) in a child process until its ready line. */
