@@ -131,7 +131,10 @@ const namedSubset = {
  */
 const API = '@opentelemetry/api';
 const API_ENTRY = require.resolve(API, { paths: [root] });
-const API_VERSION = JSON.parse(readFileSync(path.join(path.dirname(API_ENTRY), '..', '..', 'package.json'), 'utf8')).version;
+const API_BINDING = path.join(root, 'dist', 'src', 'sdk', 'api-binding.js');
+// Read where the binding reads the installed one at run time, so the two versions compare alike.
+const API_VERSION = require(API_BINDING).installedVersion(API_ENTRY);
+if (API_VERSION === undefined) throw new Error(`scripts/bundle.js api-binding: no @opentelemetry/api version found beside ${API_ENTRY} (a new layout: look again)`);
 const apiBinding = {
   name: 'api-binding',
   setup(build) {
@@ -142,7 +145,7 @@ const apiBinding = {
     });
     build.onLoad({ filter: /.*/, namespace: 'api-binding' }, () => ({
       contents:
-        `module.exports = require(${JSON.stringify(path.join(root, 'dist', 'src', 'sdk', 'api-binding.js'))}).bindApi({\n` +
+        `module.exports = require(${JSON.stringify(API_BINDING)}).bindApi({\n` +
         `  bundledVersion: ${JSON.stringify(API_VERSION)},\n` +
         `  resolveInstalled: () => require.resolve('${API}'),\n` +
         `  loadBundled: () => require(${JSON.stringify(API_ENTRY)}),\n` +
@@ -252,9 +255,9 @@ const versionOnce = sourcePatch({
  * @opentelemetry/core reads the global `performance` when its module first runs, to hand it out as
  * `otperformance`: in Node that getter loads node:perf_hooks and eight internal modules (0.6 MB
  * of RSS in a bare process, 0.15 MB of a started preload's; issue 10) in a process that may never
- * make a span. aimeter's copy
- * reads the clock through `performance` at each call instead: the same clock, loaded at the first
- * span. The build fails if the line is not found (a new release of core: look again).
+ * make a span. aimeter's copy reads the clock through `performance` at each call instead: the same
+ * clock, loaded at the first span. The build fails if the line is not found (a new release of
+ * core: look again).
  */
 const lazyPerformance = sourcePatch({
   name: 'lazy-performance',

@@ -31,13 +31,19 @@ import type { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { getIncomingRequestAttributes, getIncomingStableRequestMetricAttributesOnResponse, parseResponseStatus, setSpanWithError } from '@opentelemetry/instrumentation-http/build/src/utils';
 import { recordInternalError } from '../internal/errors';
 import { redactQueryValues } from '../privacy/query-string';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_QUERY } from '../semconv/attributes';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_URL_QUERY,
+  ATTR_URL_SCHEME,
+} from '../semconv/attributes';
 import { isOwnServerRequest } from './own-servers';
 import { routeOf } from './route';
 
 const COMPONENT = 'http-server-span';
-const ATTR_URL_SCHEME = 'url.scheme';
-const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
 
 type Emit = (this: unknown, ...args: unknown[]) => boolean;
 type Component = 'http' | 'https';
@@ -149,7 +155,7 @@ class RequestSpan {
     try {
       const err = (error ?? {}) as Error;
       setSpanWithError(this.span, err);
-      this.end({ 'error.type': err.name });
+      this.end({ [ATTR_ERROR_TYPE]: err.name });
     } catch (failure) {
       recordInternalError(COMPONENT, failure);
     }

@@ -70,6 +70,9 @@ export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 export const ATTR_HTTP_ROUTE = 'http.route';
 /** HTTP semconv (stable): the method of an incoming request (for the request summary line). */
 export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+/** HTTP semconv (stable): the scheme and protocol version of an incoming request (on http.server.request.duration). */
+export const ATTR_URL_SCHEME = 'url.scheme';
+export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
 /** The end user of a request, when the application sets it: an id, never a metric label. */
 export const ATTR_ENDUSER_ID = 'enduser.id';
 
