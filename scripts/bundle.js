@@ -202,16 +202,29 @@ function sourcePatch({ name, filter, edits, append = '' }) {
 
 /**
  * require-in-the-middle, as @opentelemetry/instrumentation runs it (one hook for every module,
- * internals on), resolves the main file of a file's package at every require() of a file inside
- * node_modules, to tell a package's main file from its internals: for an app's start that is one
- * package.json lookup per file loaded (hundreds for express and openai). A package's main file
- * does not change while the process runs, so it is resolved once per package directory. The
- * build fails if the line is not found (a new release of require-in-the-middle: look again).
+ * internals on), gets two shortcuts. The build fails if a line is not found (a new release of
+ * require-in-the-middle: look again).
+ *  - It resolves the main file of a file's package at every require() of a file inside
+ *    node_modules, to tell a package's main file from its internals: for an app's start that is
+ *    one package.json lookup per file loaded (hundreds for express and openai). A package's main
+ *    file does not change while the process runs, so it is resolved once per package directory.
+ *  - A hook may carry `skipRequire(id, parent)` (set by `requireFilter` below): a call it says
+ *    no instrumentation can hook goes straight to the require() below the hook, without the
+ *    hook's second resolution of the file (src/sdk/require-filter.ts).
  */
-const ritmMainOnce = sourcePatch({
-  name: 'ritm-main-once',
+const ritmShortcuts = sourcePatch({
+  name: 'require-in-the-middle-shortcuts',
   filter: /[\\/]require-in-the-middle[\\/]index\.js$/,
-  edits: [{ find: 'res = require.resolve(moduleName, { paths: [basedir] })', replace: 'res = resolveMainOnce(moduleName, basedir)' }],
+  edits: [
+    { find: 'res = require.resolve(moduleName, { paths: [basedir] })', replace: 'res = resolveMainOnce(moduleName, basedir)' },
+    {
+      find: '    } else {\n      try {\n        filename = Module._resolveFilename(id, this)\n',
+      replace:
+        '    } else if (self.skipRequire !== undefined && self.skipRequire(id, this)) {\n' +
+        '      return self._origRequire.apply(this, args)\n' +
+        '    } else {\n      try {\n        filename = Module._resolveFilename(id, this)\n',
+    },
+  ],
   append:
     'const mainFileOf = new Map()\n' +
     'function resolveMainOnce (moduleName, basedir) {\n' +
@@ -223,6 +236,26 @@ const ritmMainOnce = sourcePatch({
     '  }\n' +
     '  return main\n' +
     '}\n',
+});
+
+/**
+ * @opentelemetry/instrumentation's one require-in-the-middle hook gets its `skipRequire` (see
+ * ritmShortcuts): the calls that cannot load a package its table of hooked names holds, read
+ * from that table at each call (src/sdk/require-filter.ts).
+ */
+const requireFilter = sourcePatch({
+  name: 'require-filter',
+  filter: /[\\/]@opentelemetry[\\/]instrumentation[\\/]build[\\/]esm[\\/]platform[\\/]node[\\/]RequireInTheMiddleSingleton\.js$/,
+  edits: [
+    { find: '        new Hook(\n', replace: '        const hook = new Hook(\n' },
+    {
+      find: '            return exports;\n        });\n    }\n',
+      replace:
+        '            return exports;\n        });\n' +
+        '        hook.skipRequire = (id, parent) => cannotLoadHooked(this._moduleNameTrie, id, parent);\n    }\n',
+    },
+  ],
+  append: `import { cannotLoadHooked } from ${JSON.stringify(path.join(root, 'dist', 'src', 'sdk', 'require-filter.js'))};\n`,
 });
 
 /**
@@ -406,7 +439,7 @@ async function main() {
     // for the files it came from. Never in what is shipped: prepack builds without it.
     // Not minified then: coverage is counted per line of the generated file.
     ...(process.env.NODE_V8_COVERAGE ? { sourcemap: 'inline', sourcesContent: false, minify: false } : {}),
-    plugins: [esmHookGate, apiBinding, namedSubset, placement, lazyDebug, ritmMainOnce, versionOnce, lazyPerformance, apiNamespaceDirect, incomingUrlFastPath],
+    plugins: [esmHookGate, apiBinding, namedSubset, placement, lazyDebug, ritmShortcuts, requireFilter, versionOnce, lazyPerformance, apiNamespaceDirect, incomingUrlFastPath],
     mainFields: ['module', 'main'],
     metafile: true,
   });

@@ -40,6 +40,7 @@ export const VARIANTS_NOW: readonly StartupVariant[] = [
   { name: 'floor: sdk-trace-node + instrumentation-http', args: [SUBJECT, 'floor'] },
   { name: 'floor + ESM loader hook (import-in-the-middle)', args: [SUBJECT, 'floor-esm'] },
   { name: 'NodeSDK + contrib instrumentation-openai', args: [SUBJECT, 'nodesdk'] },
+  { name: 'NodeSDK + contrib + ESM loader hook (import-in-the-middle)', args: [SUBJECT, 'nodesdk-esm'] },
   { name: 'aimeter --require, unbundled (dist/src)', args: ['--require', UNBUNDLED, SUBJECT, 'bare'] },
   { name: 'aimeter --require', args: ['--require', 'aimeter/register', SUBJECT, 'bare'] },
   // A CommonJS app starts aimeter at its first require() (src/sdk/first-use.ts): `-e 0` then

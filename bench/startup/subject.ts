@@ -8,6 +8,8 @@
  *   nodesdk  NodeSDK (@opentelemetry/sdk-node) with instrumentation-http and the contrib
  *            @opentelemetry/instrumentation-openai, with NodeSDK's defaults (what its README
  *            shows: `new NodeSDK({ instrumentations }).start()`)
+ *   nodesdk-esm  NodeSDK as above plus the same ESM loader hook: what instrumenting an ES-module
+ *            app with NodeSDK takes (its instrumentations patch ES modules only through the hook)
  *
  * With a second argument `app`, the set-up is followed by what a real app does at start: it
  * requires express and openai, constructs its client, listens, serves one request (made over
@@ -24,7 +26,7 @@ process.on('exit', () => {
 });
 
 const mode = process.argv[2] ?? 'bare';
-if (mode === 'floor-esm') {
+if (mode === 'floor-esm' || mode === 'nodesdk-esm') {
   // What any tracing that instruments ES modules pays on top of the floor: import-in-the-middle's
   // loader hook, registered as aimeter's preload registers it (on Node 20, module.register()
   // starts a loader-hooks thread of its own).
@@ -44,12 +46,12 @@ if (mode === 'floor' || mode === 'floor-esm') {
   const provider = new NodeTracerProvider();
   provider.register();
   registerInstrumentations({ instrumentations: [new HttpInstrumentation()], tracerProvider: provider });
-} else if (mode === 'nodesdk') {
+} else if (mode === 'nodesdk' || mode === 'nodesdk-esm') {
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai') as typeof import('@opentelemetry/instrumentation-openai');
   new NodeSDK({ instrumentations: [new HttpInstrumentation(), new OpenAIInstrumentation()] }).start();
-} else if (mode !== 'bare' && mode !== 'floor-esm') {
+} else if (mode !== 'bare') {
   throw new Error(`unknown mode ${mode}`);
 }
 

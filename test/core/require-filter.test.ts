@@ -1,0 +1,94 @@
+/**
+ * The require() calls that skip require-in-the-middle's second resolution (src/sdk/require-filter.ts;
+ * issue 10, start-up): unit cases against @opentelemetry/instrumentation's own ModuleNameTrie,
+ * then real child processes under the shipped preload, counting `Module._resolveFilename` calls.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ModuleNameTrie } from '@opentelemetry/instrumentation/build/src/platform/node/ModuleNameTrie';
+import { cannotLoadHooked } from '../../src/sdk/require-filter';
+import { REPO_ROOT, runFileWith } from '../helpers/child-app';
+
+/** The table as @opentelemetry/instrumentation fills it for these hooked names. */
+function trieOf(...names: string[]): ModuleNameTrie {
+  const trie = new ModuleNameTrie();
+  for (const moduleName of names) trie.insert({ moduleName, onRequire: <T>(exports: T) => exports });
+  return trie;
+}
+
+const NM = path.join(REPO_ROOT, 'node_modules');
+const APP_FILE = { filename: path.join(REPO_ROOT, 'app', 'server.js') };
+const EXPRESS_FILE = { filename: path.join(NM, 'express', 'lib', 'express.js') };
+const OPENAI_FILE = { filename: path.join(NM, 'openai', 'index.js') };
+
+test('bare specifiers: skipped unless the package (scope and name) is hooked', () => {
+  const trie = trieOf('openai', '@anthropic-ai/sdk', 'http');
+  for (const id of ['express', 'debug/src/node', '@types/node', '@anthropic-ai/other', 'openaix']) {
+    assert.equal(cannotLoadHooked(trie, id, APP_FILE), true, id);
+  }
+  for (const id of ['openai', 'openai/resources/chat', '@anthropic-ai/sdk', '@anthropic-ai/sdk/core']) {
+    assert.equal(cannotLoadHooked(trie, id, APP_FILE), false, id);
+  }
+});
+
+test('paths: the package whose node_modules folder the joined path is in; application files are skipped', () => {
+  const trie = trieOf('openai');
+  assert.equal(cannotLoadHooked(trie, './routes', APP_FILE), true, "the app's own file");
+  assert.equal(cannotLoadHooked(trie, './router', EXPRESS_FILE), true, 'inside an unhooked package');
+  assert.equal(cannotLoadHooked(trie, './core', OPENAI_FILE), false, 'inside a hooked package');
+  assert.equal(cannotLoadHooked(trie, '../node_modules/openai/index.js', APP_FILE), false, 'climbing into a hooked package');
+  assert.equal(cannotLoadHooked(trie, '../../openai/index.js', EXPRESS_FILE), false, 'from one package into a hooked sibling');
+  assert.equal(cannotLoadHooked(trie, path.join(NM, 'openai', 'index.js'), APP_FILE), false, 'absolute, hooked');
+  assert.equal(cannotLoadHooked(trie, path.join(NM, 'express', 'index.js'), APP_FILE), true, 'absolute, unhooked');
+  assert.equal(cannotLoadHooked(trie, './x', { filename: path.join(NM, 'openai', 'node_modules', 'dep', 'a.js') }), true, 'a dependency nested in a hooked package');
+});
+
+test('whatever cannot be told from the text goes through the hook', () => {
+  const trie = trieOf('openai');
+  assert.equal(cannotLoadHooked(trie, '#internal/util', EXPRESS_FILE), false, 'package imports');
+  assert.equal(cannotLoadHooked(trie, 'node:nonexistent', APP_FILE), false, 'node: prefix');
+  assert.equal(cannotLoadHooked(trie, './x', undefined), false, 'no requiring module');
+  assert.equal(cannotLoadHooked(trie, './x', { filename: undefined }), false, 'a requiring module without a file');
+  assert.equal(cannotLoadHooked(trie, '', APP_FILE), false, 'empty id');
+  assert.equal(cannotLoadHooked(trie, 42, APP_FILE), false, 'not a string');
+  assert.equal(cannotLoadHooked({}, 'express', APP_FILE), false, 'a table of another shape');
+});
+
+test('an instrumentation registered later is seen at the next call', () => {
+  const trie = trieOf('openai');
+  assert.equal(cannotLoadHooked(trie, 'pg', APP_FILE), true);
+  trie.insert({ moduleName: 'pg', onRequire: <T>(exports: T) => exports });
+  assert.equal(cannotLoadHooked(trie, 'pg', APP_FILE), false);
+});
+
+/** Counts Module._resolveFilename calls while each package loads (absolute entry paths: the app file is in a temporary folder). */
+function resolutions(preload: readonly string[]): { express: number; openai: number; patched: boolean } {
+  const entry = (pkg: string) => JSON.stringify(require.resolve(pkg));
+  return runFileWith(
+    preload,
+    `const Module = require('node:module');
+require('node:http'); // starts aimeter under the preload (src/sdk/first-use.ts)
+let n = 0;
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function () { n++; return resolve.apply(this, arguments); };
+const count = (load) => { const before = n; const exports = load(); return [n - before, exports]; };
+const [express] = count(() => require(${entry('express')}));
+const [openai, sdk] = count(() => require(${entry('openai')}));
+// The SDK's own method is a class method (its source starts "create("); aimeter's wrapper is not.
+const create = (sdk.OpenAI ?? sdk.default).Chat.Completions.prototype.create;
+console.log(JSON.stringify({ express, openai, patched: !String(create).startsWith('create(') }));
+`,
+  ) as { express: number; openai: number; patched: boolean };
+}
+
+test('under the preload, loading express resolves no file twice; openai still goes through the hook and is patched', () => {
+  const bare = resolutions([]);
+  const withAimeter = resolutions(['--require', path.join(REPO_ROOT, 'dist', 'bundle', 'register.cjs')]);
+  assert.ok(bare.express > 20, `express loads its files (${bare.express} resolutions)`);
+  // Without the filter the hook resolves every file a second time: about twice bare node's count.
+  assert.ok(withAimeter.express <= bare.express, `no second resolution of any express file (${withAimeter.express} against ${bare.express})`);
+  assert.ok(withAimeter.openai > bare.openai, `openai's files are resolved again by the hook (${withAimeter.openai} against ${bare.openai})`);
+  assert.equal(bare.patched, false);
+  assert.equal(withAimeter.patched, true);
+});
