@@ -149,8 +149,27 @@ function requestDetail(r: RequestsResult): string {
       ? `the app's CPU, all threads; ${r.cycles} cycles of one block per set-up in random order, added = minus bare's block in the same cycle, medians; `
       : `instructions on the app's main thread under callgrind (V8 single-threaded, fixed seeds and GC schedule, the JIT's compiles subtracted), one block after a warm-up and a full GC; `) +
     `requests per block: ${blocks}. GenAI calls counted on each /metrics: ${counted})\n` +
-    table([header, ...rows])
+    table([header, ...rows]) +
+    ownWork(r)
   );
+}
+
+/**
+ * Each set-up's own work: its added cost over context-only (AsyncLocalStorage switched on and
+ * nothing else), the part of a request's cost that both pay on Node 20 taken out.
+ */
+function ownWork(r: RequestsResult): string {
+  const cell = (scenario: string, concurrency: number, mode: string) => r.cells.find((c) => c.scenario === scenario && c.concurrency === concurrency && c.mode === mode);
+  const show = (n: number) => (r.method === 'cpu' ? `${fmt(n)} us` : `${fmt(n / 1000, 0)}k`);
+  const lines = SHAPES.flatMap(([scenario, concurrency]) => {
+    const [context, ours, contrib] = ['context-only', 'aimeter', 'contrib'].map((m) => cell(scenario, concurrency, m));
+    if (!context || !ours || !contrib) return [];
+    const own = (c: RequestCell) => c.added - context.added;
+    return [
+      `  ${shapeName(scenario, concurrency)}: AsyncLocalStorage alone +${show(context.added)}; over it aimeter +${show(own(ours))}, contrib +${show(own(contrib))} = ${fmt(own(ours) / own(contrib), 2)}x`,
+    ];
+  });
+  return lines.length === 0 ? '' : `\nOwn work, over context-only (AsyncLocalStorage on, no telemetry: what both pay on Node 20):\n${lines.join('\n')}\n`;
 }
 
 function overheadDetail(result: OverheadResult): string {

@@ -7,6 +7,8 @@
  *             @opentelemetry/exporter-prometheus, as contrib's users run it (see contrib-preload.ts)
  *   aimeter   `node --require dist/bundle/register.cjs app.js`: the real preload, defaults (/metrics
  *             served, the HTTP and provider-SDK instrumentations, the processor, prices)
+ *   context-only  no telemetry, only AsyncLocalStorage switched on (context-only-preload.ts): what
+ *             both pay for context propagation on Node 20, so that each one's own work shows
  *   contrib-metrics-only  (cpu mode) contrib without a tracer provider: non-recording spans
  * (diagnostic, `--modes=`: contrib-http-metrics, contrib with instrumentation-http's metrics on.)
  * A load generator (this process) sends GET /chat and GET /stream over loopback, sequentially and
@@ -46,17 +48,18 @@ import { nextMessage } from '../lib/ipc';
 import { mulberry32 } from '../lib/random';
 import { median, percentile, runPart } from '../lib/stats';
 
-export type RequestMode = 'bare' | 'contrib' | 'aimeter' | 'contrib-metrics-only' | 'contrib-http-metrics';
+export type RequestMode = 'bare' | 'context-only' | 'contrib' | 'aimeter' | 'contrib-metrics-only' | 'contrib-http-metrics';
 export type RequestScenario = 'chat' | 'stream';
 export type Method = 'cpu' | 'instructions';
 
 /** The default modes: cpu mode adds contrib-metrics-only beside them (valgrind time is dear). */
-export const REQUEST_MODES: readonly RequestMode[] = ['bare', 'contrib', 'aimeter'];
+export const REQUEST_MODES: readonly RequestMode[] = ['bare', 'context-only', 'contrib', 'aimeter'];
 export const CPU_MODES: readonly RequestMode[] = [...REQUEST_MODES, 'contrib-metrics-only'];
 const ROOT = path.join(__dirname, '..', '..', '..');
 const APP = path.join(__dirname, 'app.js');
 const REGISTER = path.join(ROOT, 'dist', 'bundle', 'register.cjs');
 const CONTRIB = path.join(__dirname, 'contrib-preload.js');
+const CONTEXT_ONLY = path.join(__dirname, 'context-only-preload.js');
 
 export interface RequestCell {
   readonly scenario: RequestScenario;
@@ -182,6 +185,7 @@ export function compileInstructions(dump: string): number {
 function preloadArgs(mode: RequestMode): string[] {
   if (mode === 'aimeter') return ['--require', REGISTER];
   if (mode.startsWith('contrib')) return ['--require', CONTRIB];
+  if (mode === 'context-only') return ['--require', CONTEXT_ONLY];
   return [];
 }
 

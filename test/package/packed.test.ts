@@ -131,6 +131,19 @@ test('the fresh app holds one @opentelemetry/api (the peer) and no gRPC stack', 
   assert.ok(!existsSync(path.join(app, 'node_modules', '@opentelemetry', 'exporter-trace-otlp-grpc')));
 });
 
+test('the fresh app holds one copy of each OpenTelemetry package: one release set, nothing nested twice', () => {
+  // aimeter's OTel dependencies are pinned to one release, as OTel's own packages pin each other:
+  // with caret ranges, exporters released later than their siblings pulled a second copy of the
+  // whole OTLP stack (core, resources, otlp-transformer, sdk-logs: 40 MB installed, 26 without).
+  const copies = new Map<string, string[]>();
+  for (const file of walk(path.join(app, 'node_modules'))) {
+    const match = /^(?:.*\/node_modules\/)?(@opentelemetry\/[^/]+)\/package\.json$/.exec(file);
+    if (match) copies.set(match[1]!, [...(copies.get(match[1]!) ?? []), file]);
+  }
+  assert.ok(copies.has('@opentelemetry/otlp-transformer'), 'the OTLP exporters are installed');
+  assert.deepEqual([...copies].filter(([, where]) => where.length > 1), []);
+});
+
 for (const [flag, entry] of [
   ['--require', 'app.cjs'],
   ['--import', 'app.mjs'],
