@@ -107,18 +107,35 @@ function requestRows(r: RequestsResult): Row[] {
     r.cells.find((c) => c.scenario === scenario && c.concurrency === concurrency && c.mode === mode)!;
   const unit = r.method === 'cpu' ? 'us' : 'k instr';
   const show = (n: number) => (r.method === 'cpu' ? fmt(n) : fmt(n / 1000, 0));
-  return SHAPES.map(([scenario, concurrency]) => {
+  return SHAPES.flatMap(([scenario, concurrency]) => {
     const ours = cell(scenario, concurrency, 'aimeter').added;
     const contrib = cell(scenario, concurrency, 'contrib').added;
     const ratio = ours / contrib;
-    return {
-      target: `1b added ${r.method === 'cpu' ? 'CPU' : 'instructions'}/request, express app, ${shapeName(scenario, concurrency)}`,
-      figure: `aimeter +${show(ours)} ${unit}`,
-      against: `contrib +${show(contrib)} ${unit}`,
-      ratio: `${fmt(ratio, 2)}x`,
-      limit: `<= ${LIMITS.overheadRatio}x`,
-      pass: contrib > 0 && ratio <= LIMITS.overheadRatio,
-    };
+    const rows: Row[] = [
+      {
+        target: `1b added ${r.method === 'cpu' ? 'CPU' : 'instructions'}/request, express app, ${shapeName(scenario, concurrency)}`,
+        figure: `aimeter +${show(ours)} ${unit}`,
+        against: `contrib +${show(contrib)} ${unit}`,
+        ratio: `${fmt(ratio, 2)}x`,
+        limit: `<= ${LIMITS.overheadRatio}x`,
+        pass: contrib > 0 && ratio <= LIMITS.overheadRatio,
+      },
+    ];
+    // Beside the target: each one's own work, over AsyncLocalStorage alone (what both pay on
+    // Node 20), as the issue's figures were taken (context hooks on in both halves).
+    const context = r.cells.find((c) => c.scenario === scenario && c.concurrency === concurrency && c.mode === 'context-only');
+    if (context) {
+      const [ownOurs, ownContrib] = [ours - context.added, contrib - context.added];
+      rows.push({
+        target: `1b own work/request over AsyncLocalStorage alone, ${shapeName(scenario, concurrency)}`,
+        figure: `aimeter +${show(ownOurs)} ${unit}`,
+        against: `contrib +${show(ownContrib)} ${unit}`,
+        ratio: `${fmt(ownOurs / ownContrib, 2)}x`,
+        limit: `<= ${LIMITS.overheadRatio}x`,
+        pass: ownContrib > 0 && ownOurs / ownContrib <= LIMITS.overheadRatio,
+      });
+    }
+    return rows;
   });
 }
 
@@ -149,27 +166,8 @@ function requestDetail(r: RequestsResult): string {
       ? `the app's CPU, all threads; ${r.cycles} cycles of one block per set-up in random order, added = minus bare's block in the same cycle, medians; `
       : `instructions on the app's main thread under callgrind (V8 single-threaded, fixed seeds and GC schedule, the JIT's compiles subtracted), one block after a warm-up and a full GC; `) +
     `requests per block: ${blocks}. GenAI calls counted on each /metrics: ${counted})\n` +
-    table([header, ...rows]) +
-    ownWork(r)
+    table([header, ...rows])
   );
-}
-
-/**
- * Each set-up's own work: its added cost over context-only (AsyncLocalStorage switched on and
- * nothing else), the part of a request's cost that both pay on Node 20 taken out.
- */
-function ownWork(r: RequestsResult): string {
-  const cell = (scenario: string, concurrency: number, mode: string) => r.cells.find((c) => c.scenario === scenario && c.concurrency === concurrency && c.mode === mode);
-  const show = (n: number) => (r.method === 'cpu' ? `${fmt(n)} us` : `${fmt(n / 1000, 0)}k`);
-  const lines = SHAPES.flatMap(([scenario, concurrency]) => {
-    const [context, ours, contrib] = ['context-only', 'aimeter', 'contrib'].map((m) => cell(scenario, concurrency, m));
-    if (!context || !ours || !contrib) return [];
-    const own = (c: RequestCell) => c.added - context.added;
-    return [
-      `  ${shapeName(scenario, concurrency)}: AsyncLocalStorage alone +${show(context.added)}; over it aimeter +${show(own(ours))}, contrib +${show(own(contrib))} = ${fmt(own(ours) / own(contrib), 2)}x`,
-    ];
-  });
-  return lines.length === 0 ? '' : `\nOwn work, over context-only (AsyncLocalStorage on, no telemetry: what both pay on Node 20):\n${lines.join('\n')}\n`;
 }
 
 function overheadDetail(result: OverheadResult): string {
