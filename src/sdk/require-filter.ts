@@ -10,14 +10,16 @@
  *
  * Where the package is known from the text of the call alone, the call goes straight to the
  * require() below the hook when no instrumentation hooks that package:
- *  - a bare specifier (`debug`, `@scope/pkg/sub`): the package is its first segment (two when
- *    scoped), which is the `node_modules` folder Node finds it in;
+ *  - a bare specifier (`debug`, `@scope/pkg/sub`) required by a package's file: the package is its
+ *    first segment (two when scoped), which is the `node_modules` folder Node finds it in;
  *  - a relative or absolute path: the package is the one whose `node_modules` folder the path
  *    (joined to the requiring file's folder) is in; a file outside any `node_modules` is the
  *    application's, which require-in-the-middle never hooks.
- * Anything else (package `imports` such as `#internal`, a requiring module without a file name,
- * a table this code does not recognise) goes through the hook as before. The table is read at
- * each call, so an instrumentation registered later is seen at once.
+ * Anything else goes through the hook as before: package `imports` such as `#internal`, a
+ * requiring module without a file name, a table this code does not recognise, and bare
+ * specifiers in the application's own files, where module-alias or tsconfig-paths may map a name
+ * to another package (the hook resolves through them). The table is read at each call, so an
+ * instrumentation registered later is seen at once.
  */
 import * as path from 'node:path';
 
@@ -55,6 +57,8 @@ function packagePathOf(id: string, parent: { readonly filename?: unknown } | und
   } else if (path.isAbsolute(id)) {
     file = path.resolve(id);
   } else {
+    // A bare name from the application's own files may be an alias (see above): not told here.
+    if (typeof parent?.filename !== 'string' || !parent.filename.includes(NODE_MODULES)) return undefined;
     return packageOfSpecifier(id.split('/'));
   }
   const at = file.lastIndexOf(NODE_MODULES);

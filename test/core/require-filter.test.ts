@@ -22,14 +22,21 @@ const APP_FILE = { filename: path.join(REPO_ROOT, 'app', 'server.js') };
 const EXPRESS_FILE = { filename: path.join(NM, 'express', 'lib', 'express.js') };
 const OPENAI_FILE = { filename: path.join(NM, 'openai', 'index.js') };
 
-test('bare specifiers: skipped unless the package (scope and name) is hooked', () => {
+test("bare specifiers in a package's files: skipped unless the package (scope and name) is hooked", () => {
   const trie = trieOf('openai', '@anthropic-ai/sdk', 'http');
-  for (const id of ['express', 'debug/src/node', '@types/node', '@anthropic-ai/other', 'openaix']) {
-    assert.equal(cannotLoadHooked(trie, id, APP_FILE), true, id);
+  for (const id of ['debug', 'debug/src/node', '@types/node', '@anthropic-ai/other', 'openaix']) {
+    assert.equal(cannotLoadHooked(trie, id, EXPRESS_FILE), true, id);
   }
   for (const id of ['openai', 'openai/resources/chat', '@anthropic-ai/sdk', '@anthropic-ai/sdk/core']) {
-    assert.equal(cannotLoadHooked(trie, id, APP_FILE), false, id);
+    assert.equal(cannotLoadHooked(trie, id, EXPRESS_FILE), false, id);
   }
+});
+
+test("bare specifiers in the application's own files go through the hook (module-alias, tsconfig-paths)", () => {
+  const trie = trieOf('openai');
+  assert.equal(cannotLoadHooked(trie, 'express', APP_FILE), false);
+  assert.equal(cannotLoadHooked(trie, 'my-alias-of-openai', APP_FILE), false);
+  assert.equal(cannotLoadHooked(trie, 'express', undefined), false);
 });
 
 test('paths: the package whose node_modules folder the joined path is in; application files are skipped', () => {
@@ -47,19 +54,19 @@ test('paths: the package whose node_modules folder the joined path is in; applic
 test('whatever cannot be told from the text goes through the hook', () => {
   const trie = trieOf('openai');
   assert.equal(cannotLoadHooked(trie, '#internal/util', EXPRESS_FILE), false, 'package imports');
-  assert.equal(cannotLoadHooked(trie, 'node:nonexistent', APP_FILE), false, 'node: prefix');
+  assert.equal(cannotLoadHooked(trie, 'node:nonexistent', EXPRESS_FILE), false, 'node: prefix');
   assert.equal(cannotLoadHooked(trie, './x', undefined), false, 'no requiring module');
   assert.equal(cannotLoadHooked(trie, './x', { filename: undefined }), false, 'a requiring module without a file');
   assert.equal(cannotLoadHooked(trie, '', APP_FILE), false, 'empty id');
   assert.equal(cannotLoadHooked(trie, 42, APP_FILE), false, 'not a string');
-  assert.equal(cannotLoadHooked({}, 'express', APP_FILE), false, 'a table of another shape');
+  assert.equal(cannotLoadHooked({}, 'debug', EXPRESS_FILE), false, 'a table of another shape');
 });
 
 test('an instrumentation registered later is seen at the next call', () => {
   const trie = trieOf('openai');
-  assert.equal(cannotLoadHooked(trie, 'pg', APP_FILE), true);
+  assert.equal(cannotLoadHooked(trie, 'pg', EXPRESS_FILE), true);
   trie.insert({ moduleName: 'pg', onRequire: <T>(exports: T) => exports });
-  assert.equal(cannotLoadHooked(trie, 'pg', APP_FILE), false);
+  assert.equal(cannotLoadHooked(trie, 'pg', EXPRESS_FILE), false);
 });
 
 /** Counts Module._resolveFilename calls while each package loads (absolute entry paths: the app file is in a temporary folder). */
@@ -91,4 +98,20 @@ test('under the preload, loading express resolves no file twice; openai still go
   assert.ok(withAimeter.openai > bare.openai, `openai's files are resolved again by the hook (${withAimeter.openai} against ${bare.openai})`);
   assert.equal(bare.patched, false);
   assert.equal(withAimeter.patched, true);
+});
+
+test('an alias the application maps with its own resolver (module-alias style) to a hooked package is still patched', () => {
+  const entry = JSON.stringify(require.resolve('openai'));
+  const out = runFileWith(
+    ['--require', path.join(REPO_ROOT, 'dist', 'bundle', 'register.cjs')],
+    `const Module = require('node:module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) { return resolve.call(this, request === 'my-openai' ? ${entry} : request, ...rest); };
+require('node:http'); // starts aimeter under the preload
+const sdk = require('my-openai');
+const create = (sdk.OpenAI ?? sdk.default).Chat.Completions.prototype.create;
+console.log(JSON.stringify({ patched: !String(create).startsWith('create(') }));
+`,
+  );
+  assert.equal(out.patched, true);
 });
