@@ -22,6 +22,9 @@
  * instrumentation registered later is seen at once.
  */
 import * as path from 'node:path';
+import { recordInternalError } from '../internal/errors';
+
+const COMPONENT = 'require-filter';
 
 /** The part of @opentelemetry/instrumentation's ModuleNameTrie read here (private there): its first level of names. */
 interface NameTrie {
@@ -35,12 +38,18 @@ const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
  * (require-in-the-middle would hand its exports back untouched). False when unsure.
  */
 export function cannotLoadHooked(trie: unknown, id: unknown, parent: { readonly filename?: unknown } | undefined): boolean {
-  const names = (trie as NameTrie | undefined)?._trie?.children;
-  if (!(names instanceof Map) || typeof id !== 'string' || id.length === 0) return false;
-  const target = packagePathOf(id, parent);
-  if (target === undefined) return false;
-  if (target === '') return true; // the application's own file
-  return !isHooked(names, target);
+  // Runs inside the application's require(): whatever happens here, the require goes on.
+  try {
+    const names = (trie as NameTrie | undefined)?._trie?.children;
+    if (!(names instanceof Map) || typeof id !== 'string' || id.length === 0) return false;
+    const target = packagePathOf(id, parent);
+    if (target === undefined) return false;
+    if (target === '') return true; // the application's own file
+    return !isHooked(names, target);
+  } catch (error) {
+    recordInternalError(COMPONENT, error);
+    return false;
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { ModuleNameTrie } from '@opentelemetry/instrumentation/build/src/platform/node/ModuleNameTrie';
+import { internalErrorCounts } from '../../src/internal/errors';
 import { cannotLoadHooked } from '../../src/sdk/require-filter';
 import { REPO_ROOT, runFileWith } from '../helpers/child-app';
 
@@ -60,6 +61,17 @@ test('whatever cannot be told from the text goes through the hook', () => {
   assert.equal(cannotLoadHooked(trie, '', APP_FILE), false, 'empty id');
   assert.equal(cannotLoadHooked(trie, 42, APP_FILE), false, 'not a string');
   assert.equal(cannotLoadHooked({}, 'debug', EXPRESS_FILE), false, 'a table of another shape');
+});
+
+test('a table that throws when read: the call goes through the hook, and the error is counted', () => {
+  const before = internalErrorCounts().get('require-filter') ?? 0;
+  const hostile = {
+    get _trie(): never {
+      throw new Error('boom');
+    },
+  };
+  assert.equal(cannotLoadHooked(hostile, 'debug', EXPRESS_FILE), false);
+  assert.equal(internalErrorCounts().get('require-filter') ?? 0, before + 1);
 });
 
 test('an instrumentation registered later is seen at the next call', () => {
