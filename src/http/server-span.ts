@@ -191,8 +191,14 @@ function runEmitsIn(emitter: IncomingMessage | ServerResponse, ctx: Context, spa
     const args = arguments as unknown as unknown[];
     const event = args[0];
     if (span !== undefined && (event === 'close' || event === 'error')) span.onResponseEvent(event, args[1]);
-    return context.with(ctx, () => emit.apply(this, args));
+    // Already there (the handler's own res.end() emits 'finish' in the request's context): no switch.
+    if (context.active() === ctx) return emit.apply(this, args);
+    return context.with(ctx, applyEmit, undefined, emit, this, args);
   } as typeof emitter.emit;
+}
+
+function applyEmit(emit: Emit, emitter: unknown, args: unknown[]): boolean {
+  return emit.apply(emitter, args);
 }
 
 /** url.query with every value redacted, keys kept (src/privacy/query-string.ts); merged over instrumentation-http's. */

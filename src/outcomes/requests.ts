@@ -29,21 +29,35 @@ export class RequestRollup {
   outputTokens = 0;
   modelCalls = 0;
   toolCalls = 0;
-  readonly models = new Set<string>();
-  readonly agents = new Map<string, PartTally>();
-  readonly tools = new Map<string, PartTally>();
   conversationId: string | undefined = undefined;
   endUserId: string | undefined = undefined;
   variant = '';
   /** The outermost agent's name: the route of a request without an HTTP span. */
   rootAgent = '';
+  // Made at their first entry: one request of a chat app fills none of them but models, and each
+  // collection made per request is an allocation more for every request.
+  private models: Set<string> | undefined = undefined;
+  private agents: Map<string, PartTally> | undefined = undefined;
+  private tools: Map<string, PartTally> | undefined = undefined;
   /** Conversations the request touched (usually one). */
-  readonly conversations = new Set<string>();
+  private conversations: Set<string> | undefined = undefined;
 
   constructor(readonly openedAtMs: number) {}
 
+  addModel(model: string): void {
+    (this.models ??= new Set()).add(model);
+  }
+
+  /** True the first time the request touches `conversationId`. */
+  addConversation(conversationId: string): boolean {
+    const seen = (this.conversations ??= new Set());
+    if (seen.has(conversationId)) return false;
+    seen.add(conversationId);
+    return true;
+  }
+
   addPart(kind: 'agents' | 'tools', name: string, seconds: number): void {
-    const map = this[kind];
+    const map = kind === 'agents' ? (this.agents ??= new Map()) : (this.tools ??= new Map());
     const tally = map.get(name);
     if (tally === undefined) map.set(name, { calls: 1, seconds });
     else {
@@ -70,7 +84,7 @@ export class RequestRollup {
       outputTokens: this.outputTokens,
       modelCalls: this.modelCalls,
       toolCalls: this.toolCalls,
-      models: [...this.models],
+      models: this.models ? [...this.models] : [],
       agents: parts(this.agents),
       tools: parts(this.tools),
       conversationId: this.conversationId,
@@ -79,8 +93,8 @@ export class RequestRollup {
   }
 }
 
-function parts(map: Map<string, PartTally>): RequestPart[] {
-  return [...map].map(([name, t]) => ({ name, calls: t.calls, durationSeconds: t.seconds }));
+function parts(map: Map<string, PartTally> | undefined): RequestPart[] {
+  return map ? [...map].map(([name, t]) => ({ name, calls: t.calls, durationSeconds: t.seconds })) : [];
 }
 
 export class OpenRequests {

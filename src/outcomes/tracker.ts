@@ -128,10 +128,7 @@ export class OutcomeTracker {
     const conversation = conversationId ? this.conversations.touch(conversationId, startMs, endMs) : undefined;
     if (conversation !== undefined) {
       rollup.conversationId ??= conversationId;
-      if (!rollup.conversations.has(conversationId)) {
-        rollup.conversations.add(conversationId);
-        conversation.requests++;
-      }
+      if (rollup.addConversation(conversationId)) conversation.requests++;
       if (variant) conversation.variant = variant;
       this.startIdleTimer();
     }
@@ -155,7 +152,7 @@ export class OutcomeTracker {
     if (!isModelCall(op)) return;
     rollup.modelCalls++;
     const model = call.responseModel || call.requestModel;
-    if (model) rollup.models.add(model);
+    if (model) rollup.addModel(model);
     rollup.inputTokens += call.usage.inputTokens ?? 0;
     rollup.outputTokens += call.usage.outputTokens ?? 0;
     if (cost !== undefined) {
