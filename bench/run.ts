@@ -103,8 +103,9 @@ function overheadRows(result: OverheadResult): Row[] {
 
 /** aimeter's added cost per request over bare, against contrib's, per shape (bench/requests/). */
 function requestRows(r: RequestsResult): Row[] {
-  const cell = (scenario: string, concurrency: number, mode: string): RequestCell =>
-    r.cells.find((c) => c.scenario === scenario && c.concurrency === concurrency && c.mode === mode)!;
+  const find = (scenario: string, concurrency: number, mode: string): RequestCell | undefined =>
+    r.cells.find((c) => c.scenario === scenario && c.concurrency === concurrency && c.mode === mode);
+  const cell = (scenario: string, concurrency: number, mode: string): RequestCell => find(scenario, concurrency, mode)!;
   const unit = r.method === 'cpu' ? 'us' : 'k instr';
   const show = (n: number) => (r.method === 'cpu' ? fmt(n) : fmt(n / 1000, 0));
   return SHAPES.flatMap(([scenario, concurrency]) => {
@@ -123,7 +124,7 @@ function requestRows(r: RequestsResult): Row[] {
     ];
     // Beside the target: each one's own work, over AsyncLocalStorage alone (what both pay on
     // Node 20), as the figures were taken (context hooks on in both halves).
-    const context = r.cells.find((c) => c.scenario === scenario && c.concurrency === concurrency && c.mode === 'context-only');
+    const context = find(scenario, concurrency, 'context-only');
     if (context) {
       const [ownOurs, ownContrib] = [ours - context.added, contrib - context.added];
       rows.push({
