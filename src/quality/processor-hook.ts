@@ -5,6 +5,7 @@
 import { clipCodePoints } from '../internal/text';
 import type { ReadableSpanLike } from '../processor/span-like';
 import { ATTR_AIMETER_VARIANT, ATTR_GEN_AI_CONVERSATION_ID, ATTR_GEN_AI_RESPONSE_ID } from '../semconv/attributes';
+import type { LinkedLabels } from './call-links';
 import { callLinks } from './state';
 
 const MAX_LABEL_LENGTH = 128;
@@ -17,12 +18,16 @@ export function rememberCall(span: ReadableSpanLike, values: readonly string[]):
   // The outcome layer's variant label (withVariant, aimeter.variant, AIMETER_VARIANT; capped) when it ran.
   const attribute = a[ATTR_AIMETER_VARIANT];
   const variant = values[6] || (typeof attribute === 'string' ? clipCodePoints(attribute, MAX_LABEL_LENGTH) : '');
-  callLinks().remember(
-    span.spanContext(),
-    [values[1] ?? '', values[2] ?? '', values[4] ?? '', variant],
-    id(a[ATTR_GEN_AI_RESPONSE_ID]),
-    id(a[ATTR_GEN_AI_CONVERSATION_ID]),
-  );
+  callLinks().remember(span.spanContext(), labelsOf(values[1] ?? '', values[2] ?? '', values[4] ?? '', variant), id(a[ATTR_GEN_AI_RESPONSE_ID]), id(a[ATTR_GEN_AI_CONVERSATION_ID]));
+}
+
+/** The last labels remembered: consecutive calls mostly share them, and then share one tuple (it is kept per call). */
+let lastLabels: LinkedLabels = ['', '', '', ''];
+
+function labelsOf(provider: string, model: string, agent: string, variant: string): LinkedLabels {
+  const l = lastLabels;
+  if (l[0] !== provider || l[1] !== model || l[2] !== agent || l[3] !== variant) lastLabels = [provider, model, agent, variant];
+  return lastLabels;
 }
 
 function id(value: unknown): string | undefined {

@@ -176,8 +176,8 @@ test('a key set again is the newest (the cap drops others first), and a key set 
   assert.equal(links.byConversationId('c2'), undefined);
   assert.equal(links.byConversationId('c1')?.labels[1], 'm3');
   assert.equal(links.byConversationId('c3')?.labels[1], 'm4');
-  // One long-lived conversation in front, another set 100,000 times behind it: the queue of
-  // insertions is rebuilt as it goes, so the table stays at its two entries and c3 survives.
+  // One long-lived conversation in front, another set 100,000 times behind it: a key set again
+  // takes no new room, so the table stays at its two entries and c3 survives.
   for (let i = 0; i < 100_000; i++) {
     now += 1;
     links.remember(sc(10 + i), ['openai', `x${i}`, '', ''], undefined, 'c4');
@@ -186,8 +186,6 @@ test('a key set again is the newest (the cap drops others first), and a key set 
   assert.equal(links.byConversationId('c4')?.labels[1], 'x99999');
   assert.equal(links.byConversationId('c1'), undefined, 'c1 was the oldest when c4 came');
   assert.equal(links.byConversationId('c3')?.labels[1], 'm4');
-  const queue = (links as unknown as { byConversation: { keys: string[] } }).byConversation.keys.length;
-  assert.ok(queue <= 2 * 2 + 1024 + 1, `the insertion queue holds ${queue} slots for 2 entries`);
 });
 
 test('the table of recent calls keeps at most its cap and forgets after its TTL', () => {
@@ -210,4 +208,23 @@ test('the table of recent calls keeps at most its cap and forgets after its TTL'
   } finally {
     setCallLinks(saved);
   }
+});
+
+test('at the cap the newest half of the calls is always linkable and never more than the cap is held', () => {
+  const links = new CallLinks({ cap: 10, ttlMs: 1_000_000, now: () => 1_000 });
+  const sc = (n: number) => ({ traceId: '2'.repeat(32), spanId: String(n).padStart(16, '0'), traceFlags: 1 });
+  for (let i = 1; i <= 1_000; i++) {
+    links.remember(sc(i), ['openai', `m${i}`, '', ''], `r${i}`, `c${i % 7}`);
+    const sizes = links.sizes();
+    assert.ok(sizes.spans <= 10 && sizes.responses <= 10 && sizes.conversations <= 7, `after ${i} calls: ${JSON.stringify(sizes)}`);
+    for (let back = 0; back < Math.min(i, 5); back++) {
+      assert.equal(links.bySpanId(sc(i - back).spanId)?.labels[1], `m${i - back}`, `span of call ${i - back} after ${i}`);
+      assert.equal(links.byResponseId(`r${i - back}`)?.labels[1], `m${i - back}`, `response of call ${i - back} after ${i}`);
+    }
+    // The five conversations set last (calls i-4..i: five different ones) map to those calls.
+    for (let back = 0; back < Math.min(i, 5); back++) {
+      assert.equal(links.byConversationId(`c${(i - back) % 7}`)?.labels[1], `m${i - back}`, `conversation of call ${i - back} after ${i}`);
+    }
+  }
+  assert.equal(links.bySpanId(sc(1).spanId), undefined, 'the oldest calls went');
 });
