@@ -52,6 +52,24 @@ test('paths: the package whose node_modules folder the joined path is in; applic
   assert.equal(cannotLoadHooked(trie, './x', { filename: path.join(NM, 'openai', 'node_modules', 'dep', 'a.js') }), true, 'a dependency nested in a hooked package');
 });
 
+test('relative paths are joined as path.resolve() joins them: dots, double slashes, climbing past the root', () => {
+  const trie = trieOf('openai', '@anthropic-ai/sdk');
+  const ids = ['./a', '././a/./b', '../x', '../../openai/core.js', './a/../../../openai', './/a//b', '../openai/../express/x', '..', '.', './', '../../..'];
+  const climb = '../'.repeat(REPO_ROOT.split(path.sep).length + 12);
+  ids.push(`${climb}node_modules/openai/index.js`, `${climb}app/x.js`, `${climb}node_modules/@anthropic-ai/sdk/index.js`, `${climb}node_modules/@anthropic-ai/other`);
+  for (const parent of [APP_FILE, EXPRESS_FILE, OPENAI_FILE, { filename: path.join(NM, '@anthropic-ai', 'sdk', 'index.js') }]) {
+    for (const id of ids) {
+      // The same question answered with path.resolve(): which node_modules package the file is in.
+      const file = path.resolve(path.dirname(parent.filename), id);
+      const at = file.lastIndexOf(`${path.sep}node_modules${path.sep}`);
+      const parts = at === -1 ? [] : file.slice(at + '/node_modules/'.length).split(path.sep);
+      const pkg = at === -1 ? '' : parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1] ?? ''}` : parts[0]!;
+      const expected = pkg === '' ? true : !['openai', '@anthropic-ai/sdk'].includes(pkg) && !(pkg.startsWith('@') && pkg.endsWith('/'));
+      assert.equal(cannotLoadHooked(trie, id, parent), expected, `${id} from ${parent.filename} (${file})`);
+    }
+  }
+});
+
 test('whatever cannot be told from the text goes through the hook', () => {
   const trie = trieOf('openai');
   assert.equal(cannotLoadHooked(trie, '#internal/util', EXPRESS_FILE), false, 'package imports');
