@@ -22,11 +22,13 @@ export type LabelValues = readonly string[];
 export interface HistogramSeries {
   readonly labels: string;
   /**
-   * Non-cumulative count per bucket; the last slot is the +Inf bucket. A plain array of small
-   * integers: about half the memory of a Float64Array (which carries an ArrayBuffer and a
-   * backing store), and a series per label set is what the cap multiplies.
+   * Non-cumulative count per bucket, up to the highest bucket observed so far: the slots past its
+   * end are zero, and a full one ends with the +Inf bucket. A plain array of small integers
+   * (about half the memory of a Float64Array, which carries an ArrayBuffer and a backing store),
+   * made exactly as long as needed when a higher bucket is first hit: most series fill only their
+   * low buckets, and a series per label set is what the cap multiplies (issue 10, hostile labels).
    */
-  readonly counts: number[];
+  counts: number[];
   sum: number;
   count: number;
   /** The latest exemplar per bucket; allocated at the series' first exemplar (see ExemplarSlots). */
@@ -175,7 +177,7 @@ export class HistogramFamily extends Family<HistogramSeries> {
   }
 
   protected create(labels: string): HistogramSeries {
-    return { labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0, exemplars: undefined };
+    return { labels, counts: [], sum: 0, count: 0, exemplars: undefined };
   }
 
   /**
@@ -187,11 +189,12 @@ export class HistogramFamily extends Family<HistogramSeries> {
     const bounds = this.bounds;
     let i = 0;
     while (i < bounds.length && value > bounds[i]!) i++;
-    series.counts[i]! += times;
+    const counts = i < series.counts.length ? series.counts : grown(series, i + 1);
+    counts[i]! += times;
     series.sum += value * times;
     series.count += times;
     if (exemplar !== undefined && this.exemplars) {
-      const slots = (series.exemplars ??= new Array<Exemplar | undefined>(bounds.length + 1).fill(undefined));
+      const slots = (series.exemplars ??= new Array<Exemplar | undefined>(this.bucketSlots).fill(undefined));
       const slot = slots[i];
       if (slot === undefined) {
         slots[i] = { traceId: exemplar.traceId, spanId: exemplar.spanId, value, timeMs: exemplar.timeMs };
@@ -204,6 +207,22 @@ export class HistogramFamily extends Family<HistogramSeries> {
     }
   }
 
+  /** Slots of a full counts array: one per bucket bound, and +Inf. */
+  get bucketSlots(): number {
+    return this.bounds.length + 1;
+  }
+
+  /**
+   * Adds `counts` (non-cumulative, as in HistogramSeries, from another process's store) to
+   * `series`; false, and nothing added, when it has more slots than this family has buckets.
+   */
+  addCounts(series: HistogramSeries, counts: readonly number[]): boolean {
+    if (counts.length > this.bounds.length + 1) return false;
+    const into = counts.length <= series.counts.length ? series.counts : grown(series, counts.length);
+    for (let i = 0; i < counts.length; i++) into[i]! += counts[i] ?? 0;
+    return true;
+  }
+
   protected renderSeries(s: HistogramSeries, format: ExpositionFormat): string {
     const name = this.promName;
     const bucketPrefix = `${name}_bucket${s.labels === '' ? '{' : `{${s.labels},`}`;
@@ -211,7 +230,7 @@ export class HistogramFamily extends Family<HistogramSeries> {
     let out = '';
     let cumulative = 0;
     for (let i = 0; i < this.leSuffixes.length; i++) {
-      cumulative += s.counts[i]!;
+      cumulative += s.counts[i] ?? 0;
       out += bucketPrefix + this.leSuffixes[i] + formatNumber(cumulative);
       const exemplar = slots?.[i];
       if (exemplar !== undefined && renderable(exemplar)) {
@@ -263,6 +282,15 @@ const SPAN_ID = /^[0-9a-f]{16}$/;
  * and U+0002 escaped with U+0002 (keyPart), so that two different label sets never share a key
  * (a value may contain anything a provider or another library sends).
  */
+/** `series.counts` made `length` slots long, the counts kept (a new array of exactly that size). */
+function grown(series: HistogramSeries, length: number): number[] {
+  const counts = new Array<number>(length).fill(0);
+  const old = series.counts;
+  for (let i = 0; i < old.length; i++) counts[i] = old[i]!;
+  series.counts = counts;
+  return counts;
+}
+
 export function labelKey(values: LabelValues): string {
   // join() gives one flat string (see renderLabels); values needing escapes are rare.
   for (let i = 0; i < values.length; i++) if (KEY_SPECIAL.test(values[i]!)) return values.map(keyPart).join('\u0001');

@@ -78,7 +78,7 @@ function* renderMerged(primary: GenAiMetrics, stores: readonly StoreSnapshot[], 
       // A family this version does not have (a worker on another aimeter version) is left out.
       if (family === undefined) continue;
       for (const s of series) {
-        if (family instanceof HistogramFamily) addHistogram(family.byLabels(s.labels), s);
+        if (family instanceof HistogramFamily) addHistogram(family, family.byLabels(s.labels), s);
         else if (typeof s.value === 'number') (family.byLabels(s.labels) as ScalarSeries).value += s.value;
       }
     }
@@ -87,15 +87,14 @@ function* renderMerged(primary: GenAiMetrics, stores: readonly StoreSnapshot[], 
   yield renderSelf(stores, format);
 }
 
-function addHistogram(into: HistogramSeries, from: SeriesSnapshot): void {
-  const counts = from.counts;
-  if (counts === undefined || counts.length !== into.counts.length) return;
-  for (let i = 0; i < counts.length; i++) into.counts[i]! += counts[i]!;
+function addHistogram(family: HistogramFamily, into: HistogramSeries, from: SeriesSnapshot): void {
+  // Counts of another bucket layout (a worker on another aimeter version) are left out.
+  if (from.counts === undefined || !family.addCounts(into, from.counts)) return;
   into.sum += from.sum ?? 0;
   into.count += from.count ?? 0;
   const exemplars = from.exemplars;
   if (exemplars == null) return;
-  const slots = (into.exemplars ??= new Array<Exemplar | undefined>(into.counts.length).fill(undefined));
+  const slots = (into.exemplars ??= new Array<Exemplar | undefined>(family.bucketSlots).fill(undefined));
   for (let i = 0; i < exemplars.length && i < slots.length; i++) {
     const e = exemplars[i];
     if (e != null && (slots[i] === undefined || e.timeMs > slots[i]!.timeMs)) slots[i] = { ...e };
